@@ -1,0 +1,99 @@
+//! The command line, declared with clap. No I/O here.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// amzdb: an embedded SQL database of sourced financial disclosure facts.
+///
+/// Every figure is kept with its value, unit, period, entity, source, verbatim quote and
+/// disclosure type (audited, management_commentary, third_party_estimate).
+#[derive(Debug, Parser)]
+#[command(name = "amzdb", version, about, long_about = None)]
+pub struct Cli {
+    /// The database file. Created, migrated and loaded with the bundled dataset if missing.
+    #[arg(long, global = true, env = "AMZDB_DB", default_value = "amzdb.sqlite")]
+    pub db: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new database and load the bundled dataset into it.
+    Init(InitArgs),
+    /// Upgrade the database to this amzdb's schema, or show which migrations it has.
+    Migrate(MigrateArgs),
+    /// Load entities, sources, metrics and facts from CSV files or directories, all or nothing.
+    Ingest(IngestArgs),
+    /// Browse facts with their provenance.
+    Facts(FactsArgs),
+    /// Run read-only SQL against the database.
+    Query(QueryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Create the schema only, without the bundled dataset.
+    #[arg(long)]
+    pub empty: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// List applied and pending migrations instead of migrating.
+    #[arg(long)]
+    pub status: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// CSV files, or directories searched for *.csv (entities, sources and metrics load before facts).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Check everything and report, but write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FactsArgs {
+    /// Only this entity (ticker), e.g. AMZN.
+    #[arg(long)]
+    pub entity: Option<String>,
+    /// Only this metric (slug), e.g. capex.
+    #[arg(long)]
+    pub metric: Option<String>,
+    /// Only this segment, e.g. AWS ("" for the whole company).
+    #[arg(long)]
+    pub segment: Option<String>,
+    /// Only this period, by its canonical label, e.g. "Q1 FY2026" or "2026-03-31".
+    #[arg(long)]
+    pub period: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// One SQL statement; it runs on a read-only connection, so writes are refused.
+    pub sql: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Output options shared by every command that prints rows.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format: a table for people, CSV or JSON for machines.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+}

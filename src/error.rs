@@ -1,0 +1,163 @@
+//! The one error type of amzdb, the exit codes, and the problems found in input files.
+
+use std::fmt;
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Exit code for a runtime or data error.
+pub const EXIT_FAILURE: i32 = 1;
+/// Exit code for a usage error (clap uses it too).
+pub const EXIT_USAGE: i32 = 2;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] refinery::Error),
+    #[error("{path}: not a SQLite database; amzdb refuses to open it and left it untouched")]
+    NotADatabase { path: PathBuf },
+    #[error(
+        "{path}: not an amzdb database (it has tables but no amzdb schema history); left untouched"
+    )]
+    ForeignDatabase { path: PathBuf },
+    #[error(
+        "{path}: created by a newer amzdb (schema version {found}; this amzdb knows up to {known}); \
+         upgrade amzdb to use it. The database was left untouched."
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error(
+        "{path}: migration V{version} ({name}) applied to this database differs from the one in \
+         this amzdb (checksum mismatch); refusing to touch it"
+    )]
+    DivergentMigration {
+        path: PathBuf,
+        version: i64,
+        name: String,
+    },
+    #[error("{path}: the directory {dir} does not exist; create it first or choose another --db")]
+    MissingDirectory { path: PathBuf, dir: PathBuf },
+    #[error("{path}: already exists; `amzdb init` only creates new databases (use `amzdb migrate` to upgrade one)")]
+    AlreadyExists { path: PathBuf },
+    #[error("{0}")]
+    Input(Problems),
+    #[error("refused: {0}")]
+    Refused(String),
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) => EXIT_USAGE,
+            _ => EXIT_FAILURE,
+        }
+    }
+}
+
+/// One thing wrong with one place in an input file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub file: String,
+    pub line: Option<u64>,
+    pub column: Option<String>,
+    pub value: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn file(file: &str, message: impl Into<String>) -> Self {
+        Problem {
+            file: file.to_string(),
+            line: None,
+            column: None,
+            value: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn at(mut self, line: u64) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    pub fn column(mut self, column: &str, value: &str) -> Self {
+        self.column = Some(column.to_string());
+        self.value = Some(value.to_string());
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, ": column '{column}'")?;
+        }
+        if let Some(value) = &self.value {
+            write!(f, ": {value:?}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Every problem found in one ingest (up to a cap), and how many there were in all.
+#[derive(Debug, Default)]
+pub struct Problems {
+    pub shown: Vec<Problem>,
+    pub total: usize,
+}
+
+impl Problems {
+    /// How many problems are kept to show; the rest are only counted.
+    pub const CAP: usize = 100;
+
+    pub fn push(&mut self, problem: Problem) {
+        self.total += 1;
+        if self.shown.len() < Self::CAP {
+            self.shown.push(problem);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for problem in &self.shown {
+            writeln!(f, "{problem}")?;
+        }
+        if self.total > self.shown.len() {
+            writeln!(f, "... and {} more", self.total - self.shown.len())?;
+        }
+        let s = if self.total == 1 { "" } else { "s" };
+        write!(
+            f,
+            "{} problem{s} found; nothing was written",
+            self.total
+        )
+    }
+}

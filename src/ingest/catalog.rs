@@ -1,0 +1,193 @@
+//! What the database already knows while an ingest runs: entities, sources, metrics,
+//! units and periods by their names, so rows are checked without a query each. The
+//! ingest updates it as it inserts, so later files see earlier ones.
+
+use crate::error::Result;
+use crate::parse::{FiscalYearEnd, Period};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntityRow {
+    pub ticker: String,
+    pub name: String,
+    pub cik: Option<i64>,
+    pub fiscal_year_end: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceRow {
+    pub slug: String,
+    pub publisher: String,
+    pub title: String,
+    pub published_on: Option<String>,
+    pub url: Option<String>,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricRow {
+    pub slug: String,
+    pub name: String,
+    pub unit: String,
+    pub description: String,
+}
+
+/// A known row and its id.
+#[derive(Debug, Clone)]
+pub struct Known<T> {
+    pub id: i64,
+    pub row: T,
+}
+
+#[derive(Default)]
+pub struct Catalog {
+    pub entities: HashMap<String, Known<EntityRow>>,
+    pub sources: HashMap<String, Known<SourceRow>>,
+    pub metrics: HashMap<String, Known<MetricRow>>,
+    pub units: HashMap<String, i64>,
+    periods: HashMap<Period, i64>,
+}
+
+impl Catalog {
+    pub fn load(conn: &Connection) -> Result<Catalog> {
+        let mut catalog = Catalog::default();
+        let mut stmt = conn.prepare("SELECT entity_id, ticker, name, cik, fiscal_year_end FROM entities")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Known {
+                id: r.get(0)?,
+                row: EntityRow {
+                    ticker: r.get(1)?,
+                    name: r.get(2)?,
+                    cik: r.get(3)?,
+                    fiscal_year_end: r.get(4)?,
+                },
+            })
+        })?;
+        for known in rows {
+            let known = known?;
+            catalog.entities.insert(known.row.ticker.clone(), known);
+        }
+        let mut stmt = conn.prepare(
+            "SELECT source_id, slug, publisher, title, published_on, url, kind FROM sources",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Known {
+                id: r.get(0)?,
+                row: SourceRow {
+                    slug: r.get(1)?,
+                    publisher: r.get(2)?,
+                    title: r.get(3)?,
+                    published_on: r.get(4)?,
+                    url: r.get(5)?,
+                    kind: r.get(6)?,
+                },
+            })
+        })?;
+        for known in rows {
+            let known = known?;
+            catalog.sources.insert(known.row.slug.clone(), known);
+        }
+        let mut stmt = conn.prepare(
+            "SELECT m.metric_id, m.slug, m.name, u.unit, m.description \
+             FROM metrics m JOIN units u USING (unit_id)",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Known {
+                id: r.get(0)?,
+                row: MetricRow {
+                    slug: r.get(1)?,
+                    name: r.get(2)?,
+                    unit: r.get(3)?,
+                    description: r.get(4)?,
+                },
+            })
+        })?;
+        for known in rows {
+            let known = known?;
+            catalog.metrics.insert(known.row.slug.clone(), known);
+        }
+        let mut stmt = conn.prepare("SELECT unit, unit_id FROM units")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        for row in rows {
+            let (unit, id) = row?;
+            catalog.units.insert(unit, id);
+        }
+        Ok(catalog)
+    }
+
+    /// The id of a period, inserting it the first time it is seen.
+    pub fn period_id(&mut self, conn: &Connection, period: &Period) -> Result<i64> {
+        if let Some(id) = self.periods.get(period) {
+            return Ok(*id);
+        }
+        let start = period.start.map(|d| d.to_string());
+        let end = period.end.to_string();
+        let existing: Option<i64> = conn
+            .prepare_cached(
+                "SELECT period_id FROM periods \
+                 WHERE end_date = ?1 AND ifnull(start_date, '') = ifnull(?2, '') AND label = ?3",
+            )?
+            .query_row(params![end, start, period.label], |r| r.get(0))
+            .optional()?;
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                conn.prepare_cached(
+                    "INSERT INTO periods (kind, start_date, end_date, label, fiscal_year, fiscal_quarter) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?
+                .execute(params![
+                    period.kind.as_str(),
+                    start,
+                    end,
+                    period.label,
+                    period.fiscal_year,
+                    period.fiscal_quarter
+                ])?;
+                conn.last_insert_rowid()
+            }
+        };
+        self.periods.insert(period.clone(), id);
+        Ok(id)
+    }
+
+    /// The fiscal year end of a known entity.
+    pub fn fiscal_year_end(&self, ticker: &str) -> Option<FiscalYearEnd> {
+        self.entities
+            .get(ticker)
+            .and_then(|e| e.row.fiscal_year_end.parse().ok())
+    }
+}
+
+/// The closest of `known` to `wanted`, if one is close enough to be a likely typo.
+pub fn nearest<'a>(wanted: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted_lower = wanted.to_lowercase();
+    known
+        .map(|k| (strsim::damerau_levenshtein(&wanted_lower, &k.to_lowercase()), k))
+        .filter(|(d, k)| *d <= (k.chars().count().max(wanted.chars().count()) / 3).max(2))
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// "unknown X 'y'; did you mean 'z'?" with the suggestion when there is one.
+pub fn unknown<'a>(what: &str, wanted: &str, known: impl Iterator<Item = &'a str>) -> String {
+    match nearest(wanted, known) {
+        Some(s) => format!("unknown {what}; did you mean '{s}'?"),
+        None => format!("unknown {what}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_misses_only() {
+        let known = ["capex", "capex_cash", "revenue", "free_cash_flow"];
+        assert_eq!(nearest("capx", known.iter().copied()), Some("capex"));
+        assert_eq!(nearest("Revenue", known.iter().copied()), Some("revenue"));
+        assert_eq!(nearest("free_cashflow", known.iter().copied()), Some("free_cash_flow"));
+        assert_eq!(nearest("headcount", known.iter().copied()), None);
+    }
+}

@@ -1,0 +1,216 @@
+//! Rows of the reference files: entities, sources and metrics. A row already in the
+//! database unchanged is "already present"; one that differs is refused, because amzdb
+//! never silently changes what facts point at.
+
+use super::catalog::{self, Catalog, EntityRow, Known, MetricRow, SourceRow};
+use super::reader::Row;
+use super::RowOutcome;
+use crate::error::{Problem, Result};
+use crate::model::SourceKind;
+use crate::parse::{period::parse_date, FiscalYearEnd};
+use rusqlite::{params, Connection};
+
+/// Collects the problems of one row.
+pub(super) struct Check<'a> {
+    file: &'a str,
+    line: u64,
+    pub problems: Vec<Problem>,
+}
+
+impl<'a> Check<'a> {
+    pub fn new(file: &'a str, line: u64) -> Self {
+        Check {
+            file,
+            line,
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn problem(&mut self, column: &str, value: &str, message: impl Into<String>) {
+        self.problems
+            .push(Problem::file(self.file, message).at(self.line).column(column, value));
+    }
+
+    /// A field that must not be empty.
+    pub fn required<'r>(&mut self, row: &'r Row, column: &str) -> &'r str {
+        let value = row.get(column);
+        if value.is_empty() {
+            self.problem(column, value, "required field is empty");
+        }
+        value
+    }
+
+    /// Parses a non-empty field, recording why it does not parse.
+    pub fn parse<T>(&mut self, column: &str, value: &str, parse: impl FnOnce(&str) -> std::result::Result<T, String>) -> Option<T> {
+        if value.is_empty() {
+            return None;
+        }
+        match parse(value) {
+            Ok(v) => Some(v),
+            Err(message) => {
+                self.problem(column, value, message);
+                None
+            }
+        }
+    }
+
+    pub fn outcome(self, ok: impl FnOnce() -> Result<RowOutcome>) -> Result<RowOutcome> {
+        if self.problems.is_empty() {
+            ok()
+        } else {
+            Ok(RowOutcome::Problems(self.problems))
+        }
+    }
+}
+
+fn differs<T: PartialEq + std::fmt::Debug>(check: &mut Check, what: &str, key: &str, old: &T, new: &T, fields: &[(&str, String, String)]) -> bool {
+    if old == new {
+        return false;
+    }
+    let changes: Vec<String> = fields
+        .iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(f, a, b)| format!("{f} is {a:?} in the database, {b:?} here"))
+        .collect();
+    check.problem(
+        what,
+        key,
+        format!(
+            "already in the database with other values ({}); amzdb does not change existing {what}s",
+            changes.join("; ")
+        ),
+    );
+    true
+}
+
+pub(super) fn entity(conn: &Connection, catalog: &mut Catalog, file: &str, row: &Row) -> Result<RowOutcome> {
+    let mut check = Check::new(file, row.line);
+    let ticker = check.required(row, "ticker").to_string();
+    if !ticker.is_empty() && !ticker.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '.' || c == '-') {
+        check.problem("ticker", &ticker, "expected an upper-case ticker such as AMZN or BRK.B");
+    }
+    let name = check.required(row, "name").to_string();
+    let fye_text = check.required(row, "fiscal_year_end");
+    let fye = check.parse("fiscal_year_end", fye_text, |v| v.parse::<FiscalYearEnd>());
+    let cik = check.parse("cik", row.get("cik"), |v| {
+        v.parse::<i64>()
+            .ok()
+            .filter(|c| *c > 0 && *c < 10_000_000_000)
+            .ok_or_else(|| "expected a SEC CIK: a positive whole number of up to 10 digits".to_string())
+    });
+    let new = EntityRow {
+        ticker: ticker.clone(),
+        name,
+        cik,
+        fiscal_year_end: fye.map(|f| f.to_string()).unwrap_or_default(),
+    };
+    if let (Some(cik), true) = (cik, check.problems.is_empty()) {
+        if let Some(other) = catalog.entities.values().find(|e| e.row.cik == Some(cik) && e.row.ticker != ticker) {
+            check.problem("cik", &cik.to_string(), format!("CIK already belongs to {}", other.row.ticker));
+        }
+    }
+    if let (Some(old), true) = (catalog.entities.get(&ticker), check.problems.is_empty()) {
+        let fields = [
+            ("name", old.row.name.clone(), new.name.clone()),
+            ("cik", format!("{:?}", old.row.cik), format!("{:?}", new.cik)),
+            ("fiscal_year_end", old.row.fiscal_year_end.clone(), new.fiscal_year_end.clone()),
+        ];
+        let changed = differs(&mut check, "entity", &ticker, &old.row, &new, &fields);
+        if !changed {
+            return Ok(RowOutcome::Present);
+        }
+    }
+    check.outcome(|| {
+        conn.prepare_cached("INSERT INTO entities (ticker, name, cik, fiscal_year_end) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![new.ticker, new.name, new.cik, new.fiscal_year_end])?;
+        catalog.entities.insert(ticker, Known { id: conn.last_insert_rowid(), row: new });
+        Ok(RowOutcome::Inserted)
+    })
+}
+
+pub(super) fn source(conn: &Connection, catalog: &mut Catalog, file: &str, row: &Row) -> Result<RowOutcome> {
+    let mut check = Check::new(file, row.line);
+    let slug = check.required(row, "source").to_string();
+    if slug.chars().any(char::is_whitespace) {
+        check.problem("source", &slug, "a source slug has no spaces, e.g. quartz-2026-05-01");
+    }
+    let publisher = check.required(row, "publisher").to_string();
+    let title = check.required(row, "title").to_string();
+    let kind_text = check.required(row, "kind");
+    let kind = check.parse("kind", kind_text, |v| v.parse::<SourceKind>());
+    let published_on = check.parse("published_on", row.get("published_on"), |v| parse_date(v).map(|d| d.to_string()));
+    let new = SourceRow {
+        slug: slug.clone(),
+        publisher,
+        title,
+        published_on,
+        url: row.opt("url").map(str::to_string),
+        kind: kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+    };
+    if let (Some(old), true) = (catalog.sources.get(&slug), check.problems.is_empty()) {
+        let fields = [
+            ("publisher", old.row.publisher.clone(), new.publisher.clone()),
+            ("title", old.row.title.clone(), new.title.clone()),
+            ("published_on", format!("{:?}", old.row.published_on), format!("{:?}", new.published_on)),
+            ("url", format!("{:?}", old.row.url), format!("{:?}", new.url)),
+            ("kind", old.row.kind.clone(), new.kind.clone()),
+        ];
+        if !differs(&mut check, "source", &slug, &old.row, &new, &fields) {
+            return Ok(RowOutcome::Present);
+        }
+    }
+    check.outcome(|| {
+        conn.prepare_cached(
+            "INSERT INTO sources (slug, publisher, title, published_on, url, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![new.slug, new.publisher, new.title, new.published_on, new.url, new.kind])?;
+        catalog.sources.insert(slug, Known { id: conn.last_insert_rowid(), row: new });
+        Ok(RowOutcome::Inserted)
+    })
+}
+
+pub(super) fn metric(conn: &Connection, catalog: &mut Catalog, file: &str, row: &Row) -> Result<RowOutcome> {
+    let mut check = Check::new(file, row.line);
+    let slug = check.required(row, "metric").to_string();
+    if !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        check.problem("metric", &slug, "a metric slug is lower_snake_case, e.g. free_cash_flow");
+    }
+    let name = check.required(row, "name").to_string();
+    let unit = check.required(row, "unit").to_string();
+    if !unit.is_empty() && !catalog.units.contains_key(&unit) {
+        let message = format!(
+            "{}; known units: {}",
+            catalog::unknown("unit", &unit, catalog.units.keys().map(String::as_str)),
+            known_units(catalog)
+        );
+        check.problem("unit", &unit, message);
+    }
+    let new = MetricRow {
+        slug: slug.clone(),
+        name,
+        unit,
+        description: row.get("description").to_string(),
+    };
+    if let (Some(old), true) = (catalog.metrics.get(&slug), check.problems.is_empty()) {
+        let fields = [
+            ("name", old.row.name.clone(), new.name.clone()),
+            ("unit", old.row.unit.clone(), new.unit.clone()),
+            ("description", old.row.description.clone(), new.description.clone()),
+        ];
+        if !differs(&mut check, "metric", &slug, &old.row, &new, &fields) {
+            return Ok(RowOutcome::Present);
+        }
+    }
+    check.outcome(|| {
+        conn.prepare_cached("INSERT INTO metrics (slug, name, unit_id, description) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![new.slug, new.name, catalog.units[&new.unit], new.description])?;
+        catalog.metrics.insert(slug, Known { id: conn.last_insert_rowid(), row: new });
+        Ok(RowOutcome::Inserted)
+    })
+}
+
+pub(super) fn known_units(catalog: &Catalog) -> String {
+    let mut units: Vec<&str> = catalog.units.keys().map(String::as_str).collect();
+    units.sort();
+    units.join(", ")
+}

@@ -1,0 +1,28 @@
+//! amzdb: an embedded SQL database of sourced financial disclosure facts.
+
+pub mod cli;
+pub mod commands;
+pub mod db;
+pub mod error;
+pub mod ingest;
+pub mod model;
+pub mod output;
+pub mod parse;
+pub mod queries;
+mod views;
+
+use cli::{Cli, Command};
+use error::Result;
+use std::io::Write;
+
+/// Runs one command, writing its results to `out`.
+pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
+    let db = &cli.db;
+    match &cli.command {
+        Command::Init(args) => commands::init::run(db, args),
+        Command::Migrate(args) => commands::migrate::run(db, args, out),
+        Command::Ingest(args) => commands::ingest::run(db, args, out),
+        Command::Facts(args) => commands::facts::run(db, args, out),
+        Command::Query(args) => commands::query::run(db, args, out),
+    }
+}

@@ -1,0 +1,235 @@
+//! Values as people write them (`$44.2B`, `1,200`, `28%`, `~15 billion`), parsed
+//! exactly into base units with the precision they were given.
+
+use rust_decimal::Decimal;
+use std::fmt;
+
+/// A currency or percent sign written with the value; it must agree with the unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Symbol {
+    Dollar,
+    Percent,
+}
+
+impl Symbol {
+    /// The unit this symbol implies.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Symbol::Dollar => "USD",
+            Symbol::Percent => "%",
+        }
+    }
+}
+
+/// A number as SQLite stores it: whole numbers of base units as INTEGER, others as REAL.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    Int(i64),
+    Real(f64),
+}
+
+impl Number {
+    /// The exact decimal as a SQLite number: INTEGER when whole, else the nearest REAL
+    /// (which SQLite prints back as the same short decimal, e.g. 2.78).
+    pub fn from_decimal(d: Decimal) -> Result<Number, String> {
+        let d = d.normalize();
+        if d.fract().is_zero() {
+            i64::try_from(d.mantissa())
+                .map(Number::Int)
+                .map_err(|_| "too large: values must fit in 64-bit integers of base units".into())
+        } else {
+            d.to_string()
+                .parse::<f64>()
+                .map(Number::Real)
+                .map_err(|e| e.to_string())
+        }
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Number::Int(i) => write!(f, "{i}"),
+            Number::Real(r) => write!(f, "{r}"),
+        }
+    }
+}
+
+/// A parsed value: the exact amount in base units, the size of its last given digit,
+/// and the sign it was written with, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedValue {
+    pub amount: Decimal,
+    pub precision: Decimal,
+    pub symbol: Option<Symbol>,
+}
+
+/// What a value may look like, for error messages.
+pub const EXPECTED: &str =
+    "a decimal such as 44.2B, $1,200, 28% or -3.5 million (scales: K, M, B, T or thousand, million, billion, trillion)";
+
+const MAX_DIGITS: usize = 28;
+
+/// Parses a value; the error says what is wrong with it.
+pub fn parse_value(text: &str) -> Result<ParsedValue, String> {
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return Err(format!("empty; expected {EXPECTED}"));
+    }
+    let negative = if let Some(r) = rest.strip_prefix('-').or_else(|| rest.strip_prefix('\u{2212}')) {
+        rest = r;
+        true
+    } else {
+        if let Some(r) = rest.strip_prefix('+') {
+            rest = r;
+        }
+        false
+    };
+    let mut symbol = None;
+    if let Some(r) = rest.strip_prefix('$') {
+        rest = r;
+        symbol = Some(Symbol::Dollar);
+    }
+    let number_len = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+        .unwrap_or(rest.len());
+    let (number, mut tail) = rest.split_at(number_len);
+    let digits = plain_digits(number)?;
+    tail = tail.trim_start();
+    if let Some(r) = tail.strip_suffix('%') {
+        if symbol.is_some() {
+            return Err(format!("has both '$' and '%'; expected {EXPECTED}"));
+        }
+        symbol = Some(Symbol::Percent);
+        tail = r.trim_end();
+    }
+    let scale = scale_exponent(tail)?;
+    let mantissa: Decimal = digits
+        .parse()
+        .map_err(|_| format!("not a number; expected {EXPECTED}"))?;
+    let fraction_digits = digits.split_once('.').map_or(0, |(_, f)| f.len()) as u32;
+    let amount = shift(mantissa, scale)?;
+    let precision = shift(Decimal::new(1, fraction_digits), scale)?;
+    Ok(ParsedValue {
+        amount: if negative { -amount } else { amount },
+        precision,
+        symbol,
+    })
+}
+
+/// Checks digit grouping (`1,234,567.8`) and returns the number without separators.
+fn plain_digits(number: &str) -> Result<String, String> {
+    let (whole, fraction) = match number.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (number, None),
+    };
+    let bad = || format!("not a number; expected {EXPECTED}");
+    if whole.is_empty() && fraction.is_none_or(str::is_empty) {
+        return Err(bad());
+    }
+    if let Some(f) = fraction {
+        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+    }
+    let groups: Vec<&str> = whole.split(',').collect();
+    let grouped_ok = groups.len() == 1
+        || (!groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3));
+    if !grouped_ok || !groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(format!(
+            "misplaced thousands separator; expected {EXPECTED}"
+        ));
+    }
+    let plain = format!(
+        "{}{}",
+        if whole.is_empty() { "0".to_string() } else { groups.concat() },
+        fraction.map(|f| format!(".{f}")).unwrap_or_default()
+    );
+    if plain.len() > MAX_DIGITS {
+        return Err(format!(
+            "has {} digits; amzdb keeps at most {MAX_DIGITS} significant digits",
+            plain.len()
+        ));
+    }
+    Ok(plain)
+}
+
+/// The power of ten a scale word or suffix stands for.
+fn scale_exponent(word: &str) -> Result<u32, String> {
+    match word.to_ascii_lowercase().as_str() {
+        "" => Ok(0),
+        "k" | "thousand" => Ok(3),
+        "m" | "mn" | "mm" | "million" => Ok(6),
+        "b" | "bn" | "billion" => Ok(9),
+        "t" | "tn" | "trillion" => Ok(12),
+        _ => Err(format!("unknown scale or trailing text {word:?}; expected {EXPECTED}")),
+    }
+}
+
+fn shift(d: Decimal, exponent: u32) -> Result<Decimal, String> {
+    d.checked_mul(Decimal::from(10_i64.pow(exponent)))
+        .ok_or_else(|| "too large".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exact(text: &str) -> (Number, Number, Option<Symbol>) {
+        let v = parse_value(text).unwrap();
+        (
+            Number::from_decimal(v.amount).unwrap(),
+            Number::from_decimal(v.precision).unwrap(),
+            v.symbol,
+        )
+    }
+
+    #[test]
+    fn billions_are_exact_integers() {
+        assert_eq!(
+            exact("44.2B"),
+            (Number::Int(44_200_000_000), Number::Int(100_000_000), None)
+        );
+        assert_eq!(
+            exact("$44.2 billion").0,
+            Number::Int(44_200_000_000)
+        );
+        assert_eq!(exact("$147.3bn").0, Number::Int(147_300_000_000));
+        assert_eq!(exact("0.1T").0, Number::Int(100_000_000_000));
+    }
+
+    #[test]
+    fn separators_signs_and_percent() {
+        assert_eq!(exact("1,200").0, Number::Int(1200));
+        assert_eq!(exact("$1,234,567.5").0, Number::Real(1234567.5));
+        assert_eq!(exact("-3.5 million").0, Number::Int(-3_500_000));
+        assert_eq!(exact("+76%"), (Number::Int(76), Number::Int(1), Some(Symbol::Percent)));
+        assert_eq!(exact("2.78"), (Number::Real(2.78), Number::Real(0.01), None));
+        assert_eq!(exact(".5").0, Number::Real(0.5));
+        assert_eq!(exact("$25B").2, Some(Symbol::Dollar));
+    }
+
+    #[test]
+    fn precision_follows_the_digits_given() {
+        assert_eq!(exact("44B").1, Number::Int(1_000_000_000));
+        assert_eq!(exact("44.20B").1, Number::Int(10_000_000));
+        assert_eq!(exact("26,032").1, Number::Int(1));
+    }
+
+    #[test]
+    fn bad_values_say_what_was_expected() {
+        for bad in ["", "abc", "12.3.4", "1,2,3", "$", "12 apples", "5%%", "$5%", "1.", "1,0000"] {
+            let err = parse_value(bad).unwrap_err();
+            assert!(err.contains("expected") || err.contains("digits"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn absurdly_long_numbers_are_refused() {
+        let long = "9".repeat(10_000);
+        assert!(parse_value(&long).unwrap_err().contains("digits"));
+        assert!(Number::from_decimal(parse_value("99999999999T").unwrap().amount).is_err());
+    }
+}

@@ -153,12 +153,19 @@ fn check_is_amzdb(conn: &Connection, path: &Path) -> Result<()> {
     let runner = embedded::migrations::runner();
     let known = runner.get_migrations();
     for applied in applied_versions(conn)? {
-        match known.iter().find(|m| i64::from(m.version()) == applied.version) {
+        match known
+            .iter()
+            .find(|m| i64::from(m.version()) == applied.version)
+        {
             None => {
                 return Err(Error::NewerSchema {
                     path: path.to_path_buf(),
                     found: applied.version,
-                    known: known.iter().map(|m| i64::from(m.version())).max().unwrap_or(0),
+                    known: known
+                        .iter()
+                        .map(|m| i64::from(m.version()))
+                        .max()
+                        .unwrap_or(0),
                 })
             }
             Some(m) if applied.checksum != Some(m.checksum().to_string()) => {
@@ -217,7 +224,8 @@ fn applied_versions(conn: &Connection) -> Result<Vec<Applied>> {
 #[cfg(test)]
 pub(crate) fn memory() -> Connection {
     let mut conn = Connection::open_in_memory().expect("in-memory database");
-    conn.pragma_update(None, "foreign_keys", true).expect("pragma");
+    conn.pragma_update(None, "foreign_keys", true)
+        .expect("pragma");
     migrate(&mut conn, Path::new(":memory:")).expect("migrations apply to an empty database");
     conn
 }
@@ -230,7 +238,9 @@ mod tests {
     fn migrations_apply_and_validate() {
         let conn = memory();
         let problems: i64 = conn
-            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
             .unwrap();
         assert_eq!(problems, 0);
         assert!(!needs_migration(&conn).unwrap());

@@ -154,10 +154,6 @@ impl fmt::Display for Problems {
             writeln!(f, "... and {} more", self.total - self.shown.len())?;
         }
         let s = if self.total == 1 { "" } else { "s" };
-        write!(
-            f,
-            "{} problem{s} found; nothing was written",
-            self.total
-        )
+        write!(f, "{} problem{s} found; nothing was written", self.total)
     }
 }

@@ -10,11 +10,14 @@ fn main() -> ExitCode {
     let cli = amzdb::cli::Cli::parse();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result = amzdb::run(&cli, &mut out).and_then(|()| out.flush().map_err(|e| Error::io("<stdout>", e)));
+    let result =
+        amzdb::run(&cli, &mut out).and_then(|()| out.flush().map_err(|e| Error::io("<stdout>", e)));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // `amzdb ... | head` closes the pipe early: not an error.
-        Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             let mut message = format!("amzdb: error: {e}");
             let mut cause = e.source();

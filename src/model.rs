@@ -109,7 +109,8 @@ impl Measure {
         } else if self.is_multiple() {
             unit == "x"
         } else {
-            unit == metric_unit || (self.is_change() && metric_unit == "%" && matches!(unit, "pp" | "bps"))
+            unit == metric_unit
+                || (self.is_change() && metric_unit == "%" && matches!(unit, "pp" | "bps"))
         }
     }
 

@@ -19,10 +19,12 @@ impl Rows {
         stmt: &mut rusqlite::Statement,
         params: impl rusqlite::Params,
     ) -> rusqlite::Result<Rows> {
-        let columns: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+        let columns: Vec<String> = stmt.column_names().map(String::from).collect();
         let width = columns.len();
         let rows = stmt
-            .query_map(params, |row| (0..width).map(|i| row.get::<_, Value>(i)).collect())?
+            .query_map(params, |row| {
+                (0..width).map(|i| row.get::<_, Value>(i)).collect()
+            })?
             .collect::<rusqlite::Result<Vec<Vec<Value>>>>()?;
         Ok(Rows { columns, rows })
     }
@@ -43,7 +45,9 @@ fn json(value: &Value) -> serde_json::Value {
     match value {
         Value::Null => serde_json::Value::Null,
         Value::Integer(i) => (*i).into(),
-        Value::Real(r) => serde_json::Number::from_f64(*r).map_or(serde_json::Value::Null, Into::into),
+        Value::Real(r) => {
+            serde_json::Number::from_f64(*r).map_or(serde_json::Value::Null, Into::into)
+        }
         _ => plain(value).into(),
     }
 }
@@ -67,7 +71,11 @@ pub fn write(rows: &Rows, format: Format, out: &mut dyn Write) -> io::Result<()>
                 .iter()
                 .map(|row| {
                     serde_json::Value::Object(
-                        rows.columns.iter().cloned().zip(row.iter().map(json)).collect(),
+                        rows.columns
+                            .iter()
+                            .cloned()
+                            .zip(row.iter().map(json))
+                            .collect(),
                     )
                 })
                 .collect();
@@ -84,9 +92,9 @@ pub fn write(rows: &Rows, format: Format, out: &mut dyn Write) -> io::Result<()>
             if format == Format::Markdown {
                 table.with(Style::markdown());
             } else {
-                table
-                    .with(Style::sharp())
-                    .with(Modify::new(Segment::all()).with(Width::truncate(TABLE_CELL_WIDTH).suffix("…")));
+                table.with(Style::sharp()).with(
+                    Modify::new(Segment::all()).with(Width::truncate(TABLE_CELL_WIDTH).suffix("…")),
+                );
             }
             writeln!(out, "{table}")?;
             if format == Format::Table {

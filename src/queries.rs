@@ -25,7 +25,12 @@ impl Query {
         let header = |key: &str| {
             sql.lines()
                 .take_while(|l| l.starts_with("--"))
-                .find_map(|l| l.strip_prefix("--")?.trim().strip_prefix(key)?.strip_prefix(':'))
+                .find_map(|l| {
+                    l.strip_prefix("--")?
+                        .trim()
+                        .strip_prefix(key)?
+                        .strip_prefix(':')
+                })
                 .map(str::trim)
         };
         Query {
@@ -34,7 +39,12 @@ impl Query {
             description: header("description").unwrap_or_default(),
             view: header("view"),
             params: header("params")
-                .map(|p| p.split(',').map(str::trim).filter(|p| !p.is_empty()).collect())
+                .map(|p| {
+                    p.split(',')
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default(),
             sql,
         }
@@ -56,7 +66,10 @@ mod tests {
     #[test]
     fn every_query_has_a_header() {
         for q in all() {
-            assert!(!q.name.is_empty() && !q.title.is_empty() && !q.description.is_empty(), "{q:?}");
+            assert!(
+                !q.name.is_empty() && !q.title.is_empty() && !q.description.is_empty(),
+                "{q:?}"
+            );
         }
     }
 
@@ -64,9 +77,16 @@ mod tests {
     fn every_query_prepares_against_the_schema_and_is_read_only() {
         let conn = crate::db::memory();
         for q in all() {
-            let stmt = conn.prepare(q.sql).unwrap_or_else(|e| panic!("{}: {e}", q.name));
+            let stmt = conn
+                .prepare(q.sql)
+                .unwrap_or_else(|e| panic!("{}: {e}", q.name));
             assert!(stmt.readonly(), "{} writes", q.name);
-            assert_eq!(stmt.parameter_count(), q.params.len(), "{}: params header", q.name);
+            assert_eq!(
+                stmt.parameter_count(),
+                q.params.len(),
+                "{}: params header",
+                q.name
+            );
         }
     }
 }

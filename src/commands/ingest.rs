@@ -15,11 +15,17 @@ pub fn run(db: &Path, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
         eprintln!("amzdb: note: {notice}");
     }
     let facts = summary.counts(FileKind::Facts);
-    let mut parts = vec![format!("{} facts ({} already present)", facts.inserted, facts.present)];
+    let mut parts = vec![format!(
+        "{} facts ({} already present)",
+        facts.inserted, facts.present
+    )];
     for kind in [FileKind::Entities, FileKind::Sources, FileKind::Metrics] {
         let c = summary.counts(kind);
         if c.inserted + c.present > 0 {
-            parts.push(format!("{} {kind} ({} already present)", c.inserted, c.present));
+            parts.push(format!(
+                "{} {kind} ({} already present)",
+                c.inserted, c.present
+            ));
         }
     }
     let s = if summary.files == 1 { "" } else { "s" };
@@ -38,7 +44,12 @@ pub fn run(db: &Path, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
             db.display()
         )
     } else {
-        format!("ingested {} from {} file{s} into {}", parts.join(", "), summary.files, db.display())
+        format!(
+            "ingested {} from {} file{s} into {}",
+            parts.join(", "),
+            summary.files,
+            db.display()
+        )
     };
     writeln!(out, "{line}").map_err(|e| Error::io("<stdout>", e))
 }

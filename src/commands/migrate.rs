@@ -28,15 +28,29 @@ pub fn run(db_path: &Path, args: &MigrateArgs, out: &mut dyn Write) -> Result<()
     let newly: Vec<String> = after
         .iter()
         .filter(|m| m.applied_on.is_some())
-        .filter(|m| before.iter().any(|b| b.version == m.version && b.applied_on.is_none()))
+        .filter(|m| {
+            before
+                .iter()
+                .any(|b| b.version == m.version && b.applied_on.is_none())
+        })
         .map(|m| format!("V{} {}", m.version, m.name))
         .collect();
     let latest = after.iter().map(|m| m.version).max().unwrap_or(0);
     if newly.is_empty() {
-        writeln!(out, "{}: schema is up to date (version {latest})", db_path.display()).map_err(io)?;
+        writeln!(
+            out,
+            "{}: schema is up to date (version {latest})",
+            db_path.display()
+        )
+        .map_err(io)?;
     } else {
-        writeln!(out, "{}: migrated to version {latest} (applied {})", db_path.display(), newly.join(", "))
-            .map_err(io)?;
+        writeln!(
+            out,
+            "{}: migrated to version {latest} (applied {})",
+            db_path.display(),
+            newly.join(", ")
+        )
+        .map_err(io)?;
     }
     Ok(())
 }

@@ -52,7 +52,8 @@ pub struct Catalog {
 impl Catalog {
     pub fn load(conn: &Connection) -> Result<Catalog> {
         let mut catalog = Catalog::default();
-        let mut stmt = conn.prepare("SELECT entity_id, ticker, name, cik, fiscal_year_end FROM entities")?;
+        let mut stmt =
+            conn.prepare("SELECT entity_id, ticker, name, cik, fiscal_year_end FROM entities")?;
         let rows = stmt.query_map([], |r| {
             Ok(Known {
                 id: r.get(0)?,
@@ -164,7 +165,12 @@ impl Catalog {
 pub fn nearest<'a>(wanted: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let wanted_lower = wanted.to_lowercase();
     known
-        .map(|k| (strsim::damerau_levenshtein(&wanted_lower, &k.to_lowercase()), k))
+        .map(|k| {
+            (
+                strsim::damerau_levenshtein(&wanted_lower, &k.to_lowercase()),
+                k,
+            )
+        })
         .filter(|(d, k)| *d <= (k.chars().count().max(wanted.chars().count()) / 3).max(2))
         .min()
         .map(|(_, k)| k)
@@ -187,7 +193,10 @@ mod tests {
         let known = ["capex", "capex_cash", "revenue", "free_cash_flow"];
         assert_eq!(nearest("capx", known.iter().copied()), Some("capex"));
         assert_eq!(nearest("Revenue", known.iter().copied()), Some("revenue"));
-        assert_eq!(nearest("free_cashflow", known.iter().copied()), Some("free_cash_flow"));
+        assert_eq!(
+            nearest("free_cashflow", known.iter().copied()),
+            Some("free_cash_flow")
+        );
         assert_eq!(nearest("headcount", known.iter().copied()), None);
     }
 }

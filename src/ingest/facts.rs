@@ -8,7 +8,7 @@ use super::{FileContext, RowOutcome};
 use crate::error::Result;
 use crate::model::{Basis, DisclosureType, Measure, Qualifier};
 use crate::parse::value::{parse_value, Number};
-use crate::parse::{period::parse_date, Period, ParsedValue};
+use crate::parse::{period::parse_date, ParsedValue, Period};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection};
 
@@ -97,8 +97,16 @@ fn sql_number(n: Number) -> Value {
     }
 }
 
-fn exact(check: &mut Check, column: &str, text: &str, parsed: &ParsedValue) -> Option<(Number, Number)> {
-    match (Number::from_decimal(parsed.amount), Number::from_decimal(parsed.precision)) {
+fn exact(
+    check: &mut Check,
+    column: &str,
+    text: &str,
+    parsed: &ParsedValue,
+) -> Option<(Number, Number)> {
+    match (
+        Number::from_decimal(parsed.amount),
+        Number::from_decimal(parsed.precision),
+    ) {
         (Ok(v), Ok(p)) => Some((v, p)),
         (Err(e), _) | (_, Err(e)) => {
             check.problem(column, text, e);
@@ -107,7 +115,12 @@ fn exact(check: &mut Check, column: &str, text: &str, parsed: &ParsedValue) -> O
     }
 }
 
-pub(super) fn fact(conn: &Connection, catalog: &mut Catalog, ctx: &FileContext, row: &Row) -> Result<RowOutcome> {
+pub(super) fn fact(
+    conn: &Connection,
+    catalog: &mut Catalog,
+    ctx: &FileContext,
+    row: &Row,
+) -> Result<RowOutcome> {
     let mut check = Check::new(&ctx.name, row.line);
     let entity = check.required(row, "entity");
     let metric = check.required(row, "metric");
@@ -117,19 +130,44 @@ pub(super) fn fact(conn: &Connection, catalog: &mut Catalog, ctx: &FileContext, 
     let disclosure_text = check.required(row, "disclosure_type");
     let source = check.required(row, "source");
 
-    let entity_known = catalog.entities.get(entity).map(|e| (e.id, e.row.fiscal_year_end.clone()));
+    let entity_known = catalog
+        .entities
+        .get(entity)
+        .map(|e| (e.id, e.row.fiscal_year_end.clone()));
     if entity_known.is_none() && !entity.is_empty() {
-        let message = catalog::unknown("entity", entity, catalog.entities.keys().map(String::as_str));
-        check.problem("entity", entity, format!("{message}; entities come from an entities CSV (ticker,name,cik,fiscal_year_end)"));
+        let message = catalog::unknown(
+            "entity",
+            entity,
+            catalog.entities.keys().map(String::as_str),
+        );
+        check.problem(
+            "entity",
+            entity,
+            format!(
+                "{message}; entities come from an entities CSV (ticker,name,cik,fiscal_year_end)"
+            ),
+        );
     }
-    let metric_known = catalog.metrics.get(metric).map(|m| (m.id, m.row.unit.clone()));
+    let metric_known = catalog
+        .metrics
+        .get(metric)
+        .map(|m| (m.id, m.row.unit.clone()));
     if metric_known.is_none() && !metric.is_empty() {
-        let message = catalog::unknown("metric", metric, catalog.metrics.keys().map(String::as_str));
-        check.problem("metric", metric, format!("{message}; metrics come from a metrics CSV (metric,name,unit,description)"));
+        let message =
+            catalog::unknown("metric", metric, catalog.metrics.keys().map(String::as_str));
+        check.problem(
+            "metric",
+            metric,
+            format!("{message}; metrics come from a metrics CSV (metric,name,unit,description)"),
+        );
     }
-    let source_known = catalog.sources.get(source).map(|s| (s.id, s.row.published_on.clone()));
+    let source_known = catalog
+        .sources
+        .get(source)
+        .map(|s| (s.id, s.row.published_on.clone()));
     if source_known.is_none() && !source.is_empty() {
-        let message = catalog::unknown("source", source, catalog.sources.keys().map(String::as_str));
+        let message =
+            catalog::unknown("source", source, catalog.sources.keys().map(String::as_str));
         check.problem("source", source, format!("{message}; sources come from a sources CSV (source,publisher,title,published_on,url,kind)"));
     }
     let unit_id = catalog.units.get(unit).copied();
@@ -142,11 +180,23 @@ pub(super) fn fact(conn: &Connection, catalog: &mut Catalog, ctx: &FileContext, 
         check.problem("unit", unit, message);
     }
 
-    let measure = check.parse("measure", row.get("measure"), |v| v.parse::<Measure>()).unwrap_or(Measure::Level);
-    let qualifier = check.parse("qualifier", row.get("qualifier"), |v| v.parse::<Qualifier>()).unwrap_or(Qualifier::Exact);
-    let basis = check.parse("basis", row.get("basis"), |v| v.parse::<Basis>()).unwrap_or(Basis::Actual);
-    let disclosure_type = check.parse("disclosure_type", disclosure_text, |v| v.parse::<DisclosureType>());
-    let published_on = check.parse("published_on", row.get("published_on"), |v| parse_date(v).map(|d| d.to_string()));
+    let measure = check
+        .parse("measure", row.get("measure"), |v| v.parse::<Measure>())
+        .unwrap_or(Measure::Level);
+    let qualifier = check
+        .parse("qualifier", row.get("qualifier"), |v| {
+            v.parse::<Qualifier>()
+        })
+        .unwrap_or(Qualifier::Exact);
+    let basis = check
+        .parse("basis", row.get("basis"), |v| v.parse::<Basis>())
+        .unwrap_or(Basis::Actual);
+    let disclosure_type = check.parse("disclosure_type", disclosure_text, |v| {
+        v.parse::<DisclosureType>()
+    });
+    let published_on = check.parse("published_on", row.get("published_on"), |v| {
+        parse_date(v).map(|d| d.to_string())
+    });
 
     let period = match &entity_known {
         Some((_, fye)) => {
@@ -160,15 +210,22 @@ pub(super) fn fact(conn: &Connection, catalog: &mut Catalog, ctx: &FileContext, 
     let value = check.parse("value", value_text, parse);
     let value_high_text = row.get("value_high");
     let value_high = check.parse("value_high", value_high_text, parse);
-    for (column, text, parsed) in [("value", value_text, &value), ("value_high", value_high_text, &value_high)] {
+    for (column, text, parsed) in [
+        ("value", value_text, &value),
+        ("value_high", value_high_text, &value_high),
+    ] {
         if let Some(symbol) = parsed.as_ref().and_then(|p| p.symbol) {
             if !unit.is_empty() && symbol.unit() != unit {
                 check.problem(column, text, format!("written in {} but the unit is {unit}; write the number without the sign or fix the unit", symbol.unit()));
             }
         }
     }
-    let numbers = value.as_ref().and_then(|v| exact(&mut check, "value", value_text, v));
-    let high = value_high.as_ref().and_then(|v| exact(&mut check, "value_high", value_high_text, v));
+    let numbers = value
+        .as_ref()
+        .and_then(|v| exact(&mut check, "value", value_text, v));
+    let high = value_high
+        .as_ref()
+        .and_then(|v| exact(&mut check, "value_high", value_high_text, v));
     match (qualifier, &value, &value_high) {
         (Qualifier::Range, Some(low), Some(high)) if high.amount < low.amount => check.problem(
             "value_high",
@@ -199,8 +256,23 @@ pub(super) fn fact(conn: &Connection, catalog: &mut Catalog, ctx: &FileContext, 
     if !check.problems.is_empty() {
         return Ok(RowOutcome::Problems(check.problems));
     }
-    let (Some((entity_id, _)), Some((metric_id, _)), Some((source_id, source_date)), Some(unit_id), Some(period), Some((value, precision)), Some(disclosure_type)) =
-        (entity_known, metric_known, source_known, unit_id, period, numbers, disclosure_type)
+    let (
+        Some((entity_id, _)),
+        Some((metric_id, _)),
+        Some((source_id, source_date)),
+        Some(unit_id),
+        Some(period),
+        Some((value, precision)),
+        Some(disclosure_type),
+    ) = (
+        entity_known,
+        metric_known,
+        source_known,
+        unit_id,
+        period,
+        numbers,
+        disclosure_type,
+    )
     else {
         // Every missing piece was recorded as a problem above; this is only a safeguard.
         check.problem("entity", entity, "incomplete row");
@@ -230,7 +302,13 @@ pub(super) fn fact(conn: &Connection, catalog: &mut Catalog, ctx: &FileContext, 
     insert(conn, ctx, row.line, &fact, check)
 }
 
-fn insert(conn: &Connection, ctx: &FileContext, line: u64, fact: &NewFact, mut check: Check) -> Result<RowOutcome> {
+fn insert(
+    conn: &Connection,
+    ctx: &FileContext,
+    line: u64,
+    fact: &NewFact,
+    mut check: Check,
+) -> Result<RowOutcome> {
     let id = &fact.identity;
     let key = id.key();
     let inserted = conn
@@ -262,7 +340,14 @@ fn insert(conn: &Connection, ctx: &FileContext, line: u64, fact: &NewFact, mut c
     }
     let (existing, batch_id, other_line, other_file) = conn
         .prepare_cached(include_str!("../sql/fact_by_key.sql"))?
-        .query_row([key], |r| Ok((Identity::from_row(r)?, r.get::<_, i64>(12)?, r.get::<_, i64>(13)?, r.get::<_, String>(14)?)))?;
+        .query_row([key], |r| {
+            Ok((
+                Identity::from_row(r)?,
+                r.get::<_, i64>(12)?,
+                r.get::<_, i64>(13)?,
+                r.get::<_, String>(14)?,
+            ))
+        })?;
     if existing != *id {
         check.problem(
             "value",

@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone)]
 pub enum Input {
     File(PathBuf),
-    Embedded { name: &'static str, text: &'static str },
+    Embedded {
+        name: &'static str,
+        text: &'static str,
+    },
 }
 
 impl Input {
@@ -103,7 +106,10 @@ fn collect_csv(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
         let path = entry.map_err(|e| Error::io(dir, e))?.path();
         if path.is_dir() {
             collect_csv(&path, found)?;
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        {
             found.push(path);
         }
     }

@@ -82,7 +82,14 @@ pub fn ingest(conn: &mut Connection, inputs: &[Input], dry_run: bool) -> Result<
         ..Summary::default()
     };
     for file in files {
-        ingest_file(&tx, &mut catalog, file, first_batch_id, &mut problems, &mut summary)?;
+        ingest_file(
+            &tx,
+            &mut catalog,
+            file,
+            first_batch_id,
+            &mut problems,
+            &mut summary,
+        )?;
     }
     if !problems.is_empty() {
         return Err(Error::Input(problems));
@@ -140,17 +147,27 @@ fn ingest_file(
             Ok(RowOutcome::KeptOnce(notice)) => summary.kept_once.push(notice),
             Ok(RowOutcome::Problems(found)) => found.into_iter().for_each(|p| problems.push(p)),
             // A constraint the checks above missed: report it against the row.
-            Err(Error::Sql(e)) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
-                problems.push(Problem::file(&ctx.name, format!("refused by the database: {e}")).at(row.line));
+            Err(Error::Sql(e))
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
+            {
+                problems.push(
+                    Problem::file(&ctx.name, format!("refused by the database: {e}")).at(row.line),
+                );
             }
             Err(e) => return Err(e),
         }
     }
     if rows == 0 {
-        problems.push(Problem::file(&ctx.name, format!("has a header but no rows; expected {kind} below the header")));
+        problems.push(Problem::file(
+            &ctx.name,
+            format!("has a header but no rows; expected {kind} below the header"),
+        ));
     }
     if counts.inserted == 0 {
-        tx.execute("DELETE FROM ingest_batches WHERE batch_id = ?1", [ctx.batch_id])?;
+        tx.execute(
+            "DELETE FROM ingest_batches WHERE batch_id = ?1",
+            [ctx.batch_id],
+        )?;
     } else {
         tx.execute(
             "UPDATE ingest_batches SET content_sha256 = ?2, rows_read = ?3, rows_inserted = ?4, rows_present = ?5 \

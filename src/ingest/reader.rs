@@ -10,12 +10,29 @@ use crate::model::FileKind;
 fn columns(kind: FileKind) -> (&'static [&'static str], &'static [&'static str]) {
     match kind {
         FileKind::Entities => (&["ticker", "name", "fiscal_year_end"], &["cik"]),
-        FileKind::Sources => (&["source", "publisher", "title", "kind"], &["published_on", "url"]),
+        FileKind::Sources => (
+            &["source", "publisher", "title", "kind"],
+            &["published_on", "url"],
+        ),
         FileKind::Metrics => (&["metric", "name", "unit"], &["description"]),
         FileKind::Facts => (
-            &["entity", "metric", "period", "value", "unit", "disclosure_type", "source"],
             &[
-                "segment", "measure", "value_high", "qualifier", "basis", "published_on", "quote",
+                "entity",
+                "metric",
+                "period",
+                "value",
+                "unit",
+                "disclosure_type",
+                "source",
+            ],
+            &[
+                "segment",
+                "measure",
+                "value_high",
+                "qualifier",
+                "basis",
+                "published_on",
+                "quote",
                 "note",
             ],
         ),
@@ -91,7 +108,11 @@ impl CsvFile {
         for (i, field) in record.iter().enumerate() {
             match std::str::from_utf8(field) {
                 Ok(text) => {
-                    let text = if i == 0 { text.trim_start_matches('\u{feff}') } else { text };
+                    let text = if i == 0 {
+                        text.trim_start_matches('\u{feff}')
+                    } else {
+                        text
+                    };
                     header.push(text.trim().to_ascii_lowercase());
                 }
                 Err(e) => {
@@ -133,7 +154,11 @@ impl CsvFile {
             Ok(false) => None,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                Some(Err(Problem::file(&self.name, format!("unreadable CSV: {e}")).at(line)))
+                Some(Err(Problem::file(
+                    &self.name,
+                    format!("unreadable CSV: {e}"),
+                )
+                .at(line)))
             }
             Ok(true) => {
                 let line = self.record.position().map_or(0, |p| p.line());
@@ -176,7 +201,12 @@ impl CsvFile {
 
 fn all_columns(kind: FileKind) -> String {
     let (required, optional) = columns(kind);
-    required.iter().chain(optional).copied().collect::<Vec<_>>().join(",")
+    required
+        .iter()
+        .chain(optional)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn not_utf8(field: &[u8], e: std::str::Utf8Error) -> String {
@@ -211,16 +241,23 @@ fn check_header(name: &str, kind: FileKind, header: &[String]) -> Vec<Problem> {
             );
         } else if header[..i].contains(column) {
             problems.push(
-                Problem::file(name, format!("column '{column}' appears twice in the header")).at(1),
+                Problem::file(
+                    name,
+                    format!("column '{column}' appears twice in the header"),
+                )
+                .at(1),
             );
         }
     }
     for column in required {
         if !header.iter().any(|h| h == column) {
-            problems.push(Problem::file(
-                name,
-                format!("missing required column '{column}' for a {kind} file"),
-            ).at(1));
+            problems.push(
+                Problem::file(
+                    name,
+                    format!("missing required column '{column}' for a {kind} file"),
+                )
+                .at(1),
+            );
         }
     }
     problems

@@ -27,8 +27,11 @@ impl<'a> Check<'a> {
     }
 
     pub fn problem(&mut self, column: &str, value: &str, message: impl Into<String>) {
-        self.problems
-            .push(Problem::file(self.file, message).at(self.line).column(column, value));
+        self.problems.push(
+            Problem::file(self.file, message)
+                .at(self.line)
+                .column(column, value),
+        );
     }
 
     /// A field that must not be empty.
@@ -41,7 +44,12 @@ impl<'a> Check<'a> {
     }
 
     /// Parses a non-empty field, recording why it does not parse.
-    pub fn parse<T>(&mut self, column: &str, value: &str, parse: impl FnOnce(&str) -> std::result::Result<T, String>) -> Option<T> {
+    pub fn parse<T>(
+        &mut self,
+        column: &str,
+        value: &str,
+        parse: impl FnOnce(&str) -> std::result::Result<T, String>,
+    ) -> Option<T> {
         if value.is_empty() {
             return None;
         }
@@ -63,7 +71,14 @@ impl<'a> Check<'a> {
     }
 }
 
-fn differs<T: PartialEq + std::fmt::Debug>(check: &mut Check, what: &str, key: &str, old: &T, new: &T, fields: &[(&str, String, String)]) -> bool {
+fn differs<T: PartialEq + std::fmt::Debug>(
+    check: &mut Check,
+    what: &str,
+    key: &str,
+    old: &T,
+    new: &T,
+    fields: &[(&str, String, String)],
+) -> bool {
     if old == new {
         return false;
     }
@@ -83,11 +98,24 @@ fn differs<T: PartialEq + std::fmt::Debug>(check: &mut Check, what: &str, key: &
     true
 }
 
-pub(super) fn entity(conn: &Connection, catalog: &mut Catalog, file: &str, row: &Row) -> Result<RowOutcome> {
+pub(super) fn entity(
+    conn: &Connection,
+    catalog: &mut Catalog,
+    file: &str,
+    row: &Row,
+) -> Result<RowOutcome> {
     let mut check = Check::new(file, row.line);
     let ticker = check.required(row, "ticker").to_string();
-    if !ticker.is_empty() && !ticker.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '.' || c == '-') {
-        check.problem("ticker", &ticker, "expected an upper-case ticker such as AMZN or BRK.B");
+    if !ticker.is_empty()
+        && !ticker
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '.' || c == '-')
+    {
+        check.problem(
+            "ticker",
+            &ticker,
+            "expected an upper-case ticker such as AMZN or BRK.B",
+        );
     }
     let name = check.required(row, "name").to_string();
     let fye_text = check.required(row, "fiscal_year_end");
@@ -96,7 +124,9 @@ pub(super) fn entity(conn: &Connection, catalog: &mut Catalog, file: &str, row: 
         v.parse::<i64>()
             .ok()
             .filter(|c| *c > 0 && *c < 10_000_000_000)
-            .ok_or_else(|| "expected a SEC CIK: a positive whole number of up to 10 digits".to_string())
+            .ok_or_else(|| {
+                "expected a SEC CIK: a positive whole number of up to 10 digits".to_string()
+            })
     });
     let new = EntityRow {
         ticker: ticker.clone(),
@@ -105,15 +135,31 @@ pub(super) fn entity(conn: &Connection, catalog: &mut Catalog, file: &str, row: 
         fiscal_year_end: fye.map(|f| f.to_string()).unwrap_or_default(),
     };
     if let (Some(cik), true) = (cik, check.problems.is_empty()) {
-        if let Some(other) = catalog.entities.values().find(|e| e.row.cik == Some(cik) && e.row.ticker != ticker) {
-            check.problem("cik", &cik.to_string(), format!("CIK already belongs to {}", other.row.ticker));
+        if let Some(other) = catalog
+            .entities
+            .values()
+            .find(|e| e.row.cik == Some(cik) && e.row.ticker != ticker)
+        {
+            check.problem(
+                "cik",
+                &cik.to_string(),
+                format!("CIK already belongs to {}", other.row.ticker),
+            );
         }
     }
     if let (Some(old), true) = (catalog.entities.get(&ticker), check.problems.is_empty()) {
         let fields = [
             ("name", old.row.name.clone(), new.name.clone()),
-            ("cik", format!("{:?}", old.row.cik), format!("{:?}", new.cik)),
-            ("fiscal_year_end", old.row.fiscal_year_end.clone(), new.fiscal_year_end.clone()),
+            (
+                "cik",
+                format!("{:?}", old.row.cik),
+                format!("{:?}", new.cik),
+            ),
+            (
+                "fiscal_year_end",
+                old.row.fiscal_year_end.clone(),
+                new.fiscal_year_end.clone(),
+            ),
         ];
         let changed = differs(&mut check, "entity", &ticker, &old.row, &new, &fields);
         if !changed {
@@ -121,24 +167,43 @@ pub(super) fn entity(conn: &Connection, catalog: &mut Catalog, file: &str, row: 
         }
     }
     check.outcome(|| {
-        conn.prepare_cached("INSERT INTO entities (ticker, name, cik, fiscal_year_end) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![new.ticker, new.name, new.cik, new.fiscal_year_end])?;
-        catalog.entities.insert(ticker, Known { id: conn.last_insert_rowid(), row: new });
+        conn.prepare_cached(
+            "INSERT INTO entities (ticker, name, cik, fiscal_year_end) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![new.ticker, new.name, new.cik, new.fiscal_year_end])?;
+        catalog.entities.insert(
+            ticker,
+            Known {
+                id: conn.last_insert_rowid(),
+                row: new,
+            },
+        );
         Ok(RowOutcome::Inserted)
     })
 }
 
-pub(super) fn source(conn: &Connection, catalog: &mut Catalog, file: &str, row: &Row) -> Result<RowOutcome> {
+pub(super) fn source(
+    conn: &Connection,
+    catalog: &mut Catalog,
+    file: &str,
+    row: &Row,
+) -> Result<RowOutcome> {
     let mut check = Check::new(file, row.line);
     let slug = check.required(row, "source").to_string();
     if slug.chars().any(char::is_whitespace) {
-        check.problem("source", &slug, "a source slug has no spaces, e.g. quartz-2026-05-01");
+        check.problem(
+            "source",
+            &slug,
+            "a source slug has no spaces, e.g. quartz-2026-05-01",
+        );
     }
     let publisher = check.required(row, "publisher").to_string();
     let title = check.required(row, "title").to_string();
     let kind_text = check.required(row, "kind");
     let kind = check.parse("kind", kind_text, |v| v.parse::<SourceKind>());
-    let published_on = check.parse("published_on", row.get("published_on"), |v| parse_date(v).map(|d| d.to_string()));
+    let published_on = check.parse("published_on", row.get("published_on"), |v| {
+        parse_date(v).map(|d| d.to_string())
+    });
     let new = SourceRow {
         slug: slug.clone(),
         publisher,
@@ -149,10 +214,22 @@ pub(super) fn source(conn: &Connection, catalog: &mut Catalog, file: &str, row: 
     };
     if let (Some(old), true) = (catalog.sources.get(&slug), check.problems.is_empty()) {
         let fields = [
-            ("publisher", old.row.publisher.clone(), new.publisher.clone()),
+            (
+                "publisher",
+                old.row.publisher.clone(),
+                new.publisher.clone(),
+            ),
             ("title", old.row.title.clone(), new.title.clone()),
-            ("published_on", format!("{:?}", old.row.published_on), format!("{:?}", new.published_on)),
-            ("url", format!("{:?}", old.row.url), format!("{:?}", new.url)),
+            (
+                "published_on",
+                format!("{:?}", old.row.published_on),
+                format!("{:?}", new.published_on),
+            ),
+            (
+                "url",
+                format!("{:?}", old.row.url),
+                format!("{:?}", new.url),
+            ),
             ("kind", old.row.kind.clone(), new.kind.clone()),
         ];
         if !differs(&mut check, "source", &slug, &old.row, &new, &fields) {
@@ -169,11 +246,23 @@ pub(super) fn source(conn: &Connection, catalog: &mut Catalog, file: &str, row: 
     })
 }
 
-pub(super) fn metric(conn: &Connection, catalog: &mut Catalog, file: &str, row: &Row) -> Result<RowOutcome> {
+pub(super) fn metric(
+    conn: &Connection,
+    catalog: &mut Catalog,
+    file: &str,
+    row: &Row,
+) -> Result<RowOutcome> {
     let mut check = Check::new(file, row.line);
     let slug = check.required(row, "metric").to_string();
-    if !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
-        check.problem("metric", &slug, "a metric slug is lower_snake_case, e.g. free_cash_flow");
+    if !slug
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        check.problem(
+            "metric",
+            &slug,
+            "a metric slug is lower_snake_case, e.g. free_cash_flow",
+        );
     }
     let name = check.required(row, "name").to_string();
     let unit = check.required(row, "unit").to_string();
@@ -195,16 +284,33 @@ pub(super) fn metric(conn: &Connection, catalog: &mut Catalog, file: &str, row: 
         let fields = [
             ("name", old.row.name.clone(), new.name.clone()),
             ("unit", old.row.unit.clone(), new.unit.clone()),
-            ("description", old.row.description.clone(), new.description.clone()),
+            (
+                "description",
+                old.row.description.clone(),
+                new.description.clone(),
+            ),
         ];
         if !differs(&mut check, "metric", &slug, &old.row, &new, &fields) {
             return Ok(RowOutcome::Present);
         }
     }
     check.outcome(|| {
-        conn.prepare_cached("INSERT INTO metrics (slug, name, unit_id, description) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![new.slug, new.name, catalog.units[&new.unit], new.description])?;
-        catalog.metrics.insert(slug, Known { id: conn.last_insert_rowid(), row: new });
+        conn.prepare_cached(
+            "INSERT INTO metrics (slug, name, unit_id, description) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![
+            new.slug,
+            new.name,
+            catalog.units[&new.unit],
+            new.description
+        ])?;
+        catalog.metrics.insert(
+            slug,
+            Known {
+                id: conn.last_insert_rowid(),
+                row: new,
+            },
+        );
         Ok(RowOutcome::Inserted)
     })
 }

@@ -19,7 +19,10 @@ impl FromStr for FiscalYearEnd {
 
     fn from_str(s: &str) -> Result<Self, String> {
         let expected = "expected MM-DD, e.g. 12-31 or 01-31";
-        let (m, d) = s.trim().split_once('-').ok_or_else(|| expected.to_string())?;
+        let (m, d) = s
+            .trim()
+            .split_once('-')
+            .ok_or_else(|| expected.to_string())?;
         let (Ok(month), Ok(day)) = (m.parse::<u32>(), d.parse::<u32>()) else {
             return Err(expected.to_string());
         };
@@ -65,13 +68,18 @@ impl FiscalYearEnd {
         } else {
             date.year() + 1
         };
-        (1..=4).find(|&k| self.boundary(fy, k) == date).map(|k| (fy, k))
+        (1..=4)
+            .find(|&k| self.boundary(fy, k) == date)
+            .map(|k| (fy, k))
     }
 }
 
 fn last_day(year: i32, month: u32) -> u32 {
     let first = NaiveDate::from_ymd_opt(year, month, 1).expect("month is 1-12");
-    (first + Months::new(1)).pred_opt().expect("not the first day").day()
+    (first + Months::new(1))
+        .pred_opt()
+        .expect("not the first day")
+        .day()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -201,7 +209,9 @@ fn parse_quarter(word: &str) -> Result<i32, String> {
         "Q2" => Ok(2),
         "Q3" => Ok(3),
         "Q4" => Ok(4),
-        _ => Err(format!("{word} is not a quarter (Q1 to Q4); expected {EXPECTED}")),
+        _ => Err(format!(
+            "{word} is not a quarter (Q1 to Q4); expected {EXPECTED}"
+        )),
     }
 }
 
@@ -247,12 +257,22 @@ mod tests {
     fn december_year_end() {
         assert_eq!(
             resolve("Q1 FY2026", "12-31"),
-            ("Q1 FY2026".into(), Some("2026-01-01".into()), "2026-03-31".into(), "quarter")
+            (
+                "Q1 FY2026".into(),
+                Some("2026-01-01".into()),
+                "2026-03-31".into(),
+                "quarter"
+            )
         );
         assert_eq!(resolve("FY2025", "12-31").1, Some("2025-01-01".into()));
         assert_eq!(
             resolve("TTM Q1 FY2026", "12-31"),
-            ("TTM Q1 FY2026".into(), Some("2025-04-01".into()), "2026-03-31".into(), "ttm")
+            (
+                "TTM Q1 FY2026".into(),
+                Some("2025-04-01".into()),
+                "2026-03-31".into(),
+                "ttm"
+            )
         );
         assert_eq!(resolve("9M FY2025", "12-31").2, "2025-09-30");
         assert_eq!(resolve("H1 FY2026", "12-31").2, "2026-06-30");
@@ -262,11 +282,21 @@ mod tests {
     fn january_year_end_names_the_year_it_ends_in() {
         assert_eq!(
             resolve("Q1 FY2026", "01-31"),
-            ("Q1 FY2026".into(), Some("2025-02-01".into()), "2025-04-30".into(), "quarter")
+            (
+                "Q1 FY2026".into(),
+                Some("2025-02-01".into()),
+                "2025-04-30".into(),
+                "quarter"
+            )
         );
         assert_eq!(
             resolve("FY2025", "01-31"),
-            ("FY2025".into(), Some("2024-02-01".into()), "2025-01-31".into(), "fiscal_year")
+            (
+                "FY2025".into(),
+                Some("2024-02-01".into()),
+                "2025-01-31".into(),
+                "fiscal_year"
+            )
         );
         // February ends on the 29th in a leap year.
         assert_eq!(resolve("Q1 FY2024", "11-30").2, "2024-02-29");
@@ -285,7 +315,10 @@ mod tests {
     #[test]
     fn instants_know_their_fiscal_quarter() {
         let p = Period::parse("2026-03-31", FiscalYearEnd::DECEMBER).unwrap();
-        assert_eq!((p.label.as_str(), p.kind), ("2026-03-31", PeriodKind::Instant));
+        assert_eq!(
+            (p.label.as_str(), p.kind),
+            ("2026-03-31", PeriodKind::Instant)
+        );
         assert_eq!((p.fiscal_year, p.fiscal_quarter), (Some(2026), Some(1)));
     }
 
@@ -316,7 +349,10 @@ mod tests {
         assert!("13-01".parse::<FiscalYearEnd>().is_err());
         assert!("02-30".parse::<FiscalYearEnd>().is_err());
         assert!("1231".parse::<FiscalYearEnd>().is_err());
-        assert_eq!("01-31".parse::<FiscalYearEnd>().unwrap().to_string(), "01-31");
+        assert_eq!(
+            "01-31".parse::<FiscalYearEnd>().unwrap().to_string(),
+            "01-31"
+        );
         assert_eq!(date("2026-03-31").to_string(), "2026-03-31");
     }
 }

@@ -76,7 +76,10 @@ pub fn parse_value(text: &str) -> Result<ParsedValue, String> {
     if rest.is_empty() {
         return Err(format!("empty; expected {EXPECTED}"));
     }
-    let negative = if let Some(r) = rest.strip_prefix('-').or_else(|| rest.strip_prefix('\u{2212}')) {
+    let negative = if let Some(r) = rest
+        .strip_prefix('-')
+        .or_else(|| rest.strip_prefix('\u{2212}'))
+    {
         rest = r;
         true
     } else {
@@ -144,7 +147,11 @@ fn plain_digits(number: &str) -> Result<String, String> {
     }
     let plain = format!(
         "{}{}",
-        if whole.is_empty() { "0".to_string() } else { groups.concat() },
+        if whole.is_empty() {
+            "0".to_string()
+        } else {
+            groups.concat()
+        },
         fraction.map(|f| format!(".{f}")).unwrap_or_default()
     );
     if plain.len() > MAX_DIGITS {
@@ -164,7 +171,9 @@ fn scale_exponent(word: &str) -> Result<u32, String> {
         "m" | "mn" | "mm" | "million" => Ok(6),
         "b" | "bn" | "billion" => Ok(9),
         "t" | "tn" | "trillion" => Ok(12),
-        _ => Err(format!("unknown scale or trailing text {word:?}; expected {EXPECTED}")),
+        _ => Err(format!(
+            "unknown scale or trailing text {word:?}; expected {EXPECTED}"
+        )),
     }
 }
 
@@ -192,10 +201,7 @@ mod tests {
             exact("44.2B"),
             (Number::Int(44_200_000_000), Number::Int(100_000_000), None)
         );
-        assert_eq!(
-            exact("$44.2 billion").0,
-            Number::Int(44_200_000_000)
-        );
+        assert_eq!(exact("$44.2 billion").0, Number::Int(44_200_000_000));
         assert_eq!(exact("$147.3bn").0, Number::Int(147_300_000_000));
         assert_eq!(exact("0.1T").0, Number::Int(100_000_000_000));
     }
@@ -205,8 +211,14 @@ mod tests {
         assert_eq!(exact("1,200").0, Number::Int(1200));
         assert_eq!(exact("$1,234,567.5").0, Number::Real(1234567.5));
         assert_eq!(exact("-3.5 million").0, Number::Int(-3_500_000));
-        assert_eq!(exact("+76%"), (Number::Int(76), Number::Int(1), Some(Symbol::Percent)));
-        assert_eq!(exact("2.78"), (Number::Real(2.78), Number::Real(0.01), None));
+        assert_eq!(
+            exact("+76%"),
+            (Number::Int(76), Number::Int(1), Some(Symbol::Percent))
+        );
+        assert_eq!(
+            exact("2.78"),
+            (Number::Real(2.78), Number::Real(0.01), None)
+        );
         assert_eq!(exact(".5").0, Number::Real(0.5));
         assert_eq!(exact("$25B").2, Some(Symbol::Dollar));
     }
@@ -220,9 +232,23 @@ mod tests {
 
     #[test]
     fn bad_values_say_what_was_expected() {
-        for bad in ["", "abc", "12.3.4", "1,2,3", "$", "12 apples", "5%%", "$5%", "1.", "1,0000"] {
+        for bad in [
+            "",
+            "abc",
+            "12.3.4",
+            "1,2,3",
+            "$",
+            "12 apples",
+            "5%%",
+            "$5%",
+            "1.",
+            "1,0000",
+        ] {
             let err = parse_value(bad).unwrap_err();
-            assert!(err.contains("expected") || err.contains("digits"), "{bad}: {err}");
+            assert!(
+                err.contains("expected") || err.contains("digits"),
+                "{bad}: {err}"
+            );
         }
     }
 

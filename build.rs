@@ -12,11 +12,20 @@ fn main() {
     let mut files = Vec::new();
     collect_csv(&root.join("data"), &mut files);
     files.sort();
-    let mut out = String::from("/// Every CSV file of the bundled dataset: (path under the crate, contents).\n");
+    let mut out = String::from(
+        "/// Every CSV file of the bundled dataset: (path under the crate, contents).\n",
+    );
     out.push_str("pub static FILES: &[(&str, &str)] = &[\n");
     for file in &files {
-        let rel = file.strip_prefix(&root).expect("under the crate").to_string_lossy().replace('\\', "/");
-        out.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", file.to_string_lossy()));
+        let rel = file
+            .strip_prefix(&root)
+            .expect("under the crate")
+            .to_string_lossy()
+            .replace('\\', "/");
+        out.push_str(&format!(
+            "    ({rel:?}, include_str!({:?})),\n",
+            file.to_string_lossy()
+        ));
     }
     out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("bundled.rs");
@@ -24,13 +33,18 @@ fn main() {
 }
 
 fn collect_csv(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
             println!("cargo:rerun-if-changed={}", path.display());
             collect_csv(&path, files);
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        {
             files.push(path);
         }
     }

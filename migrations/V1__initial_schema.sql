@@ -68,7 +68,10 @@ CREATE TABLE periods (
     CHECK (start_date IS NULL OR start_date <= end_date)
 ) STRICT;
 
-CREATE UNIQUE INDEX periods_by_range ON periods (end_date, ifnull(start_date, ''), label);
+-- One row per period and fiscal calendar: the same dates can be a fiscal quarter for one
+-- company and not for another.
+CREATE UNIQUE INDEX periods_by_range
+    ON periods (end_date, ifnull(start_date, ''), label, ifnull(fiscal_year, 0), ifnull(fiscal_quarter, 0));
 
 -- One row per ingested file that added anything.
 CREATE TABLE ingest_batches (

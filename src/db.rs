@@ -28,14 +28,7 @@ pub struct MigrationStatus {
 /// Refuses (without changing it) a file that is not a SQLite database, a SQLite
 /// database that is not amzdb's, or one made by a newer amzdb.
 pub fn open_rw(path: &Path) -> Result<Connection> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.is_dir() {
-            return Err(Error::MissingDirectory {
-                path: path.to_path_buf(),
-                dir: dir.to_path_buf(),
-            });
-        }
-    }
+    check_directory(path)?;
     let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -49,6 +42,18 @@ pub fn open_rw(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     migrate(&mut conn, path)?;
     Ok(conn)
+}
+
+/// Refuses a database path whose directory does not exist (SQLite would only say
+/// "unable to open database file").
+pub fn check_directory(path: &Path) -> Result<()> {
+    match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) if !dir.is_dir() => Err(Error::MissingDirectory {
+            path: path.to_path_buf(),
+            dir: dir.to_path_buf(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Opens a database read-only (SQLite refuses every write on it). The database must

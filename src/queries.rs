@@ -1,12 +1,17 @@
-//! The registry of SQL in `queries/`: each file carries a header (`-- name:`, `-- title:`,
-//! `-- description:`, optional `-- view:` and `-- params:`). Files with a view name are
-//! installed as views in every database; the CLI selects from them, so each query's SQL
-//! lives in one place.
+//! The registry of SQL in `queries/`. Each file carries a header (`-- name:`, `-- title:`,
+//! `-- description:`, optional `-- view:` and `-- params:`); a fragment (`-- fragment:`)
+//! is a list of CTEs that other files pull in with a line `--@include NAME`.
+//!
+//! One definition serves both uses: the CLI runs a query with its `:params` bound, and
+//! the view installed in every database is the same SQL with every parameter NULL
+//! (no options).
 
 /// The embedded query files, in installation order (a view may use the views before it).
 const FILES: &[&str] = &[
+    include_str!("../queries/choice.sql"),
     include_str!("../queries/fact_detail.sql"),
     include_str!("../queries/facts.sql"),
+    include_str!("../queries/capex_fcf.sql"),
 ];
 
 #[derive(Debug, Clone)]
@@ -17,46 +22,101 @@ pub struct Query {
     /// The view this query is installed as, if any.
     pub view: Option<&'static str>,
     pub params: Vec<&'static str>,
-    pub sql: &'static str,
+    /// The SQL with every `--@include` expanded.
+    pub sql: String,
 }
 
-impl Query {
-    fn parse(sql: &'static str) -> Query {
-        let header = |key: &str| {
-            sql.lines()
-                .take_while(|l| l.starts_with("--"))
-                .find_map(|l| {
-                    l.strip_prefix("--")?
-                        .trim()
-                        .strip_prefix(key)?
-                        .strip_prefix(':')
-                })
-                .map(str::trim)
-        };
-        Query {
-            name: header("name").unwrap_or_default(),
-            title: header("title").unwrap_or_default(),
-            description: header("description").unwrap_or_default(),
-            view: header("view"),
-            params: header("params")
-                .map(|p| {
-                    p.split(',')
-                        .map(str::trim)
-                        .filter(|p| !p.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default(),
-            sql,
-        }
+struct File {
+    text: &'static str,
+}
+
+impl File {
+    fn header(&self, key: &str) -> Option<&'static str> {
+        self.text
+            .lines()
+            .take_while(|l| l.starts_with("--"))
+            .find_map(|l| {
+                l.strip_prefix("--")?
+                    .trim()
+                    .strip_prefix(key)?
+                    .strip_prefix(':')
+            })
+            .map(str::trim)
+    }
+
+    fn params(&self) -> Vec<&'static str> {
+        self.header("params")
+            .map(|p| {
+                p.split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }
 
+fn files() -> impl Iterator<Item = File> {
+    FILES.iter().map(|text| File { text })
+}
+
+/// The SQL of a file with each `--@include NAME` line replaced by that fragment's CTEs.
+fn expand(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.trim().strip_prefix("--@include ") {
+            Some(name) => files()
+                .find(|f| f.header("fragment") == Some(name.trim()))
+                .map(|f| f.text.trim_end().to_string())
+                .unwrap_or_else(|| format!("-- missing fragment {name}")),
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub fn all() -> Vec<Query> {
-    FILES.iter().map(|sql| Query::parse(sql)).collect()
+    files()
+        .filter(|f| f.header("fragment").is_none())
+        .map(|f| Query {
+            name: f.header("name").unwrap_or_default(),
+            title: f.header("title").unwrap_or_default(),
+            description: f.header("description").unwrap_or_default(),
+            view: f.header("view"),
+            params: f.params(),
+            sql: expand(f.text),
+        })
+        .collect()
 }
 
 pub fn get(name: &str) -> Option<Query> {
     all().into_iter().find(|q| q.name == name)
+}
+
+impl Query {
+    /// The query as its view: every parameter replaced by NULL.
+    pub fn view_sql(&self) -> String {
+        let mut sql = self.sql.clone();
+        for param in &self.params {
+            sql = replace_param(&sql, param);
+        }
+        sql
+    }
+}
+
+/// Replaces `:name` (not `:name_more`) with NULL.
+fn replace_param(sql: &str, name: &str) -> String {
+    let token = format!(":{name}");
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(at) = rest.find(&token) {
+        let after = &rest[at + token.len()..];
+        let whole = !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        out.push_str(&rest[..at]);
+        out.push_str(if whole { "NULL" } else { &token });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -74,11 +134,35 @@ mod tests {
     }
 
     #[test]
+    fn includes_expand_and_views_have_no_parameters() {
+        for q in all() {
+            assert!(
+                !q.sql.contains("--@include") && !q.sql.contains("missing fragment"),
+                "{}",
+                q.name
+            );
+            if q.view.is_some() {
+                for p in &q.params {
+                    assert!(!q.view_sql().contains(&format!(":{p}")), "{}: :{p}", q.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn parameters_are_replaced_as_whole_tokens() {
+        assert_eq!(
+            replace_param("a = :as_of, b = :as_of_x", "as_of"),
+            "a = NULL, b = :as_of_x"
+        );
+    }
+
+    #[test]
     fn every_query_prepares_against_the_schema_and_is_read_only() {
         let conn = crate::db::memory();
         for q in all() {
             let stmt = conn
-                .prepare(q.sql)
+                .prepare(&q.sql)
                 .unwrap_or_else(|e| panic!("{}: {e}", q.name));
             assert!(stmt.readonly(), "{} writes", q.name);
             assert_eq!(

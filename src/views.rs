@@ -13,7 +13,10 @@ fn create_sql(view: &str, body: &str) -> String {
 fn wanted() -> Vec<(String, String)> {
     queries::all()
         .into_iter()
-        .filter_map(|q| q.view.map(|v| (v.to_string(), create_sql(v, q.sql))))
+        .filter_map(|q| {
+            q.view
+                .map(|v| (v.to_string(), create_sql(v, &q.view_sql())))
+        })
         .collect()
 }
 

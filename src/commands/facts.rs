@@ -12,7 +12,7 @@ pub fn run(db: &Path, args: &FactsArgs, out: &mut dyn Write) -> Result<()> {
     let conn = super::readable(db)?;
     let query =
         queries::get("facts").ok_or_else(|| Error::Usage("the facts query is missing".into()))?;
-    let mut stmt = conn.prepare(query.sql)?;
+    let mut stmt = conn.prepare(&query.sql)?;
     let rows = Rows::collect(
         &mut stmt,
         named_params! {

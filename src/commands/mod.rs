@@ -48,6 +48,7 @@ pub fn create(path: &Path, bundled: bool) -> Result<()> {
     let file_name = path
         .file_name()
         .ok_or_else(|| Error::Usage(format!("{}: not a file name", path.display())))?;
+    db::check_directory(path)?;
     let tmp: PathBuf = path.with_file_name(format!(
         ".{}.creating-{}",
         file_name.to_string_lossy(),
@@ -80,8 +81,8 @@ fn build(tmp: &Path, bundled: bool) -> Result<Option<Summary>> {
     } else {
         None
     };
-    // Fold the WAL into the file so the single file is the whole database.
-    conn.pragma_update(None, "journal_mode", "DELETE")?;
+    // Closing the last connection folds the WAL into the file: the file is the whole
+    // database, already in WAL mode, so opening it later changes no byte.
     drop(conn);
     Ok(summary)
 }

@@ -127,9 +127,19 @@ impl Catalog {
         let existing: Option<i64> = conn
             .prepare_cached(
                 "SELECT period_id FROM periods \
-                 WHERE end_date = ?1 AND ifnull(start_date, '') = ifnull(?2, '') AND label = ?3",
+                 WHERE end_date = ?1 AND ifnull(start_date, '') = ifnull(?2, '') AND label = ?3 \
+                   AND fiscal_year IS ?4 AND fiscal_quarter IS ?5",
             )?
-            .query_row(params![end, start, period.label], |r| r.get(0))
+            .query_row(
+                params![
+                    end,
+                    start,
+                    period.label,
+                    period.fiscal_year,
+                    period.fiscal_quarter
+                ],
+                |r| r.get(0),
+            )
             .optional()?;
         let id = match existing {
             Some(id) => id,

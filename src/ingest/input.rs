@@ -74,6 +74,70 @@ impl Read for HashingReader {
     }
 }
 
+/// Turns CRLF line ends into LF as bytes stream through, so the CSV reader counts lines
+/// right (rust-csv#395: with CRLF it reports every line one too low). A CRLF inside a
+/// quoted field becomes LF too, which is how spreadsheets write line breaks in cells.
+pub struct CrlfToLf<R> {
+    inner: R,
+    pending_cr: bool,
+}
+
+impl<R: Read> CrlfToLf<R> {
+    pub fn new(inner: R) -> Self {
+        CrlfToLf {
+            inner,
+            pending_cr: false,
+        }
+    }
+
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
+}
+
+impl<R: Read> Read for CrlfToLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.len() < 2 {
+            // Too small to hold back a CR and still make progress: pass bytes through.
+            return self.inner.read(buf);
+        }
+        loop {
+            // A CR held back from the last read goes first; the new bytes follow it.
+            let offset = usize::from(self.pending_cr);
+            let n = self.inner.read(&mut buf[offset..])?;
+            if n == 0 {
+                self.pending_cr = false;
+                return Ok(offset);
+            }
+            if offset == 1 {
+                buf[0] = b'\r';
+            }
+            let len = n + offset;
+            self.pending_cr = false;
+            let mut w = 0;
+            let mut i = 0;
+            while i < len {
+                if buf[i] == b'\r' {
+                    if i + 1 == len {
+                        self.pending_cr = true;
+                        break;
+                    }
+                    if buf[i + 1] == b'\n' {
+                        i += 1;
+                        continue;
+                    }
+                }
+                buf[w] = buf[i];
+                w += 1;
+                i += 1;
+            }
+            if w > 0 {
+                return Ok(w);
+            }
+        }
+    }
+}
+
 /// The inputs named on the command line: files as given, directories searched for
 /// `*.csv` below them (sorted, so runs are repeatable).
 pub fn from_paths(paths: &[PathBuf]) -> Result<Vec<Input>> {
@@ -125,4 +189,46 @@ pub fn bundled() -> Vec<Input> {
         .iter()
         .map(|(name, text)| Input::Embedded { name, text })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out at most three bytes a call, to cross chunk boundaries.
+    struct Trickle(Vec<u8>);
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(self.0.len()).min(3);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0.drain(..n);
+            Ok(n)
+        }
+    }
+
+    fn through(input: &[u8], chunk: usize) -> Vec<u8> {
+        let mut reader = CrlfToLf::new(Trickle(input.to_vec()));
+        let mut out = Vec::new();
+        let mut buf = vec![0; chunk];
+        loop {
+            let n = reader.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+        out
+    }
+
+    #[test]
+    fn crlf_becomes_lf_across_chunk_boundaries() {
+        for chunk in [2, 3, 4, 64] {
+            assert_eq!(
+                through(b"a,b\r\nc\r\n\r\nd\re\r", chunk),
+                b"a,b\nc\n\nd\re\r",
+                "chunk {chunk}"
+            );
+        }
+    }
 }

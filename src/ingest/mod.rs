@@ -127,6 +127,7 @@ fn ingest_file(
     let mut counts = Counts::default();
     let mut rows = 0_usize;
     while let Some(row) = file.next_row() {
+        rows += 1;
         let row = match row {
             Ok(row) => row,
             Err(problem) => {
@@ -134,7 +135,6 @@ fn ingest_file(
                 continue;
             }
         };
-        rows += 1;
         let outcome = match kind {
             FileKind::Entities => reference::entity(tx, catalog, &ctx.name, &row),
             FileKind::Sources => reference::source(tx, catalog, &ctx.name, &row),

@@ -2,7 +2,7 @@
 //! yields rows as text fields with their line numbers. Accepts UTF-8 with or without
 //! BOM, CRLF or LF, and quoted fields with commas and newlines.
 
-use super::input::{HashingReader, Input};
+use super::input::{CrlfToLf, HashingReader, Input};
 use crate::error::{Problem, Result};
 use crate::model::FileKind;
 
@@ -60,7 +60,7 @@ pub struct CsvFile {
     pub name: String,
     pub kind: FileKind,
     header: Vec<String>,
-    reader: csv::Reader<HashingReader>,
+    reader: csv::Reader<CrlfToLf<HashingReader>>,
     record: csv::ByteRecord,
 }
 
@@ -95,7 +95,7 @@ impl CsvFile {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(input.open()?);
+            .from_reader(CrlfToLf::new(input.open()?));
         let mut record = csv::ByteRecord::new();
         let read = reader.read_byte_record(&mut record);
         let problem = |message: String| Ok(Err(vec![Problem::file(&name, message)]));
@@ -195,7 +195,7 @@ impl CsvFile {
 
     /// The SHA-256 of everything read so far (the whole file, once all rows are read).
     pub fn sha256_hex(&self) -> String {
-        self.reader.get_ref().sha256_hex()
+        self.reader.get_ref().get_ref().sha256_hex()
     }
 }
 

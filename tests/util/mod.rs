@@ -1,0 +1,244 @@
+//! Helpers for the integration tests: a temporary directory holding an amzdb database,
+//! the real `amzdb` binary run inside it, and ways to look at the database afterwards.
+
+use assert_cmd::Command;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// The database every test works on, relative to its directory (so messages name it
+/// exactly as `test.sqlite`).
+pub const DB: &str = "test.sqlite";
+
+/// The header of a facts file with every column, in the documented order.
+pub const FACTS_HEADER: &str = "entity,metric,segment,period,measure,value,value_high,unit,\
+qualifier,basis,disclosure_type,source,published_on,quote,note";
+
+/// What `ingest` of the fixture directory into an empty database prints.
+pub const FIXTURES_INGESTED: &str = "ingested 11 facts (0 already present), \
+2 entities (0 already present), 2 sources (0 already present), \
+5 metrics (0 already present) from 4 files into test.sqlite\n";
+
+/// The hand-written fixture dataset: two companies (fiscal years ending 12-31 and
+/// 01-31), two sources, five metrics, eleven facts.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic")
+}
+
+/// A temporary directory that tests run amzdb in.
+pub struct Dir {
+    tmp: TempDir,
+}
+
+impl Dir {
+    /// An empty directory: no database yet.
+    pub fn new() -> Dir {
+        Dir {
+            tmp: tempfile::Builder::new()
+                .prefix("amzdb-test-")
+                .tempdir()
+                .expect("create a temporary directory"),
+        }
+    }
+
+    /// A directory with an empty amzdb database (`amzdb init --empty`).
+    pub fn with_empty_db() -> Dir {
+        let dir = Dir::new();
+        dir.cmd().args(["init", "--empty"]).assert().success();
+        assert!(dir.join(DB).is_file(), "init --empty created no database");
+        dir
+    }
+
+    /// A directory with a database holding the fixture dataset.
+    pub fn with_fixtures() -> Dir {
+        let dir = Dir::with_empty_db();
+        let out = dir.run(&["ingest", fixtures().to_str().expect("UTF-8 path")]);
+        assert_eq!(out, FIXTURES_INGESTED);
+        dir
+    }
+
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    pub fn join(&self, rel: impl AsRef<Path>) -> PathBuf {
+        self.tmp.path().join(rel)
+    }
+
+    /// `amzdb` run in this directory with no `--db` and no AMZDB_DB from the outside.
+    pub fn amzdb(&self) -> Command {
+        let mut cmd = Command::cargo_bin("amzdb").expect("the amzdb binary is built");
+        cmd.current_dir(self.path()).env_remove("AMZDB_DB");
+        cmd
+    }
+
+    /// `amzdb --db test.sqlite` run in this directory.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = self.amzdb();
+        cmd.args(["--db", DB]);
+        cmd
+    }
+
+    /// Runs `amzdb --db test.sqlite ARGS`, asserts it succeeds, returns its stdout.
+    pub fn run(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().expect("run amzdb");
+        assert!(
+            out.status.success(),
+            "amzdb {args:?} failed ({}):\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("stdout is UTF-8")
+    }
+
+    /// Runs the command, asserts it fails with exit code 1, an `amzdb: error:` message
+    /// and nothing on stdout; returns its stderr.
+    pub fn fails(&self, cmd: &mut Command) -> String {
+        let out = cmd.output().expect("run amzdb");
+        let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "expected exit code 1 from {cmd:?}; stderr:\n{stderr}"
+        );
+        assert!(
+            stderr.starts_with("amzdb: error: "),
+            "no `amzdb: error:` prefix:\n{stderr}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "",
+            "a failed command printed results"
+        );
+        stderr
+    }
+
+    /// Runs `amzdb --db test.sqlite ARGS` and asserts it fails (see `fails`).
+    pub fn run_err(&self, args: &[&str]) -> String {
+        self.fails(self.cmd().args(args))
+    }
+
+    /// Writes a file in this directory; returns its name as given.
+    pub fn write<'a>(&self, name: &'a str, contents: impl AsRef<[u8]>) -> &'a str {
+        let path = self.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create parent directories");
+        }
+        std::fs::write(&path, contents).expect("write a test file");
+        name
+    }
+
+    /// Ingests these facts rows (under the full header) and asserts it succeeds.
+    pub fn ingest_ok_rows(&self, rows: &[&str]) -> String {
+        self.write("more_facts.csv", facts_csv(rows));
+        self.run(&["ingest", "more_facts.csv"])
+    }
+
+    /// Writes `name` and asserts that ingesting it fails with exit code 1 and leaves the
+    /// database exactly as it was (rows and file bytes). Returns the error message.
+    pub fn ingest_refused(&self, name: &str, contents: impl AsRef<[u8]>) -> String {
+        self.write(name, contents);
+        self.refused_unchanged(&["ingest", name])
+    }
+
+    /// Runs `amzdb --db test.sqlite ARGS`, asserts it fails and that the database is
+    /// unchanged, row for row and byte for byte. Returns the error message.
+    pub fn refused_unchanged(&self, args: &[&str]) -> String {
+        let before = self.snapshot();
+        let stderr = self.run_err(args);
+        self.snapshot().assert_same(&before);
+        stderr
+    }
+
+    /// A read-only connection to the test database, for looking inside it.
+    pub fn conn(&self) -> Connection {
+        Connection::open_with_flags(self.join(DB), OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open the test database read-only")
+    }
+
+    /// The single value of a query on the test database.
+    pub fn one<T: rusqlite::types::FromSql>(&self, sql: &str) -> T {
+        self.conn()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    pub fn count(&self, table: &str) -> i64 {
+        self.one(&format!("SELECT count(*) FROM {table}"))
+    }
+
+    /// The database's file bytes (as a hash) and every row of every table.
+    pub fn snapshot(&self) -> Snapshot {
+        let path = self.join(DB);
+        let bytes = std::fs::read(&path).expect("read the database file");
+        let sha256 = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let conn = self.conn();
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("list tables");
+        let mut rows = Vec::new();
+        for table in tables {
+            let mut stmt = conn
+                .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid"))
+                .expect("select a table");
+            let width = stmt.column_count();
+            let found = stmt
+                .query_map([], |r| {
+                    (0..width)
+                        .map(|i| r.get::<_, Value>(i).map(|v| format!("{v:?}")))
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .and_then(|it| it.collect::<rusqlite::Result<Vec<_>>>())
+                .expect("read a table");
+            rows.extend(
+                found
+                    .into_iter()
+                    .map(|r| format!("{table}: {}", r.join(" | "))),
+            );
+        }
+        Snapshot { sha256, rows }
+    }
+}
+
+/// A database as a test saw it at one moment.
+#[derive(Debug, PartialEq)]
+pub struct Snapshot {
+    pub sha256: String,
+    pub rows: Vec<String>,
+}
+
+impl Snapshot {
+    /// Asserts nothing changed: rows first (the more readable difference), then bytes.
+    pub fn assert_same(&self, before: &Snapshot) {
+        assert_eq!(self.rows, before.rows, "the database rows changed");
+        assert_eq!(
+            self.sha256, before.sha256,
+            "the database file bytes changed"
+        );
+    }
+}
+
+/// A facts file: the full header and the given rows (each ends with a newline).
+pub fn facts_csv(rows: &[&str]) -> String {
+    let mut text = format!("{FACTS_HEADER}\n");
+    for row in rows {
+        text.push_str(row);
+        text.push('\n');
+    }
+    text
+}
+
+/// Asserts `haystack` contains `needle`, showing both when it does not.
+#[track_caller]
+pub fn assert_contains(haystack: &str, needle: &str) {
+    assert!(
+        haystack.contains(needle),
+        "expected to find\n  {needle}\nin\n{haystack}"
+    );
+}

@@ -28,6 +28,8 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Browse facts with their provenance.
     Facts(FactsArgs),
+    /// Run a canned report; without a name, list them.
+    Report(ReportArgs),
     /// Run read-only SQL against the database.
     Query(QueryArgs),
 }
@@ -75,6 +77,43 @@ pub struct FactsArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The report, e.g. capex-fcf; leave it out to list every report.
+    pub name: Option<String>,
+    /// Only this entity (ticker).
+    #[arg(long, default_value = "AMZN", conflicts_with = "all_entities")]
+    pub entity: String,
+    /// Every entity instead of one.
+    #[arg(long)]
+    pub all_entities: bool,
+    /// The database as it stood on this date: only facts published on or before it
+    /// (facts without a publication date are left out).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// Drop facts less trusted than this before choosing a figure.
+    #[arg(long, value_enum)]
+    pub min_disclosure: Option<Disclosure>,
+    /// Only this metric (reports that take one, e.g. provenance).
+    #[arg(long)]
+    pub metric: Option<String>,
+    /// Only this period label (reports that take one, e.g. provenance).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Show every column in the table, not only the main ones.
+    #[arg(long)]
+    pub wide: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Disclosure {
+    Audited,
+    ManagementCommentary,
+    ThirdPartyEstimate,
+}
+
+#[derive(Debug, Args)]
 pub struct QueryArgs {
     /// One SQL statement; it runs on a read-only connection, so writes are refused.
     pub sql: String,
@@ -88,6 +127,9 @@ pub struct OutputArgs {
     /// Output format: a table for people, CSV or JSON for machines.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Write to this file instead of standard output (replaced whole, never half-written).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -9,6 +9,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod queries;
+pub mod report;
 mod views;
 
 use cli::{Cli, Command};
@@ -23,6 +24,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         Command::Migrate(args) => commands::migrate::run(db, args, out),
         Command::Ingest(args) => commands::ingest::run(db, args, out),
         Command::Facts(args) => commands::facts::run(db, args, out),
+        Command::Report(args) => commands::report::run(db, args, out),
         Command::Query(args) => commands::query::run(db, args, out),
     }
 }

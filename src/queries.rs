@@ -22,6 +22,8 @@ pub struct Query {
     /// The view this query is installed as, if any.
     pub view: Option<&'static str>,
     pub params: Vec<&'static str>,
+    /// The columns a table shows by default (`-- table:`), with their styles.
+    pub table: &'static str,
     /// The SQL with every `--@include` expanded.
     pub sql: String,
 }
@@ -83,6 +85,7 @@ pub fn all() -> Vec<Query> {
             description: f.header("description").unwrap_or_default(),
             view: f.header("view"),
             params: f.params(),
+            table: f.header("table").unwrap_or_default(),
             sql: expand(f.text),
         })
         .collect()
@@ -93,6 +96,11 @@ pub fn get(name: &str) -> Option<Query> {
 }
 
 impl Query {
+    /// A canned report: installed as a view and run with the report options.
+    pub fn is_report(&self) -> bool {
+        self.view.is_some() && !self.params.is_empty()
+    }
+
     /// The query as its view: every parameter replaced by NULL.
     pub fn view_sql(&self) -> String {
         let mut sql = self.sql.clone();

@@ -22,5 +22,7 @@ pub fn run(db: &Path, args: &FactsArgs, out: &mut dyn Write) -> Result<()> {
             ":period": args.period,
         },
     )?;
-    output::write(&rows, args.output.format, out).map_err(|e| Error::io("<stdout>", e))
+    super::emit(&args.output, out, |w| {
+        output::write(&rows, args.output.format, w)
+    })
 }

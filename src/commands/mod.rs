@@ -7,13 +7,41 @@ pub mod ingest;
 pub mod init;
 pub mod migrate;
 pub mod query;
+pub mod report;
 
+use crate::cli::OutputArgs;
 use crate::db;
 use crate::error::{Error, Result};
 use crate::ingest::{input, Summary};
 use crate::model::FileKind;
 use rusqlite::Connection;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// Writes a command's output to standard output, or to `--output FILE`: written to a
+/// temporary file beside it and renamed into place, so no half-written file is left.
+pub fn emit(
+    args: &OutputArgs,
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let Some(path) = &args.output else {
+        return write(out).map_err(|e| Error::io("<stdout>", e));
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    {
+        let mut buffered = std::io::BufWriter::new(file.as_file_mut());
+        write(&mut buffered).map_err(|e| Error::io(path, e))?;
+        buffered.flush().map_err(|e| Error::io(path, e))?;
+    }
+    file.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    file.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
 
 /// Opens the database for writing, creating it with the bundled dataset if missing.
 pub fn writable(path: &Path) -> Result<Connection> {

@@ -18,5 +18,7 @@ pub fn run(db: &Path, args: &QueryArgs, out: &mut dyn Write) -> Result<()> {
         ));
     }
     let rows = Rows::collect(&mut stmt, [])?;
-    output::write(&rows, args.output.format, out).map_err(|e| Error::io("<stdout>", e))
+    super::emit(&args.output, out, |w| {
+        output::write(&rows, args.output.format, w)
+    })
 }

@@ -59,14 +59,20 @@ fn every_bundled_quote_is_verbatim_in_the_document_its_note_names() {
                 .strip_prefix("in ")
                 .and_then(|n| n.split([';', ' ']).next())
             else {
-                wrong.push(format!("{}:{line}: note does not name its document: {note:?}", file.display()));
+                wrong.push(format!(
+                    "{}:{line}: note does not name its document: {note:?}",
+                    file.display()
+                ));
                 continue;
             };
             let text = std::fs::read_to_string(shared.join("seeds").join(doc))
                 .unwrap_or_else(|e| panic!("{}:{line}: {doc}: {e}", file.display()));
             let quote = &row["quote"];
             if !quote.is_empty() && !collapse(&text).contains(&collapse(quote)) {
-                wrong.push(format!("{}:{line}: quote not in {doc}: {quote:?}", file.display()));
+                wrong.push(format!(
+                    "{}:{line}: quote not in {doc}: {quote:?}",
+                    file.display()
+                ));
             }
             checked += 1;
         }
@@ -80,7 +86,11 @@ fn every_bundled_fact_file_has_one_documents_facts() {
     for file in facts_files() {
         let docs: std::collections::BTreeSet<String> = rows(&file)
             .iter()
-            .filter_map(|r| r["note"].strip_prefix("in ").map(|n| n.split([';', ' ']).next().unwrap_or("").to_string()))
+            .filter_map(|r| {
+                r["note"]
+                    .strip_prefix("in ")
+                    .map(|n| n.split([';', ' ']).next().unwrap_or("").to_string())
+            })
             .collect();
         assert_eq!(docs.len(), 1, "{}: facts from {docs:?}", file.display());
     }

@@ -1,5 +1,7 @@
 //! Rows -> table, CSV, JSON or markdown. The only module that writes results.
 
+pub mod people;
+
 use crate::cli::Format;
 use rusqlite::types::Value;
 use std::io::{self, Write};
@@ -30,6 +32,24 @@ impl Rows {
     }
 }
 
+impl Rows {
+    /// Collects every row of a statement whose parameters are already bound.
+    pub fn collect_bound(stmt: &mut rusqlite::Statement) -> rusqlite::Result<Rows> {
+        let columns: Vec<String> = stmt.column_names().map(String::from).collect();
+        let width = columns.len();
+        let mut out = Vec::new();
+        let mut rows = stmt.raw_query();
+        while let Some(row) = rows.next()? {
+            out.push(
+                (0..width)
+                    .map(|i| row.get::<_, Value>(i))
+                    .collect::<rusqlite::Result<_>>()?,
+            );
+        }
+        Ok(Rows { columns, rows: out })
+    }
+}
+
 /// A value as plain text: numbers as SQLite stores them, NULL as empty.
 pub fn plain(value: &Value) -> String {
     match value {
@@ -49,6 +69,28 @@ fn json(value: &Value) -> serde_json::Value {
             serde_json::Number::from_f64(*r).map_or(serde_json::Value::Null, Into::into)
         }
         _ => plain(value).into(),
+    }
+}
+
+/// Writes a report: tables and markdown for people (scaled, tagged, the spec's columns
+/// unless `wide`), CSV and JSON as stored.
+pub fn write_report(
+    rows: &Rows,
+    format: Format,
+    spec: &people::TableSpec,
+    wide: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Table | Format::Markdown => {
+            let (shown, tagged) = people::for_people(rows, spec, wide);
+            write(&shown, format, out)?;
+            if tagged {
+                writeln!(out, "{}", people::LEGEND)?;
+            }
+            Ok(())
+        }
+        Format::Csv | Format::Json => write(rows, format, out),
     }
 }
 

@@ -1,0 +1,58 @@
+//! `amzdb report [NAME]`: run a canned report, or list them.
+
+use crate::cli::{Disclosure, ReportArgs};
+use crate::error::{Error, Result};
+use crate::model::DisclosureType;
+use crate::output::{self, people::TableSpec, Rows};
+use crate::parse::period::parse_date;
+use crate::report::{self, Options};
+use rusqlite::types::Value;
+use std::io::Write;
+use std::path::Path;
+
+pub fn run(db: &Path, args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
+    let Some(name) = &args.name else {
+        let rows = Rows {
+            columns: vec!["report".into(), "view".into(), "description".into()],
+            rows: report::all()
+                .into_iter()
+                .map(|q| {
+                    vec![
+                        Value::Text(q.name.into()),
+                        Value::Text(q.view.unwrap_or_default().into()),
+                        Value::Text(q.description.into()),
+                    ]
+                })
+                .collect(),
+        };
+        return super::emit(&args.output, out, |w| {
+            output::write(&rows, args.output.format, w)
+        });
+    };
+    let query = report::find(name)?;
+    let as_of = match &args.as_of {
+        Some(d) => Some(
+            parse_date(d)
+                .map_err(|e| Error::Usage(format!("--as-of: {e}")))?
+                .to_string(),
+        ),
+        None => None,
+    };
+    let options = Options {
+        entity: (!args.all_entities).then(|| args.entity.clone()),
+        as_of,
+        min_disclosure: args.min_disclosure.map(|d| match d {
+            Disclosure::Audited => DisclosureType::Audited,
+            Disclosure::ManagementCommentary => DisclosureType::ManagementCommentary,
+            Disclosure::ThirdPartyEstimate => DisclosureType::ThirdPartyEstimate,
+        }),
+        metric: args.metric.clone(),
+        period: args.period.clone(),
+    };
+    let conn = super::readable(db)?;
+    let rows = report::run(&conn, &query, &options)?;
+    let spec = TableSpec::parse(query.table);
+    super::emit(&args.output, out, |w| {
+        output::write_report(&rows, args.output.format, &spec, args.wide, w)
+    })
+}

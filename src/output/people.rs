@@ -1,0 +1,226 @@
+//! Turns a report's rows into what a person reads in a terminal: money scaled to $B or
+//! $M with the unit in the header, percentages with one decimal, and each chosen figure
+//! tagged compactly with its provenance (the sibling columns `X_disclosure`,
+//! `X_competing`, `X_conflict`, `X_how`). CSV and JSON never go through here.
+
+use super::{plain, Rows};
+use rusqlite::types::Value;
+
+/// How a column is shown in a table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Style {
+    Text,
+    /// US dollars, scaled per column to $B or $M.
+    Usd,
+    /// Percent points, one decimal.
+    Pct,
+    /// A plain ratio, two decimals.
+    Ratio,
+}
+
+/// The columns a report shows by default, with their styles: parsed from the query
+/// header `-- table: period_label, capex=usd, capex_yoy_pct=pct`.
+#[derive(Debug, Clone, Default)]
+pub struct TableSpec {
+    pub columns: Vec<(String, Style)>,
+}
+
+impl TableSpec {
+    pub fn parse(header: &str) -> TableSpec {
+        let columns = header
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| match c.split_once('=') {
+                Some((name, style)) => (name.trim().to_string(), style_named(style.trim())),
+                None => (c.to_string(), Style::Text),
+            })
+            .collect();
+        TableSpec { columns }
+    }
+
+    fn style_of(&self, column: &str) -> Style {
+        self.columns
+            .iter()
+            .find(|(c, _)| c == column)
+            .map(|(_, s)| *s)
+            .unwrap_or_else(|| {
+                if column.ends_with("_pct") {
+                    Style::Pct
+                } else {
+                    Style::Text
+                }
+            })
+    }
+}
+
+fn style_named(name: &str) -> Style {
+    match name {
+        "usd" => Style::Usd,
+        "pct" => Style::Pct,
+        "ratio" => Style::Ratio,
+        _ => Style::Text,
+    }
+}
+
+pub const LEGEND: &str = "tags: A audited, M management commentary, E third-party estimate; \
+·n n facts competed; ! they disagree beyond their precision; * derived by amzdb";
+
+/// The rows as text for a table: the spec's columns (or every column but provenance
+/// siblings with `wide`), styled and tagged. Returns whether any cell carries a tag.
+pub fn for_people(rows: &Rows, spec: &TableSpec, wide: bool) -> (Rows, bool) {
+    let index = |name: &str| rows.columns.iter().position(|c| c == name);
+    let shown: Vec<(usize, Style)> = if wide || spec.columns.is_empty() {
+        rows.columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, spec.style_of(c)))
+            .collect()
+    } else {
+        spec.columns
+            .iter()
+            .filter_map(|(c, s)| index(c).map(|i| (i, *s)))
+            .collect()
+    };
+    let mut tagged = false;
+    let mut headers = Vec::new();
+    let mut scales = Vec::new();
+    for &(i, style) in &shown {
+        let name = &rows.columns[i];
+        let scale = match style {
+            Style::Usd => {
+                let max = rows
+                    .rows
+                    .iter()
+                    .filter_map(|r| number(&r[i]))
+                    .fold(0.0, |m: f64, v| m.max(v.abs()));
+                if max >= 1e9 {
+                    Some((1e9, "$B"))
+                } else {
+                    Some((1e6, "$M"))
+                }
+            }
+            _ => None,
+        };
+        headers.push(match (style, scale) {
+            (Style::Usd, Some((_, unit))) => format!("{name} ({unit})"),
+            (Style::Pct, _) => format!("{name} (%)"),
+            _ => name.clone(),
+        });
+        scales.push(scale.map(|(s, _)| s));
+    }
+    let body = rows
+        .rows
+        .iter()
+        .map(|row| {
+            shown
+                .iter()
+                .zip(&scales)
+                .map(|(&(i, style), scale)| {
+                    let mut cell = styled(&row[i], style, *scale);
+                    let tag = tag(rows, row, &rows.columns[i]);
+                    if !tag.is_empty() && !cell.is_empty() {
+                        tagged = true;
+                        cell = format!("{cell} {tag}");
+                    }
+                    Value::Text(cell)
+                })
+                .collect()
+        })
+        .collect();
+    (
+        Rows {
+            columns: headers,
+            rows: body,
+        },
+        tagged,
+    )
+}
+
+fn number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Real(r) => Some(*r),
+        _ => None,
+    }
+}
+
+fn styled(value: &Value, style: Style, scale: Option<f64>) -> String {
+    let Some(n) = number(value) else {
+        return plain(value);
+    };
+    match style {
+        Style::Usd => trim(format!("{:.3}", n / scale.unwrap_or(1.0))),
+        Style::Pct => format!("{n:.1}"),
+        Style::Ratio => format!("{n:.2}"),
+        Style::Text => plain(value),
+    }
+}
+
+/// 44.200 -> 44.2, 131.819 stays.
+fn trim(text: String) -> String {
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// The compact provenance of a cell, from its sibling columns.
+fn tag(rows: &Rows, row: &[Value], column: &str) -> String {
+    let sibling = |suffix: &str| {
+        rows.columns
+            .iter()
+            .position(|c| *c == format!("{column}_{suffix}"))
+            .map(|i| &row[i])
+    };
+    let mut tag = String::new();
+    if let Some(Value::Text(d)) = sibling("disclosure") {
+        tag.push_str(match d.as_str() {
+            "audited" => "A",
+            "management_commentary" => "M",
+            _ => "E",
+        });
+    }
+    if let Some(Value::Integer(n)) = sibling("competing") {
+        if *n > 1 {
+            tag.push_str(&format!("·{n}"));
+        }
+    }
+    if let Some(Value::Integer(1)) = sibling("conflict") {
+        tag.push('!');
+    }
+    if let Some(Value::Text(how)) = sibling("how") {
+        if how.starts_with("derived") {
+            tag.push('*');
+        }
+    }
+    tag
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_scaled_and_tagged() {
+        let rows = Rows {
+            columns: vec![
+                "capex".into(),
+                "capex_disclosure".into(),
+                "capex_competing".into(),
+                "capex_conflict".into(),
+            ],
+            rows: vec![vec![
+                Value::Integer(44_200_000_000),
+                Value::Text("audited".into()),
+                Value::Integer(4),
+                Value::Integer(1),
+            ]],
+        };
+        let (shown, tagged) = for_people(&rows, &TableSpec::parse("capex=usd"), false);
+        assert!(tagged);
+        assert_eq!(shown.columns, vec!["capex ($B)"]);
+        assert_eq!(shown.rows[0][0], Value::Text("44.2 A·4!".into()));
+    }
+}

@@ -1,0 +1,85 @@
+//! Canned reports: the queries in `queries/` that are also views, run with the report
+//! options bound as parameters (never formatted into the SQL).
+
+use crate::error::{Error, Result};
+use crate::model::DisclosureType;
+use crate::output::Rows;
+use crate::queries::{self, Query};
+use rusqlite::types::Value;
+use rusqlite::Connection;
+
+/// The options a report may take; a report binds those its SQL declares.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    /// None: every entity.
+    pub entity: Option<String>,
+    /// Only facts published on or before this date (YYYY-MM-DD).
+    pub as_of: Option<String>,
+    /// Drop facts less trusted than this before choosing.
+    pub min_disclosure: Option<DisclosureType>,
+    pub metric: Option<String>,
+    pub period: Option<String>,
+}
+
+impl Options {
+    fn value(&self, param: &str) -> Option<Value> {
+        let text = |v: &Option<String>| v.clone().map(Value::Text);
+        match param {
+            "entity" => text(&self.entity),
+            "as_of" => text(&self.as_of),
+            "metric" => text(&self.metric),
+            "period" => text(&self.period),
+            "min_rank" => self.min_disclosure.map(|d| {
+                Value::Integer(match d {
+                    DisclosureType::Audited => 1,
+                    DisclosureType::ManagementCommentary => 2,
+                    DisclosureType::ThirdPartyEstimate => 3,
+                })
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Every canned report, in the order `amzdb report` lists them.
+pub fn all() -> Vec<Query> {
+    queries::all()
+        .into_iter()
+        .filter(Query::is_report)
+        .collect()
+}
+
+/// The report of that name, or a usage error listing the names.
+pub fn find(name: &str) -> Result<Query> {
+    let reports = all();
+    if let Some(q) = reports.iter().find(|q| q.name == name) {
+        return Ok(q.clone());
+    }
+    let names: Vec<&str> = reports.iter().map(|q| q.name).collect();
+    let hint = crate::ingest::catalog::nearest(name, names.iter().copied())
+        .map(|n| format!("did you mean '{n}'? "))
+        .unwrap_or_default();
+    Err(Error::Usage(format!(
+        "no report named '{name}'; {hint}reports: {}",
+        names.join(", ")
+    )))
+}
+
+/// Runs a report with the options bound. Options the report does not take are refused.
+pub fn run(conn: &Connection, report: &Query, options: &Options) -> Result<Rows> {
+    for (param, given) in [("metric", &options.metric), ("period", &options.period)] {
+        if given.is_some() && !report.params.contains(&param) {
+            return Err(Error::Usage(format!(
+                "report {} takes no --{param}",
+                report.name
+            )));
+        }
+    }
+    let mut stmt = conn.prepare(&report.sql)?;
+    for param in &report.params {
+        if let Some(index) = stmt.parameter_index(&format!(":{param}"))? {
+            stmt.raw_bind_parameter(index, options.value(param).unwrap_or(Value::Null))?;
+        }
+    }
+    Ok(Rows::collect_bound(&mut stmt)?)
+}

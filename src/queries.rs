@@ -6,13 +6,12 @@
 //! the view installed in every database is the same SQL with every parameter NULL
 //! (no options).
 
-/// The embedded query files, in installation order (a view may use the views before it).
-const FILES: &[&str] = &[
-    include_str!("../queries/choice.sql"),
-    include_str!("../queries/fact_detail.sql"),
-    include_str!("../queries/facts.sql"),
-    include_str!("../queries/capex_fcf.sql"),
-];
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/queries.rs"));
+}
+
+/// The embedded query files (every `queries/*.sql`, sorted by name; build.rs lists them).
+const FILES: &[&str] = generated::FILES;
 
 #[derive(Debug, Clone)]
 pub struct Query {

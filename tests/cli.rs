@@ -3,6 +3,7 @@
 //! `amzdb query`/`amzdb facts` and the sqlite3 shell.
 
 mod dataset;
+mod reports;
 mod util;
 
 use rusqlite::Connection;

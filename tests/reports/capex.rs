@@ -1,0 +1,1 @@
+//! Tests of capex-fcf, backlog-conversion, conflicts and consistency.

@@ -1,0 +1,1 @@
+//! Tests of the simpler reports (filled in by their author).

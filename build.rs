@@ -45,7 +45,10 @@ fn write_queries(root: &Path) {
     let mut out = String::from("/// Every query file in `queries/`, sorted by name.\n");
     out.push_str("pub static FILES: &[&str] = &[\n");
     for file in &files {
-        out.push_str(&format!("    include_str!({:?}),\n", file.to_string_lossy()));
+        out.push_str(&format!(
+            "    include_str!({:?}),\n",
+            file.to_string_lossy()
+        ));
     }
     out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("queries.rs");

@@ -3,7 +3,7 @@
 -- title: Capex against free cash flow
 -- description: Per entity and fiscal period (quarters, halves, nine months, fiscal years, trailing twelve months): gross and cash capex, twelve-month capex, operating cash flow and free cash flow, and growth on a year earlier; guidance in rows of its own.
 -- params: entity, as_of, min_rank
--- table: period_label, basis, capex=usd, capex_cash=usd, capex_ttm=usd, operating_cash_flow_ttm=usd, fcf_ttm=usd, capex_yoy_pct=pct, fcf_ttm_yoy_pct=pct
+-- table: period_label:period, basis, capex=usd, capex_cash:cash capex=usd, capex_ttm:capex TTM=usd, operating_cash_flow_ttm:OCF TTM=usd, fcf_ttm:FCF TTM=usd, capex_yoy_pct:capex YoY=pct
 WITH
 --@include choice
 , level AS (

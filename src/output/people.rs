@@ -23,20 +23,29 @@ pub enum Style {
 #[derive(Debug, Clone, Default)]
 pub struct TableSpec {
     pub columns: Vec<(String, Style)>,
+    /// Short headers for the table (`column:label=style`).
+    pub labels: Vec<(String, String)>,
+    /// Columns amzdb computes (marked `=usd*` in the header): shown with a `*`.
+    pub derived: Vec<String>,
 }
 
 impl TableSpec {
     pub fn parse(header: &str) -> TableSpec {
-        let columns = header
-            .split(',')
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(|c| match c.split_once('=') {
-                Some((name, style)) => (name.trim().to_string(), style_named(style.trim())),
-                None => (c.to_string(), Style::Text),
-            })
-            .collect();
-        TableSpec { columns }
+        let mut spec = TableSpec::default();
+        for column in header.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+            let (name, style) = column.split_once('=').unwrap_or((column, ""));
+            let (name, label) = name.split_once(':').unwrap_or((name, name));
+            let name = name.trim().to_string();
+            spec.labels.push((name.clone(), label.trim().to_string()));
+            let style = style.trim();
+            if let Some(style) = style.strip_suffix('*') {
+                spec.derived.push(name.clone());
+                spec.columns.push((name, style_named(style)));
+            } else {
+                spec.columns.push((name, style_named(style)));
+            }
+        }
+        spec
     }
 
     fn style_of(&self, column: &str) -> Style {
@@ -64,7 +73,7 @@ fn style_named(name: &str) -> Style {
 }
 
 pub const LEGEND: &str = "tags: A audited, M management commentary, E third-party estimate; \
-·n n facts competed; ! they disagree beyond their precision; * derived by amzdb";
+·n n facts competed; ! they disagree beyond their precision; * derived by amzdb (cell or column)";
 
 /// The rows as text for a table: the spec's columns (or every column but provenance
 /// siblings with `wide`), styled and tagged. Returns whether any cell carries a tag.
@@ -87,6 +96,11 @@ pub fn for_people(rows: &Rows, spec: &TableSpec, wide: bool) -> (Rows, bool) {
     let mut scales = Vec::new();
     for &(i, style) in &shown {
         let name = &rows.columns[i];
+        let label = spec
+            .labels
+            .iter()
+            .find(|(c, _)| c == name)
+            .map_or(name.as_str(), |(_, l)| l.as_str());
         let scale = match style {
             Style::Usd => {
                 let max = rows
@@ -102,10 +116,16 @@ pub fn for_people(rows: &Rows, spec: &TableSpec, wide: bool) -> (Rows, bool) {
             }
             _ => None,
         };
+        let star = if spec.derived.contains(name) {
+            tagged = true;
+            " *"
+        } else {
+            ""
+        };
         headers.push(match (style, scale) {
-            (Style::Usd, Some((_, unit))) => format!("{name} ({unit})"),
-            (Style::Pct, _) => format!("{name} (%)"),
-            _ => name.clone(),
+            (Style::Usd, Some((_, unit))) => format!("{label} {unit}{star}"),
+            (Style::Pct, _) => format!("{label} %{star}"),
+            _ => format!("{label}{star}"),
         });
         scales.push(scale.map(|(s, _)| s));
     }
@@ -220,7 +240,7 @@ mod tests {
         };
         let (shown, tagged) = for_people(&rows, &TableSpec::parse("capex=usd"), false);
         assert!(tagged);
-        assert_eq!(shown.columns, vec!["capex ($B)"]);
+        assert_eq!(shown.columns, vec!["capex $B"]);
         assert_eq!(shown.rows[0][0], Value::Text("44.2 A·4!".into()));
     }
 }

@@ -242,3 +242,23 @@ pub fn assert_contains(haystack: &str, needle: &str) {
         "expected to find\n  {needle}\nin\n{haystack}"
     );
 }
+
+/// The stock sqlite3 shell, or None (after saying so) when it is not installed. CI
+/// machines have it: under CI=true its absence fails the test.
+pub fn sqlite3_shell() -> Option<&'static str> {
+    let found = ["/usr/bin/sqlite3", "sqlite3"].into_iter().find(|shell| {
+        std::process::Command::new(shell)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    if found.is_none() {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "the sqlite3 shell is required on CI"
+        );
+        eprintln!("skipped: no sqlite3 shell installed (it is required when CI=true)");
+    }
+    found
+}

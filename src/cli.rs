@@ -32,6 +32,21 @@ pub enum Command {
     Report(ReportArgs),
     /// Run read-only SQL against the database.
     Query(QueryArgs),
+    /// Write every report and the facts, sources, entities and metrics as CSV files.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The directory to write into (created if missing; files in it are replaced whole).
+    pub dir: PathBuf,
+    /// Start each file with the UTF-8 byte order mark Excel wants.
+    #[arg(long)]
+    pub bom: bool,
+    /// Keep text that looks like a spreadsheet formula as it is (for machine consumers);
+    /// by default such text gets a leading apostrophe.
+    #[arg(long)]
+    pub raw: bool,
 }
 
 #[derive(Debug, Args)]

@@ -26,5 +26,6 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         Command::Facts(args) => commands::facts::run(db, args, out),
         Command::Report(args) => commands::report::run(db, args, out),
         Command::Query(args) => commands::query::run(db, args, out),
+        Command::Export(args) => commands::export::run(db, args, out),
     }
 }

@@ -61,6 +61,39 @@ pub fn plain(value: &Value) -> String {
     }
 }
 
+/// A cell for a spreadsheet: text that a spreadsheet would run as a formula (starting
+/// with `=`, `+`, `-`, `@`, tab or carriage return) gets a leading apostrophe, which
+/// spreadsheets show as text. Numbers stay numbers.
+pub fn spreadsheet_safe(value: &Value) -> String {
+    match value {
+        Value::Text(t) if t.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{t}"),
+        _ => plain(value),
+    }
+}
+
+/// How CSV for a file is written.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CsvOptions {
+    /// Start with the UTF-8 byte order mark Excel wants.
+    pub bom: bool,
+    /// Leave formula-like text as it is (for machine consumers).
+    pub raw: bool,
+}
+
+/// Writes rows as CSV for spreadsheets (see `spreadsheet_safe`).
+pub fn write_csv(rows: &Rows, options: CsvOptions, out: &mut dyn Write) -> io::Result<()> {
+    if options.bom {
+        out.write_all("\u{feff}".as_bytes())?;
+    }
+    let cell = if options.raw { plain } else { spreadsheet_safe };
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(&rows.columns)?;
+    for row in &rows.rows {
+        w.write_record(row.iter().map(cell))?;
+    }
+    w.flush()
+}
+
 fn json(value: &Value) -> serde_json::Value {
     match value {
         Value::Null => serde_json::Value::Null,
@@ -99,14 +132,14 @@ const TABLE_CELL_WIDTH: usize = 48;
 
 pub fn write(rows: &Rows, format: Format, out: &mut dyn Write) -> io::Result<()> {
     match format {
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record(&rows.columns)?;
-            for row in &rows.rows {
-                w.write_record(row.iter().map(plain))?;
-            }
-            w.flush()
-        }
+        Format::Csv => write_csv(
+            rows,
+            CsvOptions {
+                bom: false,
+                raw: true,
+            },
+            out,
+        ),
         Format::Json => {
             let objects: Vec<serde_json::Value> = rows
                 .rows
@@ -145,5 +178,27 @@ pub fn write(rows: &Rows, format: Format, out: &mut dyn Write) -> io::Result<()>
             }
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_text_is_neutralised_and_numbers_are_not() {
+        for (text, safe) in [
+            ("=1+1", "'=1+1"),
+            ("+44.2B", "'+44.2B"),
+            ("-3%", "'-3%"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("Quartz", "Quartz"),
+        ] {
+            assert_eq!(spreadsheet_safe(&Value::Text(text.into())), safe);
+        }
+        assert_eq!(spreadsheet_safe(&Value::Integer(-3)), "-3");
+        assert_eq!(spreadsheet_safe(&Value::Real(-2.5)), "-2.5");
     }
 }

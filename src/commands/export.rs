@@ -1,0 +1,60 @@
+//! `amzdb export DIR`: every report, the facts with their provenance, and the reference
+//! tables as CSV files for spreadsheets. Each file is written beside its final name and
+//! renamed into place, so a failure or a kill never leaves a half-written file.
+
+use crate::cli::ExportArgs;
+use crate::error::{Error, Result};
+use crate::output::{self, CsvOptions, Rows};
+use crate::report::{self, Options};
+use std::io::Write;
+use std::path::Path;
+
+/// The tables exported besides the reports: (file stem, SQL).
+const TABLES: &[(&str, &str)] = &[
+    ("facts", "SELECT * FROM fact_detail ORDER BY fact_id"),
+    ("entities", "SELECT ticker, name, cik, fiscal_year_end FROM entities ORDER BY ticker"),
+    (
+        "sources",
+        "SELECT slug AS source, publisher, title, published_on, url, kind FROM sources ORDER BY slug",
+    ),
+    (
+        "metrics",
+        "SELECT m.slug AS metric, m.name, u.unit, m.description \
+         FROM metrics m JOIN units u USING (unit_id) ORDER BY m.slug",
+    ),
+];
+
+pub fn run(db: &Path, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
+    if !args.dir.is_dir() {
+        std::fs::create_dir_all(&args.dir).map_err(|e| Error::io(&args.dir, e))?;
+    }
+    let conn = super::readable(db)?;
+    let options = CsvOptions {
+        bom: args.bom,
+        raw: args.raw,
+    };
+    let mut written = Vec::new();
+    for (stem, sql) in TABLES {
+        let rows = Rows::collect(&mut conn.prepare(sql)?, [])?;
+        written.push(write_file(&args.dir, stem, &rows, options)?);
+    }
+    for query in report::all() {
+        let rows = report::run(&conn, &query, &Options::default())?;
+        let stem = query.view.unwrap_or(query.name);
+        written.push(write_file(&args.dir, stem, &rows, options)?);
+    }
+    writeln!(
+        out,
+        "exported {} files to {}: {}",
+        written.len(),
+        args.dir.display(),
+        written.join(", ")
+    )
+    .map_err(|e| Error::io("<stdout>", e))
+}
+
+fn write_file(dir: &Path, stem: &str, rows: &Rows, options: CsvOptions) -> Result<String> {
+    let name = format!("{stem}.csv");
+    super::write_atomically(&dir.join(&name), |w| output::write_csv(rows, options, w))?;
+    Ok(name)
+}

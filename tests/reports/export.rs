@@ -1,0 +1,92 @@
+//! `amzdb export DIR`: every report and table as CSV for spreadsheets, written whole.
+
+use super::{dir_with, parse_csv, report_rows};
+use crate::util::assert_contains;
+
+fn files_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("the export directory exists")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn export_writes_every_report_and_table_and_overwrites_cleanly() {
+    let dir = dir_with("reports_capex");
+    let out = dir.run(&["export", "sheets"]);
+    assert_contains(&out, "exported ");
+    let names = files_in(&dir.join("sheets"));
+    for expected in [
+        "facts.csv",
+        "entities.csv",
+        "sources.csv",
+        "metrics.csv",
+        "capex_vs_fcf.csv",
+        "backlog_conversion.csv",
+        "conflicts.csv",
+        "consistency.csv",
+    ] {
+        assert!(
+            names.contains(&expected.to_string()),
+            "{expected} missing from {names:?}"
+        );
+    }
+    let exported =
+        parse_csv(&std::fs::read_to_string(dir.join("sheets/capex_vs_fcf.csv")).unwrap());
+    assert_eq!(
+        exported,
+        report_rows(&dir, &["capex-fcf", "--all-entities"])
+    );
+    let facts = parse_csv(&std::fs::read_to_string(dir.join("sheets/facts.csv")).unwrap());
+    assert_eq!(facts.len() as i64, dir.count("facts"));
+
+    dir.run(&["export", "sheets"]);
+    assert_eq!(
+        files_in(&dir.join("sheets")),
+        names,
+        "a re-run leaves no extra files"
+    );
+}
+
+#[test]
+fn export_neutralises_formulas_unless_raw_and_adds_a_bom_when_asked() {
+    let dir = dir_with("reports_capex");
+    dir.ingest_ok_rows(&[
+        "ACME,revenue,,Q2 FY2025,,-2B,,USD,,,audited,acme-10k,,\"=HYPERLINK(\"\"http://x\"\")\",@note",
+    ]);
+    dir.run(&["export", "safe"]);
+    let text = std::fs::read_to_string(dir.join("safe/facts.csv")).unwrap();
+    assert!(!text.starts_with('\u{feff}'));
+    let rows = parse_csv(&text);
+    let row = rows
+        .iter()
+        .find(|r| r["value_text"] == "'-2B")
+        .expect("the -2B fact, neutralised");
+    assert_eq!(row["value"], "-2000000000", "numbers stay numbers");
+    assert_eq!(row["quote"], "'=HYPERLINK(\"http://x\")");
+    assert_eq!(row["note"], "'@note");
+
+    dir.run(&["export", "raw", "--raw", "--bom"]);
+    let text = std::fs::read_to_string(dir.join("raw/facts.csv")).unwrap();
+    let text = text.strip_prefix('\u{feff}').expect("a UTF-8 BOM");
+    let rows = parse_csv(text);
+    assert!(rows
+        .iter()
+        .any(|r| r["quote"] == "=HYPERLINK(\"http://x\")"));
+}
+
+#[test]
+fn a_failed_export_leaves_no_half_written_file() {
+    let dir = dir_with("reports_capex");
+    // A directory where a file must go makes that rename fail.
+    std::fs::create_dir_all(dir.join("blocked/conflicts.csv")).unwrap();
+    let err = dir.run_err(&["export", "blocked"]);
+    assert_contains(&err, "conflicts.csv");
+    let left: Vec<String> = files_in(&dir.join("blocked"))
+        .into_iter()
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "temporary files left behind: {left:?}");
+}

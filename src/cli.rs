@@ -117,6 +117,10 @@ pub struct ReportArgs {
     /// Show every column in the table, not only the main ones.
     #[arg(long)]
     pub wide: bool,
+    /// Also draw the report as an SVG line chart (time-series reports: capex-fcf,
+    /// backlog-conversion).
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -23,6 +23,8 @@ pub struct Query {
     pub params: Vec<&'static str>,
     /// The columns a table shows by default (`-- table:`), with their styles.
     pub table: &'static str,
+    /// What `--chart` draws (`-- chart:`), if the report is a time series.
+    pub chart: &'static str,
     /// The SQL with every `--@include` expanded.
     pub sql: String,
 }
@@ -85,6 +87,7 @@ pub fn all() -> Vec<Query> {
             view: f.header("view"),
             params: f.params(),
             table: f.header("table").unwrap_or_default(),
+            chart: f.header("chart").unwrap_or_default(),
             sql: expand(f.text),
         })
         .collect()

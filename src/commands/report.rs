@@ -3,6 +3,7 @@
 use crate::cli::{Disclosure, ReportArgs};
 use crate::error::{Error, Result};
 use crate::model::DisclosureType;
+use crate::output::chart::{self, ChartSpec};
 use crate::output::{self, people::TableSpec, Rows};
 use crate::parse::period::parse_date;
 use crate::report::{self, Options};
@@ -51,6 +52,19 @@ pub fn run(db: &Path, args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
     };
     let conn = super::readable(db)?;
     let rows = report::run(&conn, &query, &options)?;
+    if let Some(path) = &args.chart {
+        let spec = ChartSpec::parse(query.chart).ok_or_else(|| {
+            Error::Usage(format!(
+                "report {} is not a time series; --chart is for capex-fcf and backlog-conversion",
+                query.name
+            ))
+        })?;
+        let who = options.entity.as_deref().unwrap_or("all entities");
+        let title = format!("{} ({who})", query.title);
+        let points = chart::write_svg(path, &title, &rows, &spec)
+            .map_err(|e| Error::Refused(format!("{}: {e}", path.display())))?;
+        eprintln!("amzdb: drew {points} points to {}", path.display());
+    }
     let spec = TableSpec::parse(query.table);
     super::emit(&args.output, out, |w| {
         output::write_report(&rows, args.output.format, &spec, args.wide, w)

@@ -1,5 +1,6 @@
 //! Rows -> table, CSV, JSON or markdown. The only module that writes results.
 
+pub mod chart;
 pub mod people;
 
 use crate::cli::Format;

@@ -279,3 +279,60 @@ fn the_bundled_dataset_gives_the_documented_figures() {
         assert_view_agrees_with_cli(&dir, report, view);
     }
 }
+
+#[test]
+fn chart_draws_the_time_series_as_svg() {
+    let dir = dir_with("reports_capex");
+    dir.run(&[
+        "report",
+        "capex-fcf",
+        "--entity",
+        "ACME",
+        "--chart",
+        "capex.svg",
+    ]);
+    let svg = std::fs::read_to_string(dir.join("capex.svg")).expect("the chart was written");
+    assert!(svg.starts_with("<svg"), "{}", &svg[..80.min(svg.len())]);
+    for needle in [
+        "Capex against free cash flow (ACME)",
+        "USD billions",
+        "fiscal period",
+        "capex_ttm",
+        "fcf_ttm",
+        "Q1 FY2026",
+    ] {
+        assert!(svg.contains(needle), "{needle} missing from the chart");
+    }
+    // Point labels: TTM capex 100B (derived) and FCF 30B, in $B.
+    let labels: Vec<&str> = svg.lines().map(str::trim).collect();
+    assert!(
+        labels.contains(&"100.0") && labels.contains(&"30.0"),
+        "point labels missing"
+    );
+    dir.run(&[
+        "report",
+        "backlog-conversion",
+        "--entity",
+        "ACME",
+        "--chart",
+        "backlog.svg",
+    ]);
+    let svg = std::fs::read_to_string(dir.join("backlog.svg")).unwrap();
+    assert!(svg.contains("Cloud implied_bookings"));
+    assert!(
+        svg.lines().any(|l| l.trim() == "50.0"),
+        "the 50B implied bookings point"
+    );
+
+    let out = dir
+        .cmd()
+        .args(["report", "conflicts", "--chart", "x.svg"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "not a time series: a usage error"
+    );
+    assert!(!dir.join("x.svg").exists());
+}

@@ -108,7 +108,7 @@ pub fn for_people(rows: &Rows, spec: &TableSpec, wide: bool) -> (Rows, bool) {
                     .iter()
                     .filter_map(|r| number(&r[i]))
                     .fold(0.0, |m: f64, v| m.max(v.abs()));
-                if max >= 1e9 {
+                if max >= 1e9 || max == 0.0 {
                     Some((1e9, "$B"))
                 } else {
                     Some((1e6, "$M"))

@@ -21,6 +21,9 @@ pub struct Query {
     /// The view this query is installed as, if any.
     pub view: Option<&'static str>,
     pub params: Vec<&'static str>,
+    /// Parameters of included fragments the report does not take: always NULL (e.g. a
+    /// report across entities includes the choice rule but takes no entity).
+    pub fixed_null: Vec<&'static str>,
     /// The columns a table shows by default (`-- table:`), with their styles.
     pub table: &'static str,
     /// What `--chart` draws (`-- chart:`), if the report is a time series.
@@ -63,6 +66,14 @@ fn files() -> impl Iterator<Item = File> {
     FILES.iter().map(|text| File { text })
 }
 
+/// The fragments a file includes.
+fn included(text: &str) -> Vec<File> {
+    text.lines()
+        .filter_map(|line| line.trim().strip_prefix("--@include "))
+        .filter_map(|name| files().find(|f| f.header("fragment") == Some(name.trim())))
+        .collect()
+}
+
 /// The SQL of a file with each `--@include NAME` line replaced by that fragment's CTEs.
 fn expand(text: &str) -> String {
     text.lines()
@@ -80,15 +91,24 @@ fn expand(text: &str) -> String {
 pub fn all() -> Vec<Query> {
     files()
         .filter(|f| f.header("fragment").is_none())
-        .map(|f| Query {
-            name: f.header("name").unwrap_or_default(),
-            title: f.header("title").unwrap_or_default(),
-            description: f.header("description").unwrap_or_default(),
-            view: f.header("view"),
-            params: f.params(),
-            table: f.header("table").unwrap_or_default(),
-            chart: f.header("chart").unwrap_or_default(),
-            sql: expand(f.text),
+        .map(|f| {
+            let params = f.params();
+            let fixed_null = included(f.text)
+                .iter()
+                .flat_map(File::params)
+                .filter(|p| !params.contains(p))
+                .collect();
+            Query {
+                name: f.header("name").unwrap_or_default(),
+                title: f.header("title").unwrap_or_default(),
+                description: f.header("description").unwrap_or_default(),
+                view: f.header("view"),
+                params,
+                fixed_null,
+                table: f.header("table").unwrap_or_default(),
+                chart: f.header("chart").unwrap_or_default(),
+                sql: expand(f.text),
+            }
         })
         .collect()
 }
@@ -105,11 +125,17 @@ impl Query {
 
     /// The query as its view: every parameter replaced by NULL.
     pub fn view_sql(&self) -> String {
-        let mut sql = self.sql.clone();
-        for param in &self.params {
-            sql = replace_param(&sql, param);
-        }
-        sql
+        self.params
+            .iter()
+            .chain(&self.fixed_null)
+            .fold(self.sql.clone(), |sql, param| replace_param(&sql, param))
+    }
+
+    /// The SQL the CLI runs: parameters it does not take are NULL, the rest are bound.
+    pub fn run_sql(&self) -> String {
+        self.fixed_null
+            .iter()
+            .fold(self.sql.clone(), |sql, param| replace_param(&sql, param))
     }
 }
 
@@ -152,7 +178,7 @@ mod tests {
                 q.name
             );
             if q.view.is_some() {
-                for p in &q.params {
+                for p in q.params.iter().chain(&q.fixed_null) {
                     assert!(!q.view_sql().contains(&format!(":{p}")), "{}: :{p}", q.name);
                 }
             }
@@ -172,7 +198,7 @@ mod tests {
         let conn = crate::db::memory();
         for q in all() {
             let stmt = conn
-                .prepare(&q.sql)
+                .prepare(&q.run_sql())
                 .unwrap_or_else(|e| panic!("{}: {e}", q.name));
             assert!(stmt.readonly(), "{} writes", q.name);
             assert_eq!(

@@ -75,7 +75,7 @@ pub fn run(conn: &Connection, report: &Query, options: &Options) -> Result<Rows>
             )));
         }
     }
-    let mut stmt = conn.prepare(&report.sql)?;
+    let mut stmt = conn.prepare(&report.run_sql())?;
     for param in &report.params {
         if let Some(index) = stmt.parameter_index(&format!(":{param}"))? {
             stmt.raw_bind_parameter(index, options.value(param).unwrap_or(Value::Null))?;

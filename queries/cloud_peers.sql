@@ -1,0 +1,155 @@
+-- name: cloud-peers
+-- view: cloud_peers
+-- title: AWS, Azure and Google Cloud side by side
+-- description: One row per calendar quarter (fiscal quarters aligned by their dates; backlog and RPO at the quarter's end; an instant on another date gets a row of its own): revenue and growth of AWS (AMZN), Azure (MSFT) and Google Cloud (GOOGL), AWS backlog, Microsoft's RPO and Google Cloud's backlog (or RPO), basis actual, chosen by the shared rule across all entities (--entity does not apply).
+-- params: as_of, min_rank
+-- table: period, aws_revenue:AWS=usd, aws_yoy_pct:YoY=pct, azure_revenue:Azure=usd, azure_yoy_pct:YoY=pct, google_cloud_revenue:Google Cloud=usd, google_cloud_yoy_pct:YoY=pct, aws_backlog:AWS backlog=usd, microsoft_rpo:MSFT RPO=usd, google_cloud_backlog:GC backlog=usd
+WITH
+--@include choice
+, series AS (
+    SELECT c.*,
+        CASE
+            WHEN entity = 'AMZN' AND metric = 'revenue' AND segment = 'AWS'
+             AND period_kind = 'quarter' AND measure = 'level' AND unit = 'USD' THEN 'aws_revenue'
+            WHEN entity = 'AMZN' AND metric = 'revenue' AND segment = 'AWS'
+             AND period_kind = 'quarter' AND measure = 'yoy_pct' AND unit = '%' THEN 'aws_yoy_pct'
+            WHEN entity = 'MSFT' AND metric = 'revenue' AND segment = 'Azure'
+             AND period_kind = 'quarter' AND measure = 'level' AND unit = 'USD' THEN 'azure_revenue'
+            WHEN entity = 'MSFT' AND metric = 'revenue' AND segment = 'Azure'
+             AND period_kind = 'quarter' AND measure = 'yoy_pct' AND unit = '%' THEN 'azure_yoy_pct'
+            WHEN entity = 'GOOGL' AND metric = 'revenue' AND segment = 'Google Cloud'
+             AND period_kind = 'quarter' AND measure = 'level' AND unit = 'USD'
+            THEN 'google_cloud_revenue'
+            WHEN entity = 'GOOGL' AND metric = 'revenue' AND segment = 'Google Cloud'
+             AND period_kind = 'quarter' AND measure = 'yoy_pct' AND unit = '%'
+            THEN 'google_cloud_yoy_pct'
+            WHEN entity = 'AMZN' AND metric = 'backlog' AND segment = 'AWS'
+             AND period_kind = 'instant' AND measure = 'level' AND unit = 'USD' THEN 'aws_backlog'
+            WHEN entity = 'MSFT' AND metric = 'remaining_performance_obligation'
+             AND period_kind = 'instant' AND measure = 'level' AND unit = 'USD' THEN 'microsoft_rpo'
+            WHEN entity = 'GOOGL' AND metric IN ('backlog', 'remaining_performance_obligation')
+             AND period_kind = 'instant' AND measure = 'level' AND unit = 'USD'
+            THEN 'google_cloud_backlog'
+        END AS series,
+        -- Where a series has more than one candidate for a period (RPO of several
+        -- segments, Google's backlog and RPO): the whole company or Google Cloud first,
+        -- backlog before RPO, then the most trusted.
+        (segment NOT IN ('', 'Google Cloud')) AS other_segment,
+        (metric <> 'backlog' AND entity = 'GOOGL') AS not_backlog,
+        -- The calendar period a figure belongs to: its own dates for a quarter; for an
+        -- instant at a calendar quarter's end, that quarter.
+        CASE
+            WHEN period_kind <> 'instant' THEN period_start
+            WHEN strftime('%m-%d', period_end, '+1 day') IN ('01-01', '04-01', '07-01', '10-01')
+            THEN date(period_end, '+1 day', '-3 months')
+        END AS row_start,
+        period_end AS row_end
+    FROM chosen AS c
+    WHERE basis = 'actual'
+),
+picked AS (
+    SELECT s.*,
+        row_number() OVER (
+            PARTITION BY series, row_start, row_end
+            ORDER BY other_segment, not_backlog, segment, metric, trust_rank, fact_id
+        ) AS series_pick
+    FROM series AS s
+    WHERE series IS NOT NULL
+),
+grid AS (
+    SELECT row_start, row_end,
+        max(CASE WHEN series = 'aws_revenue' THEN value END) AS aws_revenue,
+        max(CASE WHEN series = 'aws_revenue' THEN disclosure_type END) AS aws_revenue_disclosure,
+        max(CASE WHEN series = 'aws_revenue' THEN source END) AS aws_revenue_source,
+        max(CASE WHEN series = 'aws_revenue' THEN competing END) AS aws_revenue_competing,
+        max(CASE WHEN series = 'aws_revenue' THEN disagree END) AS aws_revenue_conflict,
+        max(CASE WHEN series = 'aws_yoy_pct' THEN value END) AS aws_yoy_pct,
+        max(CASE WHEN series = 'aws_yoy_pct' THEN disclosure_type END) AS aws_yoy_pct_disclosure,
+        max(CASE WHEN series = 'aws_yoy_pct' THEN source END) AS aws_yoy_pct_source,
+        max(CASE WHEN series = 'aws_yoy_pct' THEN competing END) AS aws_yoy_pct_competing,
+        max(CASE WHEN series = 'aws_yoy_pct' THEN disagree END) AS aws_yoy_pct_conflict,
+        max(CASE WHEN series = 'azure_revenue' THEN value END) AS azure_revenue,
+        max(CASE WHEN series = 'azure_revenue' THEN disclosure_type END) AS azure_revenue_disclosure,
+        max(CASE WHEN series = 'azure_revenue' THEN source END) AS azure_revenue_source,
+        max(CASE WHEN series = 'azure_revenue' THEN competing END) AS azure_revenue_competing,
+        max(CASE WHEN series = 'azure_revenue' THEN disagree END) AS azure_revenue_conflict,
+        max(CASE WHEN series = 'azure_yoy_pct' THEN value END) AS azure_yoy_pct,
+        max(CASE WHEN series = 'azure_yoy_pct' THEN disclosure_type END) AS azure_yoy_pct_disclosure,
+        max(CASE WHEN series = 'azure_yoy_pct' THEN source END) AS azure_yoy_pct_source,
+        max(CASE WHEN series = 'azure_yoy_pct' THEN competing END) AS azure_yoy_pct_competing,
+        max(CASE WHEN series = 'azure_yoy_pct' THEN disagree END) AS azure_yoy_pct_conflict,
+        max(CASE WHEN series = 'google_cloud_revenue' THEN value END) AS google_cloud_revenue,
+        max(CASE WHEN series = 'google_cloud_revenue' THEN disclosure_type END)
+            AS google_cloud_revenue_disclosure,
+        max(CASE WHEN series = 'google_cloud_revenue' THEN source END)
+            AS google_cloud_revenue_source,
+        max(CASE WHEN series = 'google_cloud_revenue' THEN competing END)
+            AS google_cloud_revenue_competing,
+        max(CASE WHEN series = 'google_cloud_revenue' THEN disagree END)
+            AS google_cloud_revenue_conflict,
+        max(CASE WHEN series = 'google_cloud_yoy_pct' THEN value END) AS google_cloud_yoy_pct,
+        max(CASE WHEN series = 'google_cloud_yoy_pct' THEN disclosure_type END)
+            AS google_cloud_yoy_pct_disclosure,
+        max(CASE WHEN series = 'google_cloud_yoy_pct' THEN source END)
+            AS google_cloud_yoy_pct_source,
+        max(CASE WHEN series = 'google_cloud_yoy_pct' THEN competing END)
+            AS google_cloud_yoy_pct_competing,
+        max(CASE WHEN series = 'google_cloud_yoy_pct' THEN disagree END)
+            AS google_cloud_yoy_pct_conflict,
+        max(CASE WHEN series = 'aws_backlog' THEN value END) AS aws_backlog,
+        max(CASE WHEN series = 'aws_backlog' THEN disclosure_type END) AS aws_backlog_disclosure,
+        max(CASE WHEN series = 'aws_backlog' THEN source END) AS aws_backlog_source,
+        max(CASE WHEN series = 'aws_backlog' THEN competing END) AS aws_backlog_competing,
+        max(CASE WHEN series = 'aws_backlog' THEN disagree END) AS aws_backlog_conflict,
+        max(CASE WHEN series = 'microsoft_rpo' THEN value END) AS microsoft_rpo,
+        max(CASE WHEN series = 'microsoft_rpo' THEN segment END) AS microsoft_rpo_segment,
+        max(CASE WHEN series = 'microsoft_rpo' THEN disclosure_type END) AS microsoft_rpo_disclosure,
+        max(CASE WHEN series = 'microsoft_rpo' THEN source END) AS microsoft_rpo_source,
+        max(CASE WHEN series = 'microsoft_rpo' THEN competing END) AS microsoft_rpo_competing,
+        max(CASE WHEN series = 'microsoft_rpo' THEN disagree END) AS microsoft_rpo_conflict,
+        max(CASE WHEN series = 'google_cloud_backlog' THEN value END) AS google_cloud_backlog,
+        max(CASE WHEN series = 'google_cloud_backlog' THEN metric END) AS google_cloud_backlog_metric,
+        max(CASE WHEN series = 'google_cloud_backlog' THEN segment END)
+            AS google_cloud_backlog_segment,
+        max(CASE WHEN series = 'google_cloud_backlog' THEN disclosure_type END)
+            AS google_cloud_backlog_disclosure,
+        max(CASE WHEN series = 'google_cloud_backlog' THEN source END)
+            AS google_cloud_backlog_source,
+        max(CASE WHEN series = 'google_cloud_backlog' THEN competing END)
+            AS google_cloud_backlog_competing,
+        max(CASE WHEN series = 'google_cloud_backlog' THEN disagree END)
+            AS google_cloud_backlog_conflict
+    FROM picked
+    WHERE series_pick = 1
+    GROUP BY row_start, row_end
+)
+SELECT
+    CASE
+        WHEN row_start IS NULL THEN row_end
+        WHEN row_start = date(row_end, '+1 day', '-3 months')
+         AND strftime('%m-%d', row_start) IN ('01-01', '04-01', '07-01', '10-01')
+        THEN 'Q' || ((CAST(strftime('%m', row_start) AS INTEGER) + 2) / 3)
+             || ' CY' || strftime('%Y', row_start)
+        ELSE row_start || '..' || row_end
+    END AS period,
+    row_start AS period_start, row_end AS period_end,
+    aws_revenue, aws_yoy_pct, azure_revenue, azure_yoy_pct,
+    google_cloud_revenue, google_cloud_yoy_pct,
+    aws_backlog, microsoft_rpo, google_cloud_backlog,
+    aws_revenue_disclosure, aws_revenue_source, aws_revenue_competing, aws_revenue_conflict,
+    aws_yoy_pct_disclosure, aws_yoy_pct_source, aws_yoy_pct_competing, aws_yoy_pct_conflict,
+    azure_revenue_disclosure, azure_revenue_source, azure_revenue_competing,
+    azure_revenue_conflict,
+    azure_yoy_pct_disclosure, azure_yoy_pct_source, azure_yoy_pct_competing,
+    azure_yoy_pct_conflict,
+    google_cloud_revenue_disclosure, google_cloud_revenue_source,
+    google_cloud_revenue_competing, google_cloud_revenue_conflict,
+    google_cloud_yoy_pct_disclosure, google_cloud_yoy_pct_source,
+    google_cloud_yoy_pct_competing, google_cloud_yoy_pct_conflict,
+    aws_backlog_disclosure, aws_backlog_source, aws_backlog_competing, aws_backlog_conflict,
+    microsoft_rpo_segment, microsoft_rpo_disclosure, microsoft_rpo_source,
+    microsoft_rpo_competing, microsoft_rpo_conflict,
+    google_cloud_backlog_metric, google_cloud_backlog_segment, google_cloud_backlog_disclosure,
+    google_cloud_backlog_source, google_cloud_backlog_competing, google_cloud_backlog_conflict
+FROM grid
+ORDER BY row_end, row_start

@@ -3,6 +3,7 @@
 //! `amzdb query`/`amzdb facts` and the sqlite3 shell.
 
 mod dataset;
+mod docs;
 mod reports;
 mod util;
 

@@ -117,3 +117,38 @@ pub fn assert_view_agrees_with_cli(dir: &Dir, report: &str, view: &str) {
         }
     }
 }
+
+#[test]
+fn migrate_gives_an_older_database_the_current_views() {
+    let dir = dir_with("reports_capex");
+    {
+        let conn = rusqlite::Connection::open(dir.join(crate::util::DB)).unwrap();
+        conn.execute_batch(
+            "DROP VIEW capex_vs_fcf; DROP VIEW conflicts; CREATE VIEW conflicts AS SELECT 1 AS old",
+        )
+        .unwrap();
+    }
+    crate::util::assert_contains(&dir.run(&["migrate"]), "up to date");
+    let columns: i64 = dir.one("SELECT count(*) FROM pragma_table_info('conflicts')");
+    assert!(columns > 10, "conflicts is the current view again");
+    assert_view_agrees_with_cli(&dir, "capex-fcf", "capex_vs_fcf");
+}
+
+#[test]
+fn report_options_are_bound_never_spliced_into_sql() {
+    let dir = dir_with("reports_capex");
+    let before = dir.snapshot();
+    for report in ["capex-fcf", "conflicts", "provenance"] {
+        let rows = report_rows(&dir, &[report, "--entity", "ACME' OR 1=1 --"]);
+        assert!(
+            rows.is_empty(),
+            "{report} found rows for an injected entity"
+        );
+    }
+    let rows = report_rows(
+        &dir,
+        &["provenance", "--entity", "ACME", "--metric", "x' OR '1'='1"],
+    );
+    assert!(rows.is_empty());
+    dir.snapshot().assert_same(&before);
+}

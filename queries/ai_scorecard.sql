@@ -3,7 +3,7 @@
 -- title: Amazon's AI business in one place
 -- description: One row per figure the shared rule chooses among the AI metrics, grouped by area: run rates (revenue basis run_rate of AWS, AWS AI services, Custom silicon, Trainium and Bedrock; the AI run-rate multiple), silicon (chips deployed, Project Rainier, chip business rank), commitments (revenue commitments, commitments outside backlog, backlog), capacity (power, customer capacity commitments), investment (investment commitments, cumulative investment) and adoption (customer spend), with their growth claims.
 -- params: entity, as_of, min_rank
--- table: area, metric, segment, period_label:period, measure, basis, value_text:value, value_high:to, unit, qualifier, disclosure_type:disclosure
+-- table: area, metric, segment, period_label:period, measure, value_text:value, disclosure_type:trust=trust
 WITH
 --@include choice
 , scored AS (

@@ -3,7 +3,7 @@
 -- title: Backlog conversion
 -- description: Per entity, segment and quarter end with a backlog: the backlog, its change on the previous quarter end, the segment's revenue that quarter, implied bookings, book-to-bill, conversion and coverage; commitments disclosed as outside the backlog in a column of their own.
 -- params: entity, as_of, min_rank
--- table: segment, period_label:quarter, backlog=usd, backlog_prev:prev=usd, backlog_change:change=usd*, revenue=usd, implied_bookings:bookings=usd*, book_to_bill:b2b=ratio*, conversion_pct:conv=pct*, coverage_years:cover yrs=ratio*, commitments_outside_backlog:outside=usd
+-- table: segment, period_label:quarter, backlog=usd, revenue=usd, implied_bookings:bookings=usd*, book_to_bill:b2b=ratio*, conversion_pct:conv=pct*, coverage_years:years=ratio*, commitments_outside_backlog:outside=usd
 -- chart: x=period_label; series=backlog,revenue,implied_bookings,commitments_outside_backlog; group=segment
 WITH
 --@include choice

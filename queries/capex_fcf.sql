@@ -3,7 +3,7 @@
 -- title: Capex against free cash flow
 -- description: Per entity and fiscal period (quarters, halves, nine months, fiscal years, trailing twelve months): gross and cash capex, twelve-month capex, operating cash flow and free cash flow, and growth on a year earlier; guidance in rows of its own.
 -- params: entity, as_of, min_rank
--- table: period_label:period, basis, capex=usd, capex_cash:cash capex=usd, capex_ttm:capex TTM=usd, operating_cash_flow_ttm:OCF TTM=usd, fcf_ttm:FCF TTM=usd, capex_yoy_pct:capex YoY=pct
+-- table: period_label:period, basis, capex=usd, capex_cash:cash capex=usd, capex_ttm:capex TTM=usd, fcf_ttm:FCF TTM=usd, capex_yoy_pct:capex YoY=pct
 -- chart: x=period_label; series=capex,capex_cash,capex_ttm,operating_cash_flow_ttm,fcf_ttm; only=basis:actual,period_kind:quarter
 WITH
 --@include choice

@@ -3,7 +3,7 @@
 -- title: Conflicting figures
 -- description: Every group of facts for the same entity, metric, segment, period, measure, basis and unit in which two values disagree by more than half the coarser precision (bounds and ranges count as intervals), with each value's source and disclosure type.
 -- params: entity, as_of, min_rank
--- table: metric, segment, period_label, measure, basis, value_text, qualifier, disclosure_type, source
+-- table: metric, period_label:period, measure, value_text:value, disclosure_type:trust=trust, source
 WITH
 --@include choice
 , pairs AS (

@@ -3,7 +3,7 @@
 -- title: Actuals against consensus
 -- description: Where a chosen actual and a chosen consensus figure exist for the same entity, metric, segment, period, measure and unit: both figures and the surprise. Figures are the chosen values (a range's low end). A level's surprise is in % of the consensus (100 * (actual - consensus) / |consensus|); a growth rate's (yoy_pct, qoq_pct) or any percentage's is actual - consensus in pp; other growth measures (changes, multiples) and figures in pp or bps give actual - consensus in their own unit.
 -- params: entity, as_of, min_rank
--- table: metric, segment, period_label:period, measure, actual, consensus, surprise=*, surprise_unit:unit
+-- table: metric, segment, period_label:period, measure, actual=num, consensus=num, surprise=num*, surprise_unit:unit
 WITH
 --@include choice
 , paired AS (

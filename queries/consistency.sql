@@ -3,7 +3,7 @@
 -- title: Are the growth claims consistent with the levels?
 -- description: Every growth or change claim (measure other than level) recomputed from the chosen level figures it refers to (same metric, segment and basis, a year or a quarter earlier): claimed, computed, difference, and status consistent / inconsistent (outside the claim's own precision) / unverifiable (a level is missing).
 -- params: entity, as_of, min_rank
--- table: metric, segment, period_label:period, measure, basis, claimed, qualifier, computed=*, status, source
+-- table: metric, segment, period_label:period, measure, claimed=num, computed=num*, status
 WITH
 --@include choice
 , level AS (

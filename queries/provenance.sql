@@ -3,7 +3,7 @@
 -- title: The audit trail behind any number
 -- description: Every fact after the report options (entity, as-of date, minimum disclosure type; --metric and --period narrow by metric slug and period label), with its source, quote and note, its rank in its group under the shared rule and whether the rule chose it (chosen = 1).
 -- params: entity, as_of, min_rank, metric, period
--- table: metric, segment, period_label:period, measure, basis, value_text:value, value_high:to, unit, disclosure_type:disclosure, source, chosen
+-- table: metric, period_label:period, measure, value_text:value, disclosure_type:trust=trust, source, chosen
 WITH
 --@include choice
 SELECT

@@ -118,7 +118,8 @@ pub fn write_report(
     match format {
         Format::Table | Format::Markdown => {
             let (shown, tagged) = people::for_people(rows, spec, wide);
-            write(&shown, format, out)?;
+            let width = (!wide).then_some(REPORT_CELL_WIDTH);
+            write_fitted(&shown, format, width, out)?;
             if tagged {
                 writeln!(out, "{}", people::LEGEND)?;
             }
@@ -132,6 +133,18 @@ pub fn write_report(
 const TABLE_CELL_WIDTH: usize = 48;
 
 pub fn write(rows: &Rows, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    write_fitted(rows, format, None, out)
+}
+
+/// The widest a cell of a report's table gets unless `--wide` (numbers are never this wide).
+pub const REPORT_CELL_WIDTH: usize = 16;
+
+fn write_fitted(
+    rows: &Rows,
+    format: Format,
+    max_width: Option<usize>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Csv => write_csv(
             rows,
@@ -168,9 +181,9 @@ pub fn write(rows: &Rows, format: Format, out: &mut dyn Write) -> io::Result<()>
             if format == Format::Markdown {
                 table.with(Style::markdown());
             } else {
-                table.with(Style::sharp()).with(
-                    Modify::new(Segment::all()).with(Width::truncate(TABLE_CELL_WIDTH).suffix("…")),
-                );
+                table.with(Style::sharp());
+                let width = max_width.unwrap_or(TABLE_CELL_WIDTH);
+                table.with(Modify::new(Segment::all()).with(Width::truncate(width).suffix("…")));
             }
             writeln!(out, "{table}")?;
             if format == Format::Table {

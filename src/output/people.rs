@@ -16,6 +16,10 @@ pub enum Style {
     Pct,
     /// A plain ratio, two decimals.
     Ratio,
+    /// Any number, short: 120000000000 as 120B, 49.1803 as 49.18.
+    Compact,
+    /// A disclosure type as its tag letter: A, M or E.
+    Trust,
 }
 
 /// The columns a report shows by default, with their styles: parsed from the query
@@ -68,6 +72,8 @@ fn style_named(name: &str) -> Style {
         "usd" => Style::Usd,
         "pct" => Style::Pct,
         "ratio" => Style::Ratio,
+        "num" => Style::Compact,
+        "trust" => Style::Trust,
         _ => Style::Text,
     }
 }
@@ -166,6 +172,9 @@ fn number(value: &Value) -> Option<f64> {
 }
 
 fn styled(value: &Value, style: Style, scale: Option<f64>) -> String {
+    if let (Style::Trust, Value::Text(t)) = (style, value) {
+        return trust_letter(t).to_string();
+    }
     let Some(n) = number(value) else {
         return plain(value);
     };
@@ -173,8 +182,21 @@ fn styled(value: &Value, style: Style, scale: Option<f64>) -> String {
         Style::Usd => trim(format!("{:.3}", n / scale.unwrap_or(1.0))),
         Style::Pct => format!("{n:.1}"),
         Style::Ratio => format!("{n:.2}"),
-        Style::Text => plain(value),
+        Style::Compact => compact(n),
+        Style::Text | Style::Trust => plain(value),
     }
+}
+
+/// A number in few characters: scaled to T, B, M or K with up to three decimals.
+fn compact(n: f64) -> String {
+    let (scale, suffix) = match n.abs() {
+        a if a >= 1e12 => (1e12, "T"),
+        a if a >= 1e9 => (1e9, "B"),
+        a if a >= 1e6 => (1e6, "M"),
+        a if a >= 1e4 => (1e3, "K"),
+        _ => (1.0, ""),
+    };
+    format!("{}{suffix}", trim(format!("{:.3}", n / scale)))
 }
 
 /// 44.200 -> 44.2, 131.819 stays.
@@ -183,6 +205,14 @@ fn trim(text: String) -> String {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         text
+    }
+}
+
+fn trust_letter(disclosure_type: &str) -> &'static str {
+    match disclosure_type {
+        "audited" => "A",
+        "management_commentary" => "M",
+        _ => "E",
     }
 }
 
@@ -196,11 +226,7 @@ fn tag(rows: &Rows, row: &[Value], column: &str) -> String {
     };
     let mut tag = String::new();
     if let Some(Value::Text(d)) = sibling("disclosure") {
-        tag.push_str(match d.as_str() {
-            "audited" => "A",
-            "management_commentary" => "M",
-            _ => "E",
-        });
+        tag.push_str(trust_letter(d));
     }
     if let Some(Value::Integer(n)) = sibling("competing") {
         if *n > 1 {
@@ -221,6 +247,16 @@ fn tag(rows: &Rows, row: &[Value], column: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_numbers_keep_their_scale() {
+        assert_eq!(compact(120_000_000_000.0), "120B");
+        assert_eq!(compact(-70_000_000_000.0), "-70B");
+        assert_eq!(compact(49.1803), "49.18");
+        assert_eq!(compact(2.9634), "2.963");
+        assert_eq!(compact(2_500_000.0), "2.5M");
+        assert_eq!(compact(77.0), "77");
+    }
 
     #[test]
     fn money_is_scaled_and_tagged() {

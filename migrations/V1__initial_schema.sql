@@ -42,7 +42,11 @@ CREATE TABLE sources (
     url          TEXT,
     kind         TEXT NOT NULL CHECK (kind IN (
         'filing', 'earnings_call', 'shareholder_letter', 'press_release',
-        'news', 'research', 'market_data', 'survey'))
+        'news', 'research', 'market_data', 'survey')),
+    -- For SEC filings: the accession number, the form, and the company that filed.
+    accession    TEXT UNIQUE CHECK (accession IS NULL OR accession GLOB '[0-9]*-[0-9][0-9]-[0-9]*'),
+    form         TEXT,
+    entity_id    INTEGER REFERENCES entities (entity_id)
 ) STRICT;
 
 CREATE TABLE metrics (
@@ -51,6 +55,22 @@ CREATE TABLE metrics (
     name        TEXT NOT NULL CHECK (name <> ''),
     unit_id     INTEGER NOT NULL REFERENCES units (unit_id),
     description TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+-- XBRL concepts (`us-gaap:PaymentsToAcquireProductiveAssets`), with the label the SEC
+-- file gives.
+CREATE TABLE concepts (
+    concept_id INTEGER PRIMARY KEY,
+    concept    TEXT NOT NULL UNIQUE CHECK (concept GLOB '?*:?*'),
+    label      TEXT
+) STRICT;
+
+-- Which amzdb metric an XBRL concept reports: data, loaded from a concepts CSV.
+-- A concept with no mapping gets a metric of its own name when its facts are imported.
+CREATE TABLE concept_metrics (
+    concept_id INTEGER PRIMARY KEY REFERENCES concepts (concept_id),
+    metric_id  INTEGER NOT NULL REFERENCES metrics (metric_id),
+    note       TEXT NOT NULL DEFAULT ''
 ) STRICT;
 
 -- A period as resolved for a fiscal calendar: label is canonical for that calendar
@@ -78,7 +98,8 @@ CREATE TABLE ingest_batches (
     batch_id        INTEGER PRIMARY KEY,
     file_name       TEXT NOT NULL,
     content_sha256  TEXT NOT NULL CHECK (length(content_sha256) = 64),
-    file_kind       TEXT NOT NULL CHECK (file_kind IN ('entities', 'sources', 'metrics', 'facts')),
+    file_kind       TEXT NOT NULL CHECK (file_kind IN (
+        'entities', 'sources', 'metrics', 'concepts', 'facts', 'companyfacts', 'fsds')),
     rows_read       INTEGER NOT NULL CHECK (rows_read >= 0),
     rows_inserted   INTEGER NOT NULL CHECK (rows_inserted >= 0),
     rows_present    INTEGER NOT NULL CHECK (rows_present >= 0),
@@ -112,6 +133,8 @@ CREATE TABLE facts (
     published_on    TEXT CHECK (published_on IS NULL OR date(published_on) IS published_on),
     quote           TEXT,
     note            TEXT,
+    -- The XBRL concept of a fact imported from an SEC file (or given in a facts CSV).
+    concept_id      INTEGER REFERENCES concepts (concept_id),
     batch_id        INTEGER NOT NULL REFERENCES ingest_batches (batch_id),
     line            INTEGER NOT NULL,
     fact_key        INTEGER NOT NULL,
@@ -123,4 +146,5 @@ CREATE TABLE facts (
 CREATE UNIQUE INDEX facts_by_key ON facts (fact_key);
 CREATE INDEX facts_by_entity_metric ON facts (entity_id, metric_id, segment, period_id);
 CREATE INDEX facts_by_source ON facts (source_id);
+CREATE INDEX facts_by_concept ON facts (concept_id) WHERE concept_id IS NOT NULL;
 CREATE INDEX periods_by_end ON periods (end_date);

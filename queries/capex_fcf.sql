@@ -1,7 +1,7 @@
 -- name: capex-fcf
 -- view: capex_vs_fcf
 -- title: Capex against free cash flow
--- description: Per entity and fiscal period (quarters, halves, nine months, fiscal years, trailing twelve months): gross and cash capex, twelve-month capex, operating cash flow and free cash flow, and growth on a year earlier; guidance in rows of its own.
+-- description: Per entity and fiscal period (quarters, halves, nine months, fiscal years, trailing twelve months): gross and cash capex, twelve-month capex, operating cash flow and free cash flow, and growth on a year earlier; discrete quarters derived from year-to-date figures where none is disclosed; guidance in rows of its own.
 -- params: entity, as_of, min_rank
 -- table: period_label:period, basis, capex=usd, capex_cash:cash capex=usd, capex_ttm:capex TTM=usd, fcf_ttm:FCF TTM=usd, capex_yoy_pct:capex YoY=pct
 -- chart: x=period_label; series=capex,capex_cash,capex_ttm,operating_cash_flow_ttm,fcf_ttm; only=basis:actual,period_kind:quarter
@@ -14,80 +14,137 @@ WITH
       AND basis IN ('actual', 'guidance', 'estimate', 'consensus')
       AND period_kind IN ('quarter', 'half_year', 'nine_months', 'fiscal_year', 'ttm')
 ),
-grid AS (
-    SELECT DISTINCT entity_id, entity, period_id, period_label, period_kind, period_start,
-           period_end, fiscal_year, fiscal_quarter, basis
+-- Year-to-date figures (Q1, H1, 9M, FY), each with the one before it in the year.
+ytd AS (
+    SELECT l.*,
+        lag(value) OVER w AS prev_value, lag(fiscal_quarter) OVER w AS prev_quarter,
+        lag(period_end) OVER w AS prev_end, lag(period_label) OVER w AS prev_label,
+        lag(trust_rank) OVER w AS prev_rank
+    FROM level AS l
+    WHERE (period_kind = 'quarter' AND fiscal_quarter = 1)
+       OR (period_kind = 'half_year' AND fiscal_quarter = 2)
+       OR (period_kind = 'nine_months' AND fiscal_quarter = 3)
+       OR period_kind = 'fiscal_year'
+    WINDOW w AS (PARTITION BY entity_id, metric, basis, fiscal_year ORDER BY fiscal_quarter)
+),
+-- Every figure as disclosed, and the discrete quarters of companies that report
+-- year-to-date (Q2 = H1 - Q1, Q3 = 9M - H1, Q4 = FY - 9M).
+candidate_figure AS (
+    SELECT entity_id, entity, metric, basis, period_kind, period_label, period_start,
+           period_end, fiscal_year, fiscal_quarter, value, 'disclosed' AS how,
+           disclosure_type, source, competing, disagree
     FROM level
+    UNION ALL
+    SELECT entity_id, entity, metric, basis, 'quarter',
+           'Q' || fiscal_quarter || ' FY' || fiscal_year,
+           date(prev_end, '+1 day'), period_end, fiscal_year, fiscal_quarter,
+           value - prev_value,
+           'derived: ' || period_label || ' - ' || prev_label,
+           CASE max(trust_rank, prev_rank)
+               WHEN 1 THEN 'audited' WHEN 2 THEN 'management_commentary'
+               ELSE 'third_party_estimate' END,
+           source, NULL, 0
+    FROM ytd
+    WHERE fiscal_quarter BETWEEN 2 AND 4 AND prev_quarter = fiscal_quarter - 1
+),
+-- A disclosed quarter wins over a derived one.
+figure AS (
+    SELECT * FROM (
+        SELECT c.*, row_number() OVER (
+            PARTITION BY entity_id, metric, basis, period_kind, period_end
+            ORDER BY how <> 'disclosed') AS pick
+        FROM candidate_figure AS c
+    )
+    WHERE pick = 1
+),
+-- Each quarter with the sum of the four quarters ending with it (when they are four
+-- consecutive quarters).
+rolling AS (
+    SELECT entity_id, metric, basis, period_end,
+        sum(value) OVER w AS value, count(*) OVER w AS quarters,
+        min(period_start) OVER w AS first_start
+    FROM figure
+    WHERE period_kind = 'quarter'
+    WINDOW w AS (PARTITION BY entity_id, metric, basis ORDER BY period_end
+                 ROWS BETWEEN 3 PRECEDING AND CURRENT ROW)
+),
+quarter_sum AS (
+    SELECT entity_id, basis, period_end,
+        max(CASE WHEN metric = 'capex' THEN value END) AS capex,
+        max(CASE WHEN metric = 'operating_cash_flow' THEN value END) AS operating_cash_flow
+    FROM rolling
+    WHERE quarters = 4 AND first_start = date(period_end, '+1 day', '-12 months')
+    GROUP BY entity_id, basis, period_end
+),
+-- The figures of each period, one column each, with their provenance.
+period AS (
+    SELECT entity_id, entity, basis, period_kind, period_end,
+        max(period_label) AS period_label, max(period_start) AS period_start,
+        max(fiscal_year) AS fiscal_year, max(fiscal_quarter) AS fiscal_quarter,
+        max(CASE WHEN metric = 'capex' THEN value END) AS capex,
+        max(CASE WHEN metric = 'capex' THEN how END) AS capex_how,
+        max(CASE WHEN metric = 'capex' THEN disclosure_type END) AS capex_disclosure,
+        max(CASE WHEN metric = 'capex' THEN source END) AS capex_source,
+        max(CASE WHEN metric = 'capex' THEN competing END) AS capex_competing,
+        max(CASE WHEN metric = 'capex' THEN disagree END) AS capex_conflict,
+        max(CASE WHEN metric = 'capex_cash' THEN value END) AS capex_cash,
+        max(CASE WHEN metric = 'capex_cash' THEN how END) AS capex_cash_how,
+        max(CASE WHEN metric = 'capex_cash' THEN disclosure_type END) AS capex_cash_disclosure,
+        max(CASE WHEN metric = 'capex_cash' THEN source END) AS capex_cash_source,
+        max(CASE WHEN metric = 'capex_cash' THEN competing END) AS capex_cash_competing,
+        max(CASE WHEN metric = 'capex_cash' THEN disagree END) AS capex_cash_conflict
+    FROM figure
+    GROUP BY entity_id, entity, basis, period_kind, period_end
 ),
 -- Figures disclosed for the twelve months ending on a date (a fiscal year or a TTM).
 twelve AS (
-    SELECT * FROM level WHERE period_kind IN ('fiscal_year', 'ttm')
-),
--- Sums of the four quarters ending on a date, where all four are there.
-quarter_sum AS (
-    SELECT e.entity_id, e.period_end, e.basis, q.metric,
-           sum(q.value) AS value, count(*) AS quarters,
-           min(q.trust_rank) AS best_rank, max(q.trust_rank) AS worst_rank
-    FROM (SELECT DISTINCT entity_id, period_end, basis FROM grid) AS e
-    JOIN level AS q
-      ON q.entity_id = e.entity_id AND q.basis = e.basis AND q.period_kind = 'quarter'
-     AND q.period_end <= e.period_end
-     AND q.period_start >= date(e.period_end, '+1 day', '-12 months')
-    GROUP BY e.entity_id, e.period_end, e.basis, q.metric
-    HAVING count(*) = 4
+    SELECT entity_id, basis, period_end,
+        max(CASE WHEN metric = 'capex' THEN value END) AS capex,
+        max(CASE WHEN metric = 'capex' THEN disclosure_type END) AS capex_disclosure,
+        max(CASE WHEN metric = 'capex' THEN source END) AS capex_source,
+        max(CASE WHEN metric = 'capex' THEN competing END) AS capex_competing,
+        max(CASE WHEN metric = 'capex' THEN disagree END) AS capex_conflict,
+        max(CASE WHEN metric = 'operating_cash_flow' THEN value END) AS ocf,
+        max(CASE WHEN metric = 'operating_cash_flow' THEN disclosure_type END) AS ocf_disclosure,
+        max(CASE WHEN metric = 'operating_cash_flow' THEN source END) AS ocf_source,
+        max(CASE WHEN metric = 'free_cash_flow' THEN value END) AS fcf,
+        max(CASE WHEN metric = 'free_cash_flow' THEN disclosure_type END) AS fcf_disclosure,
+        max(CASE WHEN metric = 'free_cash_flow' THEN source END) AS fcf_source,
+        max(CASE WHEN metric = 'free_cash_flow' THEN competing END) AS fcf_competing,
+        max(CASE WHEN metric = 'free_cash_flow' THEN disagree END) AS fcf_conflict
+    FROM figure
+    WHERE period_kind IN ('fiscal_year', 'ttm')
+    GROUP BY entity_id, basis, period_end
 ),
 base AS (
-    SELECT
-        g.entity, g.entity_id, g.period_label, g.period_kind, g.period_start, g.period_end,
-        g.fiscal_year, g.fiscal_quarter, g.basis,
-        cx.value AS capex,
-        cx.disclosure_type AS capex_disclosure, cx.source AS capex_source,
-        cx.competing AS capex_competing, cx.disagree AS capex_conflict,
-        cc.value AS capex_cash,
-        cc.disclosure_type AS capex_cash_disclosure, cc.source AS capex_cash_source,
-        cc.competing AS capex_cash_competing, cc.disagree AS capex_cash_conflict,
-        coalesce(cxt.value, cxs.value) AS capex_ttm,
-        CASE WHEN cxt.value IS NOT NULL THEN 'disclosed'
-             WHEN cxs.value IS NOT NULL THEN 'derived: sum of 4 quarters' END AS capex_ttm_how,
-        cxt.disclosure_type AS capex_ttm_disclosure, cxt.source AS capex_ttm_source,
-        cxt.competing AS capex_ttm_competing, cxt.disagree AS capex_ttm_conflict,
-        coalesce(oct.value, ocs.value) AS operating_cash_flow_ttm,
-        CASE WHEN oct.value IS NOT NULL THEN 'disclosed'
-             WHEN ocs.value IS NOT NULL THEN 'derived: sum of 4 quarters' END AS operating_cash_flow_ttm_how,
-        oct.disclosure_type AS operating_cash_flow_ttm_disclosure,
-        oct.source AS operating_cash_flow_ttm_source,
-        fct.value AS fcf_disclosed_ttm,
-        fct.disclosure_type AS fcf_ttm_disclosure, fct.source AS fcf_ttm_source,
-        fct.competing AS fcf_ttm_competing, fct.disagree AS fcf_ttm_conflict
-    FROM grid AS g
-    LEFT JOIN level AS cx
-      ON cx.entity_id = g.entity_id AND cx.period_id = g.period_id AND cx.basis = g.basis
-     AND cx.metric = 'capex'
-    LEFT JOIN level AS cc
-      ON cc.entity_id = g.entity_id AND cc.period_id = g.period_id AND cc.basis = g.basis
-     AND cc.metric = 'capex_cash'
-    LEFT JOIN twelve AS cxt
-      ON cxt.entity_id = g.entity_id AND cxt.period_end = g.period_end AND cxt.basis = g.basis
-     AND cxt.metric = 'capex'
-    LEFT JOIN quarter_sum AS cxs
-      ON cxs.entity_id = g.entity_id AND cxs.period_end = g.period_end AND cxs.basis = g.basis
-     AND cxs.metric = 'capex'
-    LEFT JOIN twelve AS oct
-      ON oct.entity_id = g.entity_id AND oct.period_end = g.period_end AND oct.basis = g.basis
-     AND oct.metric = 'operating_cash_flow'
-    LEFT JOIN quarter_sum AS ocs
-      ON ocs.entity_id = g.entity_id AND ocs.period_end = g.period_end AND ocs.basis = g.basis
-     AND ocs.metric = 'operating_cash_flow'
-    LEFT JOIN twelve AS fct
-      ON fct.entity_id = g.entity_id AND fct.period_end = g.period_end AND fct.basis = g.basis
-     AND fct.metric = 'free_cash_flow'
+    SELECT p.*,
+        coalesce(t.capex, s.capex) AS capex_ttm,
+        CASE WHEN t.capex IS NOT NULL THEN 'disclosed'
+             WHEN s.capex IS NOT NULL THEN 'derived: sum of 4 quarters' END AS capex_ttm_how,
+        t.capex_disclosure AS capex_ttm_disclosure, t.capex_source AS capex_ttm_source,
+        t.capex_competing AS capex_ttm_competing, t.capex_conflict AS capex_ttm_conflict,
+        coalesce(t.ocf, s.operating_cash_flow) AS operating_cash_flow_ttm,
+        CASE WHEN t.ocf IS NOT NULL THEN 'disclosed'
+             WHEN s.operating_cash_flow IS NOT NULL THEN 'derived: sum of 4 quarters'
+        END AS operating_cash_flow_ttm_how,
+        t.ocf_disclosure AS operating_cash_flow_ttm_disclosure,
+        t.ocf_source AS operating_cash_flow_ttm_source,
+        t.fcf AS fcf_disclosed_ttm,
+        t.fcf_disclosure AS fcf_ttm_disclosure, t.fcf_source AS fcf_ttm_source,
+        t.fcf_competing AS fcf_ttm_competing, t.fcf_conflict AS fcf_ttm_conflict
+    FROM period AS p
+    LEFT JOIN twelve AS t
+      ON t.entity_id = p.entity_id AND t.basis = p.basis AND t.period_end = p.period_end
+    LEFT JOIN quarter_sum AS s
+      ON s.entity_id = p.entity_id AND s.basis = p.basis AND s.period_end = p.period_end
 ),
 with_fcf AS (
     SELECT b.*,
         coalesce(b.fcf_disclosed_ttm, b.operating_cash_flow_ttm - b.capex_ttm) AS fcf_ttm,
         CASE WHEN b.fcf_disclosed_ttm IS NOT NULL THEN 'disclosed'
              WHEN b.operating_cash_flow_ttm - b.capex_ttm IS NOT NULL
-             THEN 'derived: operating_cash_flow_ttm - capex_ttm' END AS fcf_ttm_how
+             THEN 'derived: operating_cash_flow_ttm - capex_ttm (gross capex; '
+                  || 'not the company''s own free cash flow definition)' END AS fcf_ttm_how
     FROM base AS b
 )
 SELECT
@@ -96,8 +153,9 @@ SELECT
     round(100.0 * (w.capex - y.capex) / y.capex, 4) AS capex_yoy_pct,
     round(100.0 * (w.capex_ttm - y.capex_ttm) / y.capex_ttm, 4) AS capex_ttm_yoy_pct,
     round(100.0 * (w.fcf_ttm - y.fcf_ttm) / abs(y.fcf_ttm), 4) AS fcf_ttm_yoy_pct,
-    w.capex_disclosure, w.capex_source, w.capex_competing, w.capex_conflict,
-    w.capex_cash_disclosure, w.capex_cash_source, w.capex_cash_competing, w.capex_cash_conflict,
+    w.capex_how, w.capex_disclosure, w.capex_source, w.capex_competing, w.capex_conflict,
+    w.capex_cash_how, w.capex_cash_disclosure, w.capex_cash_source, w.capex_cash_competing,
+    w.capex_cash_conflict,
     w.capex_ttm_how, w.capex_ttm_disclosure, w.capex_ttm_source, w.capex_ttm_competing,
     w.capex_ttm_conflict,
     w.operating_cash_flow_ttm_how, w.operating_cash_flow_ttm_disclosure,

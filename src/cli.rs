@@ -71,6 +71,23 @@ pub struct IngestArgs {
     /// Check everything and report, but write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Read every file as this format instead of recognising it by its content.
+    #[arg(long, value_enum)]
+    pub format: Option<InputFormat>,
+    /// The ticker of the company an SEC file is about, when it is new to the database
+    /// (a company already known by its CIK keeps its ticker).
+    #[arg(long, value_name = "TICKER")]
+    pub entity: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// entities, sources, metrics, concepts or facts CSV
+    Csv,
+    /// SEC companyfacts JSON
+    Companyfacts,
+    /// SEC Financial Statement Data Sets: a quarter's zip or its unzipped folder
+    Fsds,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ pub mod output;
 pub mod parse;
 pub mod queries;
 pub mod report;
+pub mod sec;
 mod views;
 
 use cli::{Cli, Command};

@@ -141,11 +141,15 @@ text_enum! {
 }
 
 text_enum! {
-    /// The four kinds of CSV file amzdb ingests, in the order they must be loaded.
+    /// The kinds of file amzdb ingests, in the order they are loaded: reference CSV,
+    /// SEC files, then facts CSV.
     FileKind {
         Entities => "entities",
         Sources => "sources",
         Metrics => "metrics",
+        Concepts => "concepts",
+        CompanyFacts => "companyfacts",
+        Fsds => "fsds",
         Facts => "facts",
     }
 }

@@ -1,8 +1,8 @@
-//! `amzdb ingest PATH...`: load CSV files, all or nothing, and say what was added.
+//! `amzdb ingest PATH...`: load CSV and SEC files, all or nothing, and say what was added.
 
-use crate::cli::IngestArgs;
+use crate::cli::{IngestArgs, InputFormat};
 use crate::error::{Error, Result};
-use crate::ingest::{self, input};
+use crate::ingest::{self, input, Format, Options, Summary};
 use crate::model::FileKind;
 use std::io::Write;
 use std::path::Path;
@@ -10,16 +10,35 @@ use std::path::Path;
 pub fn run(db: &Path, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
     let inputs = input::from_paths(&args.paths)?;
     let mut conn = super::writable(db)?;
-    let summary = ingest::ingest(&mut conn, &inputs, args.dry_run)?;
+    let options = Options {
+        dry_run: args.dry_run,
+        format: args.format.map(|f| match f {
+            InputFormat::Csv => Format::Csv,
+            InputFormat::Companyfacts => Format::CompanyFacts,
+            InputFormat::Fsds => Format::Fsds,
+        }),
+        entity: args.entity.clone(),
+    };
+    let summary = ingest::ingest(&mut conn, &inputs, &options)?;
     for notice in &summary.kept_once {
         eprintln!("amzdb: note: {notice}");
     }
+    writeln!(out, "{}", line(&summary, db, args.dry_run)).map_err(|e| Error::io("<stdout>", e))
+}
+
+/// The one-line summary: what was added, what was already there, what was passed over.
+fn line(summary: &Summary, db: &Path, dry_run: bool) -> String {
     let facts = summary.counts(FileKind::Facts);
     let mut parts = vec![format!(
         "{} facts ({} already present)",
         facts.inserted, facts.present
     )];
-    for kind in [FileKind::Entities, FileKind::Sources, FileKind::Metrics] {
+    for kind in [
+        FileKind::Entities,
+        FileKind::Sources,
+        FileKind::Metrics,
+        FileKind::Concepts,
+    ] {
         let c = summary.counts(kind);
         if c.inserted + c.present > 0 {
             parts.push(format!(
@@ -28,28 +47,24 @@ pub fn run(db: &Path, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
             ));
         }
     }
+    if summary.repeated > 0 {
+        parts.push(format!("{} repeated facts kept once", summary.repeated));
+    }
+    if summary.skipped > 0 {
+        parts.push(format!(
+            "{} rows skipped (co-registrant, segment or empty values)",
+            summary.skipped
+        ));
+    }
     let s = if summary.files == 1 { "" } else { "s" };
-    let line = if args.dry_run {
-        format!(
-            "dry run: would ingest {} from {} file{s} into {}; nothing was written",
-            parts.join(", "),
-            summary.files,
-            db.display()
-        )
+    let parts = parts.join(", ");
+    let files = summary.files;
+    let db = db.display();
+    if dry_run {
+        format!("dry run: would ingest {parts} from {files} file{s} into {db}; nothing was written")
     } else if !summary.inserted_anything() {
-        format!(
-            "nothing new: {} from {} file{s} already in {}",
-            parts.join(", "),
-            summary.files,
-            db.display()
-        )
+        format!("nothing new: {parts} from {files} file{s} already in {db}")
     } else {
-        format!(
-            "ingested {} from {} file{s} into {}",
-            parts.join(", "),
-            summary.files,
-            db.display()
-        )
-    };
-    writeln!(out, "{line}").map_err(|e| Error::io("<stdout>", e))
+        format!("ingested {parts} from {files} file{s} into {db}")
+    }
 }

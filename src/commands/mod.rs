@@ -130,7 +130,11 @@ fn build(tmp: &Path, bundled: bool) -> Result<Option<Summary>> {
     let _ = std::fs::remove_file(tmp);
     let mut conn = db::open_rw(tmp)?;
     let summary = if bundled {
-        Some(crate::ingest::ingest(&mut conn, &input::bundled(), false)?)
+        Some(crate::ingest::ingest(
+            &mut conn,
+            &input::bundled(),
+            &crate::ingest::Options::default(),
+        )?)
     } else {
         None
     };

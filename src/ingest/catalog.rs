@@ -23,6 +23,17 @@ pub struct SourceRow {
     pub published_on: Option<String>,
     pub url: Option<String>,
     pub kind: String,
+    pub accession: Option<String>,
+    pub form: Option<String>,
+    /// The ticker of the company whose document it is.
+    pub entity: Option<String>,
+}
+
+/// A known XBRL concept and the metric it maps to, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConceptRow {
+    pub id: i64,
+    pub metric_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +57,7 @@ pub struct Catalog {
     pub sources: HashMap<String, Known<SourceRow>>,
     pub metrics: HashMap<String, Known<MetricRow>>,
     pub units: HashMap<String, i64>,
+    pub concepts: HashMap<String, ConceptRow>,
     periods: HashMap<Period, i64>,
 }
 
@@ -70,7 +82,9 @@ impl Catalog {
             catalog.entities.insert(known.row.ticker.clone(), known);
         }
         let mut stmt = conn.prepare(
-            "SELECT source_id, slug, publisher, title, published_on, url, kind FROM sources",
+            "SELECT s.source_id, s.slug, s.publisher, s.title, s.published_on, s.url, s.kind, \
+                    s.accession, s.form, e.ticker \
+             FROM sources s LEFT JOIN entities e USING (entity_id)",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(Known {
@@ -82,6 +96,9 @@ impl Catalog {
                     published_on: r.get(4)?,
                     url: r.get(5)?,
                     kind: r.get(6)?,
+                    accession: r.get(7)?,
+                    form: r.get(8)?,
+                    entity: r.get(9)?,
                 },
             })
         })?;
@@ -107,6 +124,23 @@ impl Catalog {
         for known in rows {
             let known = known?;
             catalog.metrics.insert(known.row.slug.clone(), known);
+        }
+        let mut stmt = conn.prepare(
+            "SELECT c.concept, c.concept_id, m.metric_id \
+             FROM concepts c LEFT JOIN concept_metrics m USING (concept_id)",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                ConceptRow {
+                    id: r.get(1)?,
+                    metric_id: r.get(2)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (concept, known) = row?;
+            catalog.concepts.insert(concept, known);
         }
         let mut stmt = conn.prepare("SELECT unit, unit_id FROM units")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -160,6 +194,41 @@ impl Catalog {
             }
         };
         self.periods.insert(period.clone(), id);
+        Ok(id)
+    }
+
+    /// The id of a concept, inserting it (with its label) the first time it is seen.
+    pub fn concept_id(
+        &mut self,
+        conn: &Connection,
+        concept: &str,
+        label: Option<&str>,
+    ) -> Result<i64> {
+        if let Some(known) = self.concepts.get(concept) {
+            return Ok(known.id);
+        }
+        conn.prepare_cached("INSERT INTO concepts (concept, label) VALUES (?1, ?2)")?
+            .execute(params![concept, label])?;
+        let id = conn.last_insert_rowid();
+        self.concepts.insert(
+            concept.to_string(),
+            ConceptRow {
+                id,
+                metric_id: None,
+            },
+        );
+        Ok(id)
+    }
+
+    /// The id of a unit, inserting it the first time (SEC files name their own units).
+    pub fn unit_id(&mut self, conn: &Connection, unit: &str, description: &str) -> Result<i64> {
+        if let Some(id) = self.units.get(unit) {
+            return Ok(*id);
+        }
+        conn.prepare_cached("INSERT INTO units (unit, description) VALUES (?1, ?2)")?
+            .execute(params![unit, description])?;
+        let id = conn.last_insert_rowid();
+        self.units.insert(unit.to_string(), id);
         Ok(id)
     }
 

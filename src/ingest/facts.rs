@@ -15,26 +15,27 @@ use rusqlite::{params, Connection};
 /// What makes two facts the same fact: everything but the quote, note, date and the
 /// way the value was written (so its precision too).
 #[derive(Debug, PartialEq)]
-struct Identity {
-    entity_id: i64,
-    metric_id: i64,
-    segment: String,
-    period_id: i64,
-    measure: String,
-    value: Number,
-    value_high: Option<Number>,
-    unit_id: i64,
-    qualifier: String,
-    basis: String,
-    disclosure_type: String,
-    source_id: i64,
+pub(super) struct Identity {
+    pub entity_id: i64,
+    pub metric_id: i64,
+    pub segment: String,
+    pub period_id: i64,
+    pub measure: String,
+    pub value: Number,
+    pub value_high: Option<Number>,
+    pub unit_id: i64,
+    pub qualifier: String,
+    pub basis: String,
+    pub disclosure_type: String,
+    pub source_id: i64,
+    pub concept_id: Option<i64>,
 }
 
 impl Identity {
     /// A stable 64-bit key of the identity (xxh3 of its fields, unit-separated).
     fn key(&self) -> i64 {
         let text = format!(
-            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
             self.entity_id,
             self.metric_id,
             self.segment,
@@ -47,6 +48,7 @@ impl Identity {
             self.basis,
             self.disclosure_type,
             self.source_id,
+            self.concept_id.map(|c| c.to_string()).unwrap_or_default(),
         );
         xxhash_rust::xxh3::xxh3_64(text.as_bytes()) as i64
     }
@@ -68,18 +70,19 @@ impl Identity {
             basis: r.get(9)?,
             disclosure_type: r.get(10)?,
             source_id: r.get(11)?,
+            concept_id: r.get(12)?,
         })
     }
 }
 
 /// A fact ready to insert: ids resolved, values exact.
-struct NewFact<'r> {
-    identity: Identity,
-    precision: Number,
-    value_text: &'r str,
-    published_on: Option<String>,
-    quote: Option<&'r str>,
-    note: Option<&'r str>,
+pub(super) struct NewFact<'r> {
+    pub identity: Identity,
+    pub precision: Number,
+    pub value_text: &'r str,
+    pub published_on: Option<String>,
+    pub quote: Option<&'r str>,
+    pub note: Option<&'r str>,
 }
 
 fn number(v: Value) -> Number {
@@ -278,6 +281,10 @@ pub(super) fn fact(
         check.problem("entity", entity, "incomplete row");
         return Ok(RowOutcome::Problems(check.problems));
     };
+    let concept_id = match row.opt("concept") {
+        Some(concept) => Some(catalog.concept_id(conn, concept, None)?),
+        None => None,
+    };
     let fact = NewFact {
         identity: Identity {
             entity_id,
@@ -292,6 +299,7 @@ pub(super) fn fact(
             basis: basis.as_str().to_string(),
             disclosure_type: disclosure_type.as_str().to_string(),
             source_id,
+            concept_id,
         },
         precision,
         value_text,
@@ -302,7 +310,8 @@ pub(super) fn fact(
     insert(conn, ctx, row.line, &fact, check)
 }
 
-fn insert(
+/// Appends a fact unless it is already stored; says what happened.
+pub(super) fn insert(
     conn: &Connection,
     ctx: &FileContext,
     line: u64,
@@ -331,6 +340,7 @@ fn insert(
             fact.published_on,
             fact.quote,
             fact.note,
+            id.concept_id,
             ctx.batch_id,
             line as i64,
             key,
@@ -343,9 +353,9 @@ fn insert(
         .query_row([key], |r| {
             Ok((
                 Identity::from_row(r)?,
-                r.get::<_, i64>(12)?,
                 r.get::<_, i64>(13)?,
-                r.get::<_, String>(14)?,
+                r.get::<_, i64>(14)?,
+                r.get::<_, String>(15)?,
             ))
         })?;
     if existing != *id {
@@ -355,6 +365,9 @@ fn insert(
             format!("fact key collides with a different fact ({other_file} line {other_line}); please report this"),
         );
         return Ok(RowOutcome::Problems(check.problems));
+    }
+    if batch_id == ctx.batch_id && !ctx.errors_on_repeats {
+        return Ok(RowOutcome::Repeated);
     }
     if batch_id == ctx.batch_id {
         check.problem(

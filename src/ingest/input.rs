@@ -138,13 +138,39 @@ impl<R: Read> Read for CrlfToLf<R> {
     }
 }
 
+/// The SHA-256 of a file, or of a folder's files (sorted by name), as hex.
+pub fn sha256_of_path(path: &Path) -> Result<String> {
+    let mut hasher = Sha256::new();
+    let mut files = if path.is_dir() {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| Error::io(path, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        names.sort();
+        names
+    } else {
+        vec![path.to_path_buf()]
+    };
+    for file in files.drain(..) {
+        let mut f = File::open(&file).map_err(|e| Error::io(&file, e))?;
+        io::copy(&mut f, &mut hasher).map_err(|e| Error::io(&file, e))?;
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
 /// The inputs named on the command line: files as given, directories searched for
-/// `*.csv` below them (sorted, so runs are repeatable).
+/// `*.csv` below them (sorted, so runs are repeatable); a folder that is an unzipped
+/// FSDS quarter (num.txt and sub.txt) is one input.
 pub fn from_paths(paths: &[PathBuf]) -> Result<Vec<Input>> {
     let mut inputs = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        if meta.is_dir() {
+        if meta.is_dir() && !crate::sec::fsds::looks_like(path) {
             let mut found = Vec::new();
             collect_csv(path, &mut found)?;
             if found.is_empty() {

@@ -1,20 +1,24 @@
-//! `amzdb ingest`: CSV files -> checked rows -> one transaction. Reference files load
-//! before facts; every problem in every file is collected, and if there is any,
-//! nothing is written. Facts already present are counted, never duplicated.
+//! `amzdb ingest`: CSV files and SEC files -> checked rows -> one transaction. Reference
+//! CSV loads first, then SEC files, then facts CSV; every problem in every file is
+//! collected, and if there is any, nothing is written. Facts already present are
+//! counted, never duplicated.
 
 pub mod catalog;
 mod facts;
 pub mod input;
 mod reader;
 mod reference;
+mod sec;
 
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::FileKind;
+use crate::sec::{companyfacts, fsds, SecReader};
 use catalog::Catalog;
 pub use input::Input;
 use reader::CsvFile;
 use rusqlite::{params, Connection, Transaction};
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// What happened to one row.
 pub(crate) enum RowOutcome {
@@ -22,6 +26,8 @@ pub(crate) enum RowOutcome {
     Present,
     /// The same fact appeared earlier in this ingest, in another file: kept once.
     KeptOnce(String),
+    /// The same fact again in the same SEC file (SEC files repeat facts): kept once.
+    Repeated,
     Problems(Vec<Problem>),
 }
 
@@ -31,6 +37,8 @@ pub(crate) struct FileContext {
     pub batch_id: i64,
     /// Batches from this id on belong to this ingest.
     pub first_batch_id: i64,
+    /// Whether the same fact twice in this file is an error (CSV) or expected (SEC).
+    pub errors_on_repeats: bool,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
@@ -42,9 +50,14 @@ pub struct Counts {
 #[derive(Debug, Default)]
 pub struct Summary {
     pub files: usize,
+    /// Rows added and already present, by what they are (entities, sources, ..., facts).
     pub by_kind: BTreeMap<FileKind, Counts>,
     /// Facts given twice in different files of this ingest, kept once.
     pub kept_once: Vec<String>,
+    /// Facts an SEC file repeats, kept once.
+    pub repeated: u64,
+    /// SEC rows passed over on purpose (co-registrants, segments, empty values).
+    pub skipped: u64,
 }
 
 impl Summary {
@@ -57,19 +70,123 @@ impl Summary {
     }
 }
 
-/// Ingests the inputs in one transaction. With `dry_run`, everything is checked the same
-/// way and then rolled back.
-pub fn ingest(conn: &mut Connection, inputs: &[Input], dry_run: bool) -> Result<Summary> {
-    let mut problems = Problems::default();
-    let mut files = Vec::new();
+/// The running count of one ingest: what was added, and what is wrong.
+#[derive(Default)]
+pub(crate) struct Tally {
+    problems: Problems,
+    summary: Summary,
+    pub skipped: u64,
+}
+
+impl Tally {
+    pub fn count(&mut self, what: FileKind, outcome: RowOutcome) {
+        match outcome {
+            RowOutcome::Inserted => self.summary.by_kind.entry(what).or_default().inserted += 1,
+            RowOutcome::Present => self.summary.by_kind.entry(what).or_default().present += 1,
+            RowOutcome::KeptOnce(notice) => self.summary.kept_once.push(notice),
+            RowOutcome::Repeated => self.summary.repeated += 1,
+            RowOutcome::Problems(found) => found.into_iter().for_each(|p| self.problems.push(p)),
+        }
+    }
+
+    pub fn problem(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    fn inserted(&self) -> usize {
+        self.summary.by_kind.values().map(|c| c.inserted).sum()
+    }
+
+    fn present(&self) -> usize {
+        self.summary.by_kind.values().map(|c| c.present).sum()
+    }
+}
+
+/// The format of an input file, when it must not be recognised by its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    CompanyFacts,
+    Fsds,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    /// Check everything the same way, then roll back.
+    pub dry_run: bool,
+    /// Force a format instead of recognising each file by its content.
+    pub format: Option<Format>,
+    /// The ticker of a company new to the database, for SEC files of one company.
+    pub entity: Option<String>,
+}
+
+/// An input opened for reading, of whatever format.
+enum Opened {
+    Csv(Box<CsvFile>),
+    Sec {
+        kind: FileKind,
+        path: std::path::PathBuf,
+        reader: Box<dyn SecReader>,
+    },
+}
+
+impl Opened {
+    fn kind(&self) -> FileKind {
+        match self {
+            Opened::Csv(file) => file.kind,
+            Opened::Sec { kind, .. } => *kind,
+        }
+    }
+}
+
+fn open(
+    input: &Input,
+    format: Option<Format>,
+) -> Result<std::result::Result<Opened, Vec<Problem>>> {
+    let path = match input {
+        Input::File(path) => path,
+        Input::Embedded { .. } => {
+            return Ok(CsvFile::open(input)?.map(|f| Opened::Csv(Box::new(f))))
+        }
+    };
+    let format = format.unwrap_or_else(|| recognise(path));
+    let sec = |kind, reader: Box<dyn SecReader>| Opened::Sec {
+        kind,
+        path: path.clone(),
+        reader,
+    };
+    Ok(match format {
+        Format::Csv => CsvFile::open(input)?.map(|f| Opened::Csv(Box::new(f))),
+        Format::CompanyFacts => {
+            companyfacts::open(path)?.map(|r| sec(FileKind::CompanyFacts, Box::new(r)))
+        }
+        Format::Fsds => fsds::open(path)?.map(|r| sec(FileKind::Fsds, Box::new(r))),
+    })
+}
+
+/// A file's format by its content: an FSDS zip or folder, companyfacts JSON, else CSV.
+fn recognise(path: &Path) -> Format {
+    if fsds::looks_like(path) {
+        Format::Fsds
+    } else if companyfacts::looks_like(path) {
+        Format::CompanyFacts
+    } else {
+        Format::Csv
+    }
+}
+
+/// Ingests the inputs in one transaction.
+pub fn ingest(conn: &mut Connection, inputs: &[Input], options: &Options) -> Result<Summary> {
+    let mut tally = Tally::default();
+    let mut opened = Vec::new();
     for input in inputs {
-        match CsvFile::open(input)? {
-            Ok(file) => files.push(file),
-            Err(found) => found.into_iter().for_each(|p| problems.push(p)),
+        match open(input, options.format)? {
+            Ok(file) => opened.push(file),
+            Err(found) => found.into_iter().for_each(|p| tally.problem(p)),
         }
     }
     // Stable: files of one kind keep their order.
-    files.sort_by_key(|f| f.kind);
+    opened.sort_by_key(Opened::kind);
     let tx = conn.transaction()?;
     let mut catalog = Catalog::load(&tx)?;
     let first_batch_id: i64 = tx.query_row(
@@ -77,24 +194,20 @@ pub fn ingest(conn: &mut Connection, inputs: &[Input], dry_run: bool) -> Result<
         [],
         |r| r.get(0),
     )?;
-    let mut summary = Summary {
-        files: inputs.len(),
-        ..Summary::default()
-    };
-    for file in files {
-        ingest_file(
-            &tx,
-            &mut catalog,
-            file,
-            first_batch_id,
-            &mut problems,
-            &mut summary,
-        )?;
+    for file in opened {
+        ingest_file(&tx, &mut catalog, file, first_batch_id, options, &mut tally)?;
     }
+    let Tally {
+        problems,
+        mut summary,
+        skipped,
+    } = tally;
     if !problems.is_empty() {
         return Err(Error::Input(problems));
     }
-    if !dry_run {
+    summary.files = inputs.len();
+    summary.skipped = skipped;
+    if !options.dry_run {
         tx.commit()?;
     }
     Ok(summary)
@@ -103,67 +216,52 @@ pub fn ingest(conn: &mut Connection, inputs: &[Input], dry_run: bool) -> Result<
 fn ingest_file(
     tx: &Transaction,
     catalog: &mut Catalog,
-    mut file: CsvFile,
+    file: Opened,
     first_batch_id: i64,
-    problems: &mut Problems,
-    summary: &mut Summary,
+    options: &Options,
+    tally: &mut Tally,
 ) -> Result<()> {
+    let (name, kind) = match &file {
+        Opened::Csv(f) => (f.name.clone(), f.kind),
+        Opened::Sec { path, kind, .. } => (path.display().to_string(), *kind),
+    };
     tx.execute(
         "INSERT INTO ingest_batches (file_name, content_sha256, file_kind, rows_read, rows_inserted, rows_present, ingested_at) \
          VALUES (?1, ?2, ?3, 0, 0, 0, ?4)",
         params![
-            file.name,
+            name,
             "0".repeat(64),
-            file.kind.as_str(),
+            kind.as_str(),
             chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         ],
     )?;
     let ctx = FileContext {
-        name: file.name.clone(),
+        name,
         batch_id: tx.last_insert_rowid(),
         first_batch_id,
+        errors_on_repeats: matches!(file, Opened::Csv(_)),
     };
-    let kind = file.kind;
-    let mut counts = Counts::default();
-    let mut rows = 0_usize;
-    while let Some(row) = file.next_row() {
-        rows += 1;
-        let row = match row {
-            Ok(row) => row,
-            Err(problem) => {
-                problems.push(problem);
-                continue;
-            }
-        };
-        let outcome = match kind {
-            FileKind::Entities => reference::entity(tx, catalog, &ctx.name, &row),
-            FileKind::Sources => reference::source(tx, catalog, &ctx.name, &row),
-            FileKind::Metrics => reference::metric(tx, catalog, &ctx.name, &row),
-            FileKind::Facts => facts::fact(tx, catalog, &ctx, &row),
-        };
-        match outcome {
-            Ok(RowOutcome::Inserted) => counts.inserted += 1,
-            Ok(RowOutcome::Present) => counts.present += 1,
-            Ok(RowOutcome::KeptOnce(notice)) => summary.kept_once.push(notice),
-            Ok(RowOutcome::Problems(found)) => found.into_iter().for_each(|p| problems.push(p)),
-            // A constraint the checks above missed: report it against the row.
-            Err(Error::Sql(e))
-                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
-            {
-                problems.push(
-                    Problem::file(&ctx.name, format!("refused by the database: {e}")).at(row.line),
-                );
-            }
-            Err(e) => return Err(e),
+    let (inserted_before, present_before) = (tally.inserted(), tally.present());
+    let (rows, sha256) = match file {
+        Opened::Csv(mut csv) => {
+            let rows = csv_rows(tx, catalog, &mut csv, &ctx, tally)?;
+            (rows, csv.sha256_hex())
         }
-    }
-    if rows == 0 {
-        problems.push(Problem::file(
-            &ctx.name,
-            format!("has a header but no rows; expected {kind} below the header"),
-        ));
-    }
-    if counts.inserted == 0 {
+        Opened::Sec {
+            path, mut reader, ..
+        } => {
+            let options = sec::SecOptions {
+                entity: options.entity.as_deref(),
+            };
+            sec::ingest(tx, catalog, reader.as_mut(), &ctx, &options, tally)?;
+            (
+                tally.inserted() + tally.present() - inserted_before - present_before,
+                input::sha256_of_path(&path)?,
+            )
+        }
+    };
+    let inserted = tally.inserted() - inserted_before;
+    if inserted == 0 {
         tx.execute(
             "DELETE FROM ingest_batches WHERE batch_id = ?1",
             [ctx.batch_id],
@@ -172,11 +270,65 @@ fn ingest_file(
         tx.execute(
             "UPDATE ingest_batches SET content_sha256 = ?2, rows_read = ?3, rows_inserted = ?4, rows_present = ?5 \
              WHERE batch_id = ?1",
-            params![ctx.batch_id, file.sha256_hex(), rows as i64, counts.inserted as i64, counts.present as i64],
+            params![
+                ctx.batch_id,
+                sha256,
+                rows as i64,
+                inserted as i64,
+                (tally.present() - present_before) as i64
+            ],
         )?;
     }
-    let total = summary.by_kind.entry(kind).or_default();
-    total.inserted += counts.inserted;
-    total.present += counts.present;
     Ok(())
+}
+
+/// Ingests every row of a CSV file; returns how many rows it had.
+fn csv_rows(
+    tx: &Transaction,
+    catalog: &mut Catalog,
+    file: &mut CsvFile,
+    ctx: &FileContext,
+    tally: &mut Tally,
+) -> Result<usize> {
+    let kind = file.kind;
+    let mut rows = 0_usize;
+    while let Some(row) = file.next_row() {
+        rows += 1;
+        let row = match row {
+            Ok(row) => row,
+            Err(problem) => {
+                tally.problem(problem);
+                continue;
+            }
+        };
+        let outcome = match kind {
+            FileKind::Entities => reference::entity(tx, catalog, &ctx.name, &row),
+            FileKind::Sources => reference::source(tx, catalog, &ctx.name, &row),
+            FileKind::Metrics => reference::metric(tx, catalog, &ctx.name, &row),
+            FileKind::Concepts => reference::concept(tx, catalog, &ctx.name, &row),
+            FileKind::Facts => facts::fact(tx, catalog, ctx, &row),
+            FileKind::CompanyFacts | FileKind::Fsds => {
+                unreachable!("SEC files are not read as CSV")
+            }
+        };
+        match outcome {
+            Ok(outcome) => tally.count(kind, outcome),
+            // A constraint the checks above missed: report it against the row.
+            Err(Error::Sql(e))
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
+            {
+                tally.problem(
+                    Problem::file(&ctx.name, format!("refused by the database: {e}")).at(row.line),
+                );
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if rows == 0 {
+        tally.problem(Problem::file(
+            &ctx.name,
+            format!("has a header but no rows; expected {kind} below the header"),
+        ));
+    }
+    Ok(rows)
 }

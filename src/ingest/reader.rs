@@ -12,9 +12,10 @@ fn columns(kind: FileKind) -> (&'static [&'static str], &'static [&'static str])
         FileKind::Entities => (&["ticker", "name", "fiscal_year_end"], &["cik"]),
         FileKind::Sources => (
             &["source", "publisher", "title", "kind"],
-            &["published_on", "url"],
+            &["published_on", "url", "accession", "form", "entity"],
         ),
         FileKind::Metrics => (&["metric", "name", "unit"], &["description"]),
+        FileKind::Concepts => (&["concept", "metric"], &["note"]),
         FileKind::Facts => (
             &[
                 "entity",
@@ -34,8 +35,11 @@ fn columns(kind: FileKind) -> (&'static [&'static str], &'static [&'static str])
                 "published_on",
                 "quote",
                 "note",
+                "concept",
             ],
         ),
+        // SEC files are not CSV.
+        FileKind::CompanyFacts | FileKind::Fsds => (&[], &[]),
     }
 }
 
@@ -48,6 +52,8 @@ fn recognise(header: &[String]) -> Option<FileKind> {
         Some(FileKind::Entities)
     } else if has("publisher") {
         Some(FileKind::Sources)
+    } else if has("concept") {
+        Some(FileKind::Concepts)
     } else if has("metric") {
         Some(FileKind::Metrics)
     } else {

@@ -204,46 +204,176 @@ pub(super) fn source(
     let published_on = check.parse("published_on", row.get("published_on"), |v| {
         parse_date(v).map(|d| d.to_string())
     });
+    let entity = row.opt("entity").map(str::to_string);
+    if let Some(ticker) = &entity {
+        if !catalog.entities.contains_key(ticker) {
+            let message = catalog::unknown(
+                "entity",
+                ticker,
+                catalog.entities.keys().map(String::as_str),
+            );
+            check.problem("entity", ticker, message);
+        }
+    }
+    let accession = row.opt("accession").map(str::to_string);
+    if let Some(a) = &accession {
+        let parts: Vec<&str> = a.split('-').collect();
+        let ok = parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            && parts[1].len() == 2;
+        if !ok {
+            check.problem(
+                "accession",
+                a,
+                "expected an SEC accession number like 0001018724-26-000014",
+            );
+        }
+    }
     let new = SourceRow {
-        slug: slug.clone(),
+        slug,
         publisher,
         title,
         published_on,
         url: row.opt("url").map(str::to_string),
         kind: kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+        accession,
+        form: row.opt("form").map(str::to_string),
+        entity,
     };
-    if let (Some(old), true) = (catalog.sources.get(&slug), check.problems.is_empty()) {
+    if !check.problems.is_empty() {
+        return Ok(RowOutcome::Problems(check.problems));
+    }
+    upsert_source(conn, catalog, new, &mut check)
+}
+
+/// Inserts a source, or finds it already present unchanged; a source that exists with
+/// other values is a problem (amzdb does not change what facts point at).
+pub(super) fn upsert_source(
+    conn: &Connection,
+    catalog: &mut Catalog,
+    new: SourceRow,
+    check: &mut Check,
+) -> Result<RowOutcome> {
+    if let Some(old) = catalog.sources.get(&new.slug) {
+        let o = &old.row;
         let fields = [
-            (
-                "publisher",
-                old.row.publisher.clone(),
-                new.publisher.clone(),
-            ),
-            ("title", old.row.title.clone(), new.title.clone()),
+            ("publisher", o.publisher.clone(), new.publisher.clone()),
+            ("title", o.title.clone(), new.title.clone()),
             (
                 "published_on",
-                format!("{:?}", old.row.published_on),
+                format!("{:?}", o.published_on),
                 format!("{:?}", new.published_on),
             ),
+            ("url", format!("{:?}", o.url), format!("{:?}", new.url)),
+            ("kind", o.kind.clone(), new.kind.clone()),
             (
-                "url",
-                format!("{:?}", old.row.url),
-                format!("{:?}", new.url),
+                "accession",
+                format!("{:?}", o.accession),
+                format!("{:?}", new.accession),
             ),
-            ("kind", old.row.kind.clone(), new.kind.clone()),
+            ("form", format!("{:?}", o.form), format!("{:?}", new.form)),
+            (
+                "entity",
+                format!("{:?}", o.entity),
+                format!("{:?}", new.entity),
+            ),
         ];
-        if !differs(&mut check, "source", &slug, &old.row, &new, &fields) {
-            return Ok(RowOutcome::Present);
+        let slug = new.slug.clone();
+        if differs(check, "source", &slug, &old.row, &new, &fields) {
+            return Ok(RowOutcome::Problems(std::mem::take(&mut check.problems)));
         }
+        return Ok(RowOutcome::Present);
     }
-    check.outcome(|| {
-        conn.prepare_cached(
-            "INSERT INTO sources (slug, publisher, title, published_on, url, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(params![new.slug, new.publisher, new.title, new.published_on, new.url, new.kind])?;
-        catalog.sources.insert(slug, Known { id: conn.last_insert_rowid(), row: new });
-        Ok(RowOutcome::Inserted)
-    })
+    let entity_id = new
+        .entity
+        .as_ref()
+        .and_then(|t| catalog.entities.get(t))
+        .map(|e| e.id);
+    conn.prepare_cached(
+        "INSERT INTO sources (slug, publisher, title, published_on, url, kind, accession, form, entity_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        new.slug,
+        new.publisher,
+        new.title,
+        new.published_on,
+        new.url,
+        new.kind,
+        new.accession,
+        new.form,
+        entity_id
+    ])?;
+    catalog.sources.insert(
+        new.slug.clone(),
+        Known {
+            id: conn.last_insert_rowid(),
+            row: new,
+        },
+    );
+    Ok(RowOutcome::Inserted)
+}
+
+/// A row of a concepts file: which amzdb metric an XBRL concept reports.
+pub(super) fn concept(
+    conn: &Connection,
+    catalog: &mut Catalog,
+    file: &str,
+    row: &Row,
+) -> Result<RowOutcome> {
+    let mut check = Check::new(file, row.line);
+    let concept = check.required(row, "concept").to_string();
+    let shape_ok = concept
+        .split_once(':')
+        .is_some_and(|(prefix, tag)| !prefix.is_empty() && !tag.is_empty() && !tag.contains(':'));
+    if !concept.is_empty() && !shape_ok {
+        check.problem(
+            "concept",
+            &concept,
+            "expected taxonomy:Tag, e.g. us-gaap:Revenues",
+        );
+    }
+    let metric = check.required(row, "metric").to_string();
+    let metric_id = catalog.metrics.get(&metric).map(|m| m.id);
+    if metric_id.is_none() && !metric.is_empty() {
+        let message = catalog::unknown(
+            "metric",
+            &metric,
+            catalog.metrics.keys().map(String::as_str),
+        );
+        check.problem("metric", &metric, message);
+    }
+    let (Some(metric_id), true) = (metric_id, check.problems.is_empty()) else {
+        return Ok(RowOutcome::Problems(check.problems));
+    };
+    match catalog.concepts.get(&concept).and_then(|c| c.metric_id) {
+        Some(existing) if existing == metric_id => return Ok(RowOutcome::Present),
+        Some(existing) => {
+            let other = catalog
+                .metrics
+                .values()
+                .find(|m| m.id == existing)
+                .map_or(String::new(), |m| m.row.slug.clone());
+            check.problem(
+                "metric",
+                &metric,
+                format!("{concept} already maps to metric '{other}'; amzdb does not change mappings facts were imported with"),
+            );
+            return Ok(RowOutcome::Problems(check.problems));
+        }
+        None => {}
+    }
+    let concept_id = catalog.concept_id(conn, &concept, None)?;
+    conn.prepare_cached(
+        "INSERT INTO concept_metrics (concept_id, metric_id, note) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![concept_id, metric_id, row.get("note")])?;
+    if let Some(known) = catalog.concepts.get_mut(&concept) {
+        known.metric_id = Some(metric_id);
+    }
+    Ok(RowOutcome::Inserted)
 }
 
 pub(super) fn metric(

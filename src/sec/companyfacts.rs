@@ -1,0 +1,365 @@
+//! SEC companyfacts JSON (`data.sec.gov/api/xbrl/companyfacts/CIK##########.json`): one
+//! company, every fact of every concept, each citing the filing (accession, form, filed
+//! date) that reported it. Numbers are read exactly as written.
+
+use super::{Company, Filing, SecFact, SecReader, Skipped};
+use crate::error::{Error, Problem, Result};
+use chrono::{Datelike, NaiveDate};
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+#[derive(Deserialize)]
+struct File {
+    cik: serde_json::Value,
+    #[serde(rename = "entityName")]
+    entity_name: String,
+    facts: IndexMap<String, IndexMap<String, Concept>>,
+}
+
+#[derive(Deserialize)]
+struct Concept {
+    label: Option<String>,
+    units: IndexMap<String, Vec<Fact>>,
+}
+
+#[derive(Deserialize)]
+struct Fact {
+    start: Option<String>,
+    end: String,
+    val: serde_json::Number,
+    accn: String,
+    form: String,
+    filed: String,
+}
+
+/// Whether a file looks like companyfacts JSON: a JSON object naming a cik and facts.
+pub fn looks_like(path: &Path) -> bool {
+    let mut head = [0_u8; 4096];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    let text = String::from_utf8_lossy(&head[..n]);
+    text.trim_start().starts_with('{') && text.contains("\"cik\"")
+}
+
+pub struct CompanyFactsReader {
+    name: String,
+    companies: Vec<Company>,
+    filings: Vec<Filing>,
+    file: File,
+}
+
+/// Reads and checks the whole file (one company's facts fit in memory). Syntax and shape
+/// errors name the line and column serde_json stopped at.
+pub fn open(path: &Path) -> Result<std::result::Result<CompanyFactsReader, Vec<Problem>>> {
+    let name = path.display().to_string();
+    let reader =
+        std::io::BufReader::new(std::fs::File::open(path).map_err(|e| Error::io(path, e))?);
+    let file: File = match serde_json::from_reader(reader) {
+        Ok(file) => file,
+        Err(e) if e.is_io() => return Err(Error::io(path, e.into())),
+        Err(e) => {
+            let what = if e.is_eof() {
+                "the JSON ends early (a truncated file?)"
+            } else {
+                "not companyfacts JSON"
+            };
+            let mut p = Problem::file(&name, format!("{what}: {e}")).at(e.line() as u64);
+            p.column = Some(format!("character {}", e.column()));
+            return Ok(Err(vec![p]));
+        }
+    };
+    let cik = match &file.cik {
+        serde_json::Value::Number(n) => n.to_string().parse::<i64>().ok(),
+        serde_json::Value::String(s) => s.trim_start_matches("CIK").parse::<i64>().ok(),
+        _ => None,
+    };
+    let Some(cik) = cik.filter(|c| *c > 0) else {
+        return Ok(Err(vec![
+            Problem::file(&name, "expected a positive CIK").column("cik", &file.cik.to_string())
+        ]));
+    };
+    let mut problems = Vec::new();
+    let mut filings: IndexMap<String, Filing> = IndexMap::new();
+    let mut years: HashMap<(u32, u32), usize> = HashMap::new();
+    for (taxonomy, concepts) in &file.facts {
+        for (tag, concept) in concepts {
+            for (unit, facts) in &concept.units {
+                for fact in facts {
+                    let at = || format!("{taxonomy}:{tag} [{unit}] filed in {}", fact.accn);
+                    let Ok(filed) = NaiveDate::parse_from_str(&fact.filed, "%Y-%m-%d") else {
+                        problems.push(
+                            Problem::file(&name, format!("{}: expected a date YYYY-MM-DD", at()))
+                                .column("filed", &fact.filed),
+                        );
+                        continue;
+                    };
+                    filings.entry(fact.accn.clone()).or_insert_with(|| Filing {
+                        accession: fact.accn.clone(),
+                        cik,
+                        form: fact.form.clone(),
+                        filed,
+                    });
+                    if let (Some(start), Ok(end)) = (
+                        fact.start
+                            .as_deref()
+                            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()),
+                        NaiveDate::parse_from_str(&fact.end, "%Y-%m-%d"),
+                    ) {
+                        if (350..=380).contains(&(end - start).num_days())
+                            && fact.form.starts_with("10-K")
+                        {
+                            *years.entry((end.month(), end.day())).or_default() += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    let fiscal_year_end = years
+        .into_iter()
+        .max_by_key(|&((m, d), n)| (n, m, d))
+        .map(|((m, d), _)| format!("{m:02}-{d:02}"));
+    Ok(Ok(CompanyFactsReader {
+        companies: vec![Company {
+            cik,
+            name: file.entity_name.clone(),
+            fiscal_year_end,
+        }],
+        filings: filings.into_values().collect(),
+        name,
+        file,
+    }))
+}
+
+fn date(text: &str) -> std::result::Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| "expected a date YYYY-MM-DD".to_string())
+}
+
+impl SecReader for CompanyFactsReader {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn companies(&self) -> &[Company] {
+        &self.companies
+    }
+
+    fn filings(&self) -> &[Filing] {
+        &self.filings
+    }
+
+    fn for_each_fact(
+        &mut self,
+        each: &mut dyn FnMut(SecFact) -> Result<()>,
+        problem: &mut dyn FnMut(Problem),
+    ) -> Result<Skipped> {
+        let mut n = 0_u64;
+        for (taxonomy, concepts) in &self.file.facts {
+            for (tag, concept) in concepts {
+                for (unit, facts) in &concept.units {
+                    for fact in facts {
+                        n += 1;
+                        let bad = |column: &str, value: &str, message: String| {
+                            Problem::file(
+                                &self.name,
+                                format!(
+                                    "fact #{n} ({taxonomy}:{tag} [{unit}], {}): {message}",
+                                    fact.accn
+                                ),
+                            )
+                            .column(column, value)
+                        };
+                        let end = match date(&fact.end) {
+                            Ok(d) => d,
+                            Err(m) => {
+                                problem(bad("end", &fact.end, m));
+                                continue;
+                            }
+                        };
+                        let start = match fact.start.as_deref().map(date).transpose() {
+                            Ok(Some(s)) if s > end => {
+                                problem(bad(
+                                    "start",
+                                    &s.to_string(),
+                                    "starts after its end".into(),
+                                ));
+                                continue;
+                            }
+                            Ok(s) => s,
+                            Err(m) => {
+                                problem(bad("start", fact.start.as_deref().unwrap_or(""), m));
+                                continue;
+                            }
+                        };
+                        let text = fact.val.to_string();
+                        let value = match text
+                            .parse::<Decimal>()
+                            .or_else(|_| Decimal::from_scientific(&text))
+                        {
+                            Ok(v) => v,
+                            Err(_) => {
+                                problem(bad("val", &text, "expected a decimal number".into()));
+                                continue;
+                            }
+                        };
+                        each(SecFact {
+                            concept: format!("{taxonomy}:{tag}"),
+                            label: concept.label.clone(),
+                            unit: unit.clone(),
+                            start,
+                            end,
+                            value,
+                            accession: fact.accn.clone(),
+                            line: n,
+                        })?;
+                    }
+                }
+            }
+        }
+        Ok(Skipped::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared(file: &str) -> Option<std::path::PathBuf> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/sec")
+            .join(file);
+        if path.exists() {
+            return Some(path);
+        }
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "{} missing on CI",
+            path.display()
+        );
+        eprintln!("skipped: {} is absent", path.display());
+        None
+    }
+
+    fn read_all(path: &Path) -> (CompanyFactsReader, Vec<SecFact>) {
+        let mut reader = open(path).unwrap().unwrap_or_else(|p| panic!("{p:?}"));
+        let mut facts = Vec::new();
+        reader
+            .for_each_fact(
+                &mut |f| {
+                    facts.push(f);
+                    Ok(())
+                },
+                &mut |p| panic!("{p}"),
+            )
+            .unwrap();
+        (reader, facts)
+    }
+
+    #[test]
+    fn amazon_subset_reads_exactly() {
+        let Some(path) = shared("amzn-companyfacts-subset.json") else {
+            return;
+        };
+        assert!(looks_like(&path));
+        let (reader, facts) = read_all(&path);
+        assert_eq!(reader.companies()[0].cik, 1018724);
+        assert_eq!(
+            reader.companies()[0].fiscal_year_end.as_deref(),
+            Some("12-31")
+        );
+        let q1 = facts
+            .iter()
+            .find(|f| {
+                f.concept == "us-gaap:PaymentsToAcquireProductiveAssets"
+                    && f.start == NaiveDate::from_ymd_opt(2026, 1, 1)
+                    && f.accession == "0001018724-26-000014"
+            })
+            .expect("Q1 2026 capex");
+        assert_eq!(q1.value, Decimal::from(44_203_000_000_i64));
+        let eps = facts
+            .iter()
+            .find(|f| {
+                f.concept == "us-gaap:EarningsPerShareDiluted"
+                    && f.start == NaiveDate::from_ymd_opt(2026, 1, 1)
+            })
+            .expect("Q1 2026 EPS");
+        assert_eq!(eps.value.to_string(), "2.78");
+        assert_eq!(eps.unit, "USD/shares");
+        let filing = reader
+            .filings()
+            .iter()
+            .find(|f| f.accession == "0001018724-26-000014")
+            .unwrap();
+        assert_eq!(
+            (filing.form.as_str(), filing.filed.to_string().as_str()),
+            ("10-Q", "2026-04-30")
+        );
+    }
+
+    #[test]
+    fn snowflake_fiscal_year_ends_in_january() {
+        let Some(path) = shared("snow-companyfacts.json") else {
+            return;
+        };
+        let (reader, facts) = read_all(&path);
+        assert_eq!(
+            reader.companies()[0].fiscal_year_end.as_deref(),
+            Some("01-31")
+        );
+        assert_eq!(facts.len(), 8163);
+    }
+
+    #[test]
+    fn truncated_and_malformed_files_name_the_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let truncated = dir.path().join("t.json");
+        std::fs::write(
+            &truncated,
+            "{\"cik\": 1, \"entityName\": \"X\", \"facts\": {\"us-gaap\": {",
+        )
+        .unwrap();
+        let problems = open(&truncated).unwrap().err().expect("refused");
+        assert!(
+            problems[0].message.contains("ends early"),
+            "{}",
+            problems[0]
+        );
+        assert_eq!(problems[0].line, Some(1));
+
+        let bad = dir.path().join("b.json");
+        std::fs::write(
+            &bad,
+            r#"{"cik": 1, "entityName": "X", "facts": {"us-gaap": {"Revenues": {"label": "R", "units": {"USD": [
+                {"start": "2025-01-01", "end": "2025-02-30", "val": 5, "accn": "a", "form": "10-K", "filed": "2025-03-01"},
+                {"end": "2025-03-31", "val": 7, "accn": "a", "form": "10-K", "filed": "2025-03-01"}
+            ]}}}}}"#,
+        )
+        .unwrap();
+        let mut reader = open(&bad).unwrap().unwrap_or_else(|p| panic!("{p:?}"));
+        let (mut good, mut problems) = (Vec::new(), Vec::new());
+        reader
+            .for_each_fact(
+                &mut |f| {
+                    good.push(f);
+                    Ok(())
+                },
+                &mut |p| problems.push(p),
+            )
+            .unwrap();
+        assert_eq!(good.len(), 1, "the good fact still arrives");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].column.as_deref(), Some("end"));
+        assert_eq!(problems[0].value.as_deref(), Some("2025-02-30"));
+        assert!(problems[0].message.contains("us-gaap:Revenues"));
+    }
+}

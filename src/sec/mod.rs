@@ -1,0 +1,77 @@
+//! SEC XBRL data: readers for the SEC's two public formats (companyfacts JSON and the
+//! quarterly Financial Statement Data Sets), which turn a file into companies, filings
+//! and a stream of facts. They never touch the database: `ingest::sec` writes what they
+//! read, with the same guarantees as CSV ingestion.
+
+pub mod companyfacts;
+pub mod fsds;
+
+use crate::error::Problem;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// A filer as the file describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Company {
+    pub cik: i64,
+    pub name: String,
+    /// `MM-DD`, when the file gives it (FSDS) or it can be inferred (companyfacts).
+    pub fiscal_year_end: Option<String>,
+}
+
+/// One filing (a submission on EDGAR): every fact cites the filing that reported it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filing {
+    /// Accession number as EDGAR writes it, e.g. `0001018724-26-000014`.
+    pub accession: String,
+    pub cik: i64,
+    /// `10-K`, `10-Q`, `10-K/A`, `8-K`, ...
+    pub form: String,
+    pub filed: NaiveDate,
+}
+
+/// One reported value, as in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecFact {
+    /// `taxonomy:Tag`, e.g. `us-gaap:PaymentsToAcquireProductiveAssets`; a company's own
+    /// extension tags use the prefix `ext` (FSDS marks them custom).
+    pub concept: String,
+    /// The concept's label where the file gives one.
+    pub label: Option<String>,
+    /// The unit as the SEC writes it: `USD`, `USD/shares`, `shares`, `pure`, ...
+    pub unit: String,
+    /// None for an instant.
+    pub start: Option<NaiveDate>,
+    pub end: NaiveDate,
+    /// Exactly as written in the file.
+    pub value: Decimal,
+    pub accession: String,
+    /// Where it stands in the file: the line of num.txt, or the fact's position in the
+    /// JSON (its number in file order, starting at 1).
+    pub line: u64,
+}
+
+/// What a reader passed over on purpose, for the summary.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Skipped {
+    /// FSDS rows for a co-registrant or a dimensional segment (not the consolidated filer).
+    pub coreg_or_segment: u64,
+    /// FSDS rows whose `value` is empty (the filing tagged the line but gave no number).
+    pub no_value: u64,
+}
+
+/// A reader's result: everything but the facts, which it streams to a callback.
+pub trait SecReader {
+    /// The name to use in messages (the file or folder).
+    fn name(&self) -> &str;
+    fn companies(&self) -> &[Company];
+    fn filings(&self) -> &[Filing];
+    /// Calls `each` for every fact in file order. A malformed fact is a problem (file,
+    /// line, field) reported to `problem`; reading goes on where it can. An error from
+    /// `each` stops the reading and is returned.
+    fn for_each_fact(
+        &mut self,
+        each: &mut dyn FnMut(SecFact) -> crate::error::Result<()>,
+        problem: &mut dyn FnMut(Problem),
+    ) -> crate::error::Result<Skipped>;
+}

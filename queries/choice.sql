@@ -12,6 +12,7 @@ candidate AS (
         p.start_date AS period_start, p.end_date AS period_end, p.fiscal_year, p.fiscal_quarter,
         f.measure, f.basis, f.value, f.value_high, f.precision, f.qualifier, f.unit_id, u.unit,
         f.disclosure_type, s.slug AS source, s.kind AS source_kind, f.published_on,
+        f.concept_id, s.accession, s.form,
         CASE f.disclosure_type
             WHEN 'audited' THEN 1 WHEN 'management_commentary' THEN 2 ELSE 3
         END AS trust_rank,

@@ -27,6 +27,10 @@ SELECT
     f.published_on,
     f.quote,
     f.note,
+    c.concept,
+    s.accession,
+    s.form,
+    s.url AS source_url,
     b.file_name AS ingested_from,
     f.line AS ingested_line,
     b.ingested_at
@@ -37,3 +41,4 @@ JOIN periods AS p ON p.period_id = f.period_id
 JOIN units AS u ON u.unit_id = f.unit_id
 JOIN sources AS s ON s.source_id = f.source_id
 JOIN ingest_batches AS b ON b.batch_id = f.batch_id
+LEFT JOIN concepts AS c ON c.concept_id = f.concept_id

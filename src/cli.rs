@@ -34,6 +34,21 @@ pub enum Command {
     Query(QueryArgs),
     /// Write every report and the facts, sources, entities and metrics as CSV files.
     Export(ExportArgs),
+    /// Write the database as re-ingestable CSV (entities, sources, metrics, concepts, facts).
+    Dump(DumpArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    /// The directory to write entities.csv, sources.csv, metrics.csv, concepts.csv and
+    /// facts.csv into.
+    pub dir: PathBuf,
+    /// Only this entity's facts (and the sources they cite).
+    #[arg(long)]
+    pub entity: Option<String>,
+    /// Only facts from sources of this kind, e.g. filing.
+    #[arg(long)]
+    pub source_kind: Option<String>,
 }
 
 #[derive(Debug, Args)]

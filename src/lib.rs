@@ -28,5 +28,6 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         Command::Report(args) => commands::report::run(db, args, out),
         Command::Query(args) => commands::query::run(db, args, out),
         Command::Export(args) => commands::export::run(db, args, out),
+        Command::Dump(args) => commands::dump::run(db, args, out),
     }
 }

@@ -5,6 +5,7 @@
 mod dataset;
 mod docs;
 mod reports;
+mod sec;
 mod util;
 
 use rusqlite::Connection;

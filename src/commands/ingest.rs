@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn run(db: &Path, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
-    let inputs = input::from_paths(&args.paths)?;
+    let inputs = input::from_paths(&args.paths, args.format == Some(InputFormat::Fsds))?;
     let mut conn = super::writable(db)?;
     let options = Options {
         dry_run: args.dry_run,

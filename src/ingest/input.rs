@@ -166,11 +166,12 @@ pub fn sha256_of_path(path: &Path) -> Result<String> {
 /// The inputs named on the command line: files as given, directories searched for
 /// `*.csv` below them (sorted, so runs are repeatable); a folder that is an unzipped
 /// FSDS quarter (num.txt and sub.txt) is one input.
-pub fn from_paths(paths: &[PathBuf]) -> Result<Vec<Input>> {
+pub fn from_paths(paths: &[PathBuf], dirs_are_fsds: bool) -> Result<Vec<Input>> {
     let mut inputs = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        if meta.is_dir() && !crate::sec::fsds::looks_like(path) {
+        let fsds = dirs_are_fsds || path.join("num.txt").exists() || path.join("sub.txt").exists();
+        if meta.is_dir() && !fsds {
             let mut found = Vec::new();
             collect_csv(path, &mut found)?;
             if found.is_empty() {

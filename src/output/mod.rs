@@ -51,12 +51,36 @@ impl Rows {
     }
 }
 
+/// A REAL as the sqlite3 shell prints it (15 significant digits), so the three ways of
+/// reading a report agree: 2.78 stays 2.78, a computed -0.15999999999999998 is -0.16.
+pub fn real(r: f64) -> String {
+    if !r.is_finite() || r == 0.0 {
+        return r.to_string();
+    }
+    let exponent = r.abs().log10().floor() as i32;
+    if !(-5..15).contains(&exponent) {
+        return r.to_string();
+    }
+    let decimals = (14 - exponent).max(0) as usize;
+    let text = format!("{r:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.to_string()
+    }
+}
+
 /// A value as plain text: numbers as SQLite stores them, NULL as empty.
 pub fn plain(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
         Value::Integer(i) => i.to_string(),
-        Value::Real(r) => r.to_string(),
+        Value::Real(r) => real(*r),
         Value::Text(t) => t.clone(),
         Value::Blob(b) => b.iter().map(|x| format!("{x:02x}")).collect(),
     }
@@ -99,9 +123,9 @@ fn json(value: &Value) -> serde_json::Value {
     match value {
         Value::Null => serde_json::Value::Null,
         Value::Integer(i) => (*i).into(),
-        Value::Real(r) => {
-            serde_json::Number::from_f64(*r).map_or(serde_json::Value::Null, Into::into)
-        }
+        Value::Real(r) => real(*r)
+            .parse::<serde_json::Number>()
+            .map_or(serde_json::Value::Null, Into::into),
         _ => plain(value).into(),
     }
 }
@@ -198,6 +222,16 @@ fn write_fitted(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reals_print_like_the_sqlite3_shell() {
+        assert_eq!(real(2.78), "2.78");
+        assert_eq!(real(-0.15999999999999998), "-0.16");
+        assert_eq!(real(4.1915), "4.1915");
+        assert_eq!(real(120000000000.0), "120000000000");
+        assert_eq!(real(0.1 + 0.2), "0.3");
+        assert_eq!(real(76.8), "76.8");
+    }
 
     #[test]
     fn formula_like_text_is_neutralised_and_numbers_are_not() {

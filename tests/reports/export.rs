@@ -90,3 +90,34 @@ fn a_failed_export_leaves_no_half_written_file() {
         .collect();
     assert!(left.is_empty(), "temporary files left behind: {left:?}");
 }
+
+#[test]
+fn dump_round_trips_through_ingest() {
+    let original = crate::util::Dir::new();
+    original.cmd().arg("init").assert().success();
+    let out = original.run(&["dump", "csv"]);
+    assert_contains(&out, "dumped ");
+    let copy = crate::util::Dir::with_empty_db();
+    let dumped = original.join("csv");
+    copy.run(&["ingest", dumped.to_str().unwrap()]);
+    let facts = "SELECT entity, metric, segment, period_label, measure, value, value_high, unit, \
+                 qualifier, basis, disclosure_type, source, published_on, quote, note, concept \
+                 FROM fact_detail ORDER BY 1, 2, 3, 4, 5, 6, 12, 16, 14";
+    let rows = |dir: &crate::util::Dir| {
+        let conn = dir.conn();
+        let mut stmt = conn.prepare(facts).unwrap();
+        let n = stmt.column_count();
+        stmt.query_map([], |r| {
+            (0..n)
+                .map(|i| r.get::<_, rusqlite::types::Value>(i))
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap()
+    };
+    let (a, b) = (rows(&original), rows(&copy));
+    assert!(a.len() > 2000);
+    assert_eq!(a.len(), b.len());
+    assert!(a == b, "the dump re-ingests to the same facts");
+}

@@ -18,8 +18,25 @@ pub fn run(db: &Path, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
             InputFormat::Fsds => Format::Fsds,
         }),
         entity: args.entity.clone(),
+        progress: None,
     };
-    let summary = ingest::ingest(&mut conn, &inputs, &options)?;
+    // A progress line on a terminal only; nothing extra when stderr is redirected.
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let options = Options {
+        progress: Some(ingest::Progress(std::sync::Arc::new({
+            let bar = bar.clone();
+            move |file: &str, rows: u64| bar.set_message(format!("{file}: {rows} rows"))
+        }))),
+        ..options
+    };
+    let summary = ingest::ingest(&mut conn, &inputs, &options);
+    bar.finish_and_clear();
+    let summary = summary?;
     for notice in &summary.kept_once {
         eprintln!("amzdb: note: {notice}");
     }

@@ -70,16 +70,38 @@ impl Summary {
     }
 }
 
+/// Called now and then during a long ingest with the file and the rows read so far.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(&str, u64) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+/// How many rows pass between two progress calls.
+const PROGRESS_EVERY: u64 = 10_000;
+
 /// The running count of one ingest: what was added, and what is wrong.
 #[derive(Default)]
 pub(crate) struct Tally {
     problems: Problems,
     summary: Summary,
     pub skipped: u64,
+    progress: Option<Progress>,
+    file: String,
+    rows: u64,
 }
 
 impl Tally {
     pub fn count(&mut self, what: FileKind, outcome: RowOutcome) {
+        self.rows += 1;
+        if self.rows % PROGRESS_EVERY == 0 {
+            if let Some(progress) = &self.progress {
+                (progress.0)(&self.file, self.rows);
+            }
+        }
         match outcome {
             RowOutcome::Inserted => self.summary.by_kind.entry(what).or_default().inserted += 1,
             RowOutcome::Present => self.summary.by_kind.entry(what).or_default().present += 1,
@@ -118,6 +140,8 @@ pub struct Options {
     pub format: Option<Format>,
     /// The ticker of a company new to the database, for SEC files of one company.
     pub entity: Option<String>,
+    /// Told how far a long ingest has got.
+    pub progress: Option<Progress>,
 }
 
 /// An input opened for reading, of whatever format.
@@ -177,7 +201,10 @@ fn recognise(path: &Path) -> Format {
 
 /// Ingests the inputs in one transaction.
 pub fn ingest(conn: &mut Connection, inputs: &[Input], options: &Options) -> Result<Summary> {
-    let mut tally = Tally::default();
+    let mut tally = Tally {
+        progress: options.progress.clone(),
+        ..Tally::default()
+    };
     let mut opened = Vec::new();
     for input in inputs {
         match open(input, options.format)? {
@@ -201,6 +228,7 @@ pub fn ingest(conn: &mut Connection, inputs: &[Input], options: &Options) -> Res
         problems,
         mut summary,
         skipped,
+        ..
     } = tally;
     if !problems.is_empty() {
         return Err(Error::Input(problems));
@@ -235,6 +263,8 @@ fn ingest_file(
             chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         ],
     )?;
+    tally.file = name.clone();
+    tally.rows = 0;
     let ctx = FileContext {
         name,
         batch_id: tx.last_insert_rowid(),

@@ -70,9 +70,12 @@ impl Summary {
     }
 }
 
+/// A callback told the file and the rows read so far.
+pub type ProgressFn = dyn Fn(&str, u64) + Send + Sync;
+
 /// Called now and then during a long ingest with the file and the rows read so far.
 #[derive(Clone)]
-pub struct Progress(pub std::sync::Arc<dyn Fn(&str, u64) + Send + Sync>);
+pub struct Progress(pub std::sync::Arc<ProgressFn>);
 
 impl std::fmt::Debug for Progress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

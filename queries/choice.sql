@@ -29,7 +29,12 @@ candidate AS (
     JOIN units AS u ON u.unit_id = f.unit_id
     JOIN sources AS s ON s.source_id = f.source_id
     JOIN params
-    WHERE (params.entity IS NULL OR e.ticker = params.entity)
+    -- One entity's facts through the (entity, metric, ...) index; every entity without one.
+    WHERE f.entity_id IN (
+            SELECT entity_id FROM entities WHERE ticker = (SELECT entity FROM params)
+            UNION ALL
+            SELECT entity_id FROM entities WHERE (SELECT entity FROM params) IS NULL
+          )
       AND (params.as_of IS NULL OR f.published_on <= params.as_of)
       AND CASE f.disclosure_type
             WHEN 'audited' THEN 1 WHEN 'management_commentary' THEN 2 ELSE 3

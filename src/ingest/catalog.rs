@@ -57,6 +57,44 @@ pub struct Catalog {
     pub sources: HashMap<String, Known<SourceRow>>,
     pub metrics: HashMap<String, Known<MetricRow>>,
     pub units: HashMap<String, i64>,
+    /// Concepts and periods: inserted as facts need them.
+    pub keys: Keys,
+}
+
+/// The reference data a facts row is checked against, borrowed apart from the keys so
+/// rows can be checked on one thread while another inserts periods and concepts.
+pub struct Lookups<'a> {
+    pub entities: &'a HashMap<String, Known<EntityRow>>,
+    pub sources: &'a HashMap<String, Known<SourceRow>>,
+    pub metrics: &'a HashMap<String, Known<MetricRow>>,
+    pub units: &'a HashMap<String, i64>,
+}
+
+impl Catalog {
+    /// The reference data, and the keys to insert into, borrowed separately.
+    pub fn split(&mut self) -> (Lookups<'_>, &mut Keys) {
+        let Catalog {
+            entities,
+            sources,
+            metrics,
+            units,
+            keys,
+        } = self;
+        (
+            Lookups {
+                entities,
+                sources,
+                metrics,
+                units,
+            },
+            keys,
+        )
+    }
+}
+
+/// The rows facts point at that an ingest inserts on the fly: concepts and periods.
+#[derive(Default)]
+pub struct Keys {
     pub concepts: HashMap<String, ConceptRow>,
     periods: HashMap<Period, i64>,
 }
@@ -140,7 +178,7 @@ impl Catalog {
         })?;
         for row in rows {
             let (concept, known) = row?;
-            catalog.concepts.insert(concept, known);
+            catalog.keys.concepts.insert(concept, known);
         }
         let mut stmt = conn.prepare("SELECT unit, unit_id FROM units")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -151,6 +189,27 @@ impl Catalog {
         Ok(catalog)
     }
 
+    /// The id of a unit, inserting it the first time (SEC files name their own units).
+    pub fn unit_id(&mut self, conn: &Connection, unit: &str, description: &str) -> Result<i64> {
+        if let Some(id) = self.units.get(unit) {
+            return Ok(*id);
+        }
+        conn.prepare_cached("INSERT INTO units (unit, description) VALUES (?1, ?2)")?
+            .execute(params![unit, description])?;
+        let id = conn.last_insert_rowid();
+        self.units.insert(unit.to_string(), id);
+        Ok(id)
+    }
+
+    /// The fiscal year end of a known entity.
+    pub fn fiscal_year_end(&self, ticker: &str) -> Option<FiscalYearEnd> {
+        self.entities
+            .get(ticker)
+            .and_then(|e| e.row.fiscal_year_end.parse().ok())
+    }
+}
+
+impl Keys {
     /// The id of a period, inserting it the first time it is seen.
     pub fn period_id(&mut self, conn: &Connection, period: &Period) -> Result<i64> {
         if let Some(id) = self.periods.get(period) {
@@ -218,25 +277,6 @@ impl Catalog {
             },
         );
         Ok(id)
-    }
-
-    /// The id of a unit, inserting it the first time (SEC files name their own units).
-    pub fn unit_id(&mut self, conn: &Connection, unit: &str, description: &str) -> Result<i64> {
-        if let Some(id) = self.units.get(unit) {
-            return Ok(*id);
-        }
-        conn.prepare_cached("INSERT INTO units (unit, description) VALUES (?1, ?2)")?
-            .execute(params![unit, description])?;
-        let id = conn.last_insert_rowid();
-        self.units.insert(unit.to_string(), id);
-        Ok(id)
-    }
-
-    /// The fiscal year end of a known entity.
-    pub fn fiscal_year_end(&self, ticker: &str) -> Option<FiscalYearEnd> {
-        self.entities
-            .get(ticker)
-            .and_then(|e| e.row.fiscal_year_end.parse().ok())
     }
 }
 

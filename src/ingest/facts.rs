@@ -1,11 +1,12 @@
 //! Rows of facts files: every field checked, the value parsed exactly, the period
 //! resolved in the entity's fiscal calendar, then appended unless already present.
 
-use super::catalog::{self, Catalog};
-use super::reader::Row;
+use super::catalog::{self, Catalog, Keys, Lookups};
+use super::reader::{CsvFile, Row};
 use super::reference::{known_units, Check};
-use super::{FileContext, RowOutcome};
-use crate::error::Result;
+use super::{FileContext, RowOutcome, Tally};
+use crate::error::{Problem, Result};
+use crate::model::FileKind;
 use crate::model::{Basis, DisclosureType, Measure, Qualifier};
 use crate::parse::value::{parse_value, Number};
 use crate::parse::{period::parse_date, ParsedValue, Period};
@@ -118,13 +119,33 @@ fn exact(
     }
 }
 
-pub(super) fn fact(
-    conn: &Connection,
-    catalog: &mut Catalog,
-    ctx: &FileContext,
-    row: &Row,
-) -> Result<RowOutcome> {
-    let mut check = Check::new(&ctx.name, row.line);
+/// A facts row that passed every check: ids of reference rows resolved, values exact.
+/// Periods and concepts are resolved when it is written (they may be new).
+pub(super) struct Checked {
+    line: u64,
+    entity_id: i64,
+    metric_id: i64,
+    segment: String,
+    period: Period,
+    measure: Measure,
+    value: Number,
+    value_high: Option<Number>,
+    precision: Number,
+    value_text: String,
+    unit_id: i64,
+    qualifier: Qualifier,
+    basis: Basis,
+    disclosure_type: DisclosureType,
+    source_id: i64,
+    published_on: Option<String>,
+    quote: Option<String>,
+    note: Option<String>,
+    concept: Option<String>,
+}
+
+/// Checks one facts row against the reference data, without touching the database.
+pub(super) fn check(catalog: &Lookups, file: &str, row: &Row) -> std::result::Result<Checked, Vec<Problem>> {
+    let mut check = Check::new(file, row.line);
     let entity = check.required(row, "entity");
     let metric = check.required(row, "metric");
     let period_text = check.required(row, "period");
@@ -133,44 +154,27 @@ pub(super) fn fact(
     let disclosure_text = check.required(row, "disclosure_type");
     let source = check.required(row, "source");
 
-    let entity_known = catalog
-        .entities
-        .get(entity)
-        .map(|e| (e.id, e.row.fiscal_year_end.clone()));
+    let entity_known = catalog.entities.get(entity).map(|e| (e.id, &e.row.fiscal_year_end));
     if entity_known.is_none() && !entity.is_empty() {
-        let message = catalog::unknown(
-            "entity",
-            entity,
-            catalog.entities.keys().map(String::as_str),
-        );
+        let message = catalog::unknown("entity", entity, catalog.entities.keys().map(String::as_str));
         check.problem(
             "entity",
             entity,
-            format!(
-                "{message}; entities come from an entities CSV (ticker,name,cik,fiscal_year_end)"
-            ),
+            format!("{message}; entities come from an entities CSV (ticker,name,cik,fiscal_year_end)"),
         );
     }
-    let metric_known = catalog
-        .metrics
-        .get(metric)
-        .map(|m| (m.id, m.row.unit.clone()));
+    let metric_known = catalog.metrics.get(metric).map(|m| (m.id, &m.row.unit));
     if metric_known.is_none() && !metric.is_empty() {
-        let message =
-            catalog::unknown("metric", metric, catalog.metrics.keys().map(String::as_str));
+        let message = catalog::unknown("metric", metric, catalog.metrics.keys().map(String::as_str));
         check.problem(
             "metric",
             metric,
             format!("{message}; metrics come from a metrics CSV (metric,name,unit,description)"),
         );
     }
-    let source_known = catalog
-        .sources
-        .get(source)
-        .map(|s| (s.id, s.row.published_on.clone()));
+    let source_known = catalog.sources.get(source).map(|s| (s.id, &s.row.published_on));
     if source_known.is_none() && !source.is_empty() {
-        let message =
-            catalog::unknown("source", source, catalog.sources.keys().map(String::as_str));
+        let message = catalog::unknown("source", source, catalog.sources.keys().map(String::as_str));
         check.problem("source", source, format!("{message}; sources come from a sources CSV (source,publisher,title,published_on,url,kind)"));
     }
     let unit_id = catalog.units.get(unit).copied();
@@ -178,7 +182,7 @@ pub(super) fn fact(
         let message = format!(
             "{}; known units: {}",
             catalog::unknown("unit", unit, catalog.units.keys().map(String::as_str)),
-            known_units(catalog)
+            known_units(catalog.units)
         );
         check.problem("unit", unit, message);
     }
@@ -187,21 +191,18 @@ pub(super) fn fact(
         .parse("measure", row.get("measure"), |v| v.parse::<Measure>())
         .unwrap_or(Measure::Level);
     let qualifier = check
-        .parse("qualifier", row.get("qualifier"), |v| {
-            v.parse::<Qualifier>()
-        })
+        .parse("qualifier", row.get("qualifier"), |v| v.parse::<Qualifier>())
         .unwrap_or(Qualifier::Exact);
     let basis = check
         .parse("basis", row.get("basis"), |v| v.parse::<Basis>())
         .unwrap_or(Basis::Actual);
-    let disclosure_type = check.parse("disclosure_type", disclosure_text, |v| {
-        v.parse::<DisclosureType>()
-    });
+    let disclosure_type =
+        check.parse("disclosure_type", disclosure_text, |v| v.parse::<DisclosureType>());
     let published_on = check.parse("published_on", row.get("published_on"), |v| {
         parse_date(v).map(|d| d.to_string())
     });
 
-    let period = match &entity_known {
+    let period = match entity_known {
         Some((_, fye)) => {
             let fye = fye.parse().unwrap_or(crate::parse::FiscalYearEnd::DECEMBER);
             check.parse("period", period_text, |v| Period::parse(v, fye))
@@ -209,10 +210,9 @@ pub(super) fn fact(
         None => None,
     };
 
-    let parse = |v: &str| parse_value(v);
-    let value = check.parse("value", value_text, parse);
+    let value = check.parse("value", value_text, parse_value);
     let value_high_text = row.get("value_high");
-    let value_high = check.parse("value_high", value_high_text, parse);
+    let value_high = check.parse("value_high", value_high_text, parse_value);
     for (column, text, parsed) in [
         ("value", value_text, &value),
         ("value_high", value_high_text, &value_high),
@@ -246,8 +246,7 @@ pub(super) fn fact(
         _ => {}
     }
     if let (Some((_, metric_unit)), Some(_)) = (&metric_known, unit_id) {
-        let fits = measure.fits_unit(metric_unit, unit);
-        if !fits {
+        if !measure.fits_unit(metric_unit, unit) {
             let expected = measure.expected_unit(metric_unit);
             check.problem(
                 "unit",
@@ -256,8 +255,15 @@ pub(super) fn fact(
             );
         }
     }
+    let concept = row.opt("concept");
+    if let Some(c) = concept {
+        let shape_ok = c.split_once(':').is_some_and(|(p, t)| !p.is_empty() && !t.is_empty());
+        if !shape_ok {
+            check.problem("concept", c, "expected taxonomy:Tag, e.g. us-gaap:Revenues");
+        }
+    }
     if !check.problems.is_empty() {
-        return Ok(RowOutcome::Problems(check.problems));
+        return Err(check.problems);
     }
     let (
         Some((entity_id, _)),
@@ -267,47 +273,114 @@ pub(super) fn fact(
         Some(period),
         Some((value, precision)),
         Some(disclosure_type),
-    ) = (
-        entity_known,
-        metric_known,
-        source_known,
-        unit_id,
-        period,
-        numbers,
-        disclosure_type,
-    )
+    ) = (entity_known, metric_known, source_known, unit_id, period, numbers, disclosure_type)
     else {
         // Every missing piece was recorded as a problem above; this is only a safeguard.
         check.problem("entity", entity, "incomplete row");
-        return Ok(RowOutcome::Problems(check.problems));
+        return Err(check.problems);
     };
-    let concept_id = match row.opt("concept") {
-        Some(concept) => Some(catalog.concept_id(conn, concept, None)?),
+    Ok(Checked {
+        line: row.line,
+        entity_id,
+        metric_id,
+        segment: row.get("segment").to_string(),
+        period,
+        measure,
+        value,
+        value_high: high.map(|(v, _)| v),
+        precision,
+        value_text: value_text.to_string(),
+        unit_id,
+        qualifier,
+        basis,
+        disclosure_type,
+        source_id,
+        published_on: published_on.or_else(|| source_date.clone()),
+        quote: row.opt("quote").map(str::to_string),
+        note: row.opt("note").map(str::to_string),
+        concept: concept.map(str::to_string),
+    })
+}
+
+/// Writes a checked row: resolves its period and concept, then appends it.
+pub(super) fn write(conn: &Connection, keys: &mut Keys, ctx: &FileContext, c: Checked) -> Result<RowOutcome> {
+    let concept_id = match &c.concept {
+        Some(concept) => Some(keys.concept_id(conn, concept, None)?),
         None => None,
     };
     let fact = NewFact {
         identity: Identity {
-            entity_id,
-            metric_id,
-            segment: row.get("segment").to_string(),
-            period_id: catalog.period_id(conn, &period)?,
-            measure: measure.as_str().to_string(),
-            value,
-            value_high: high.map(|(v, _)| v),
-            unit_id,
-            qualifier: qualifier.as_str().to_string(),
-            basis: basis.as_str().to_string(),
-            disclosure_type: disclosure_type.as_str().to_string(),
-            source_id,
+            entity_id: c.entity_id,
+            metric_id: c.metric_id,
+            segment: c.segment,
+            period_id: keys.period_id(conn, &c.period)?,
+            measure: c.measure.as_str().to_string(),
+            value: c.value,
+            value_high: c.value_high,
+            unit_id: c.unit_id,
+            qualifier: c.qualifier.as_str().to_string(),
+            basis: c.basis.as_str().to_string(),
+            disclosure_type: c.disclosure_type.as_str().to_string(),
+            source_id: c.source_id,
             concept_id,
         },
-        precision,
-        value_text,
-        published_on: published_on.or(source_date),
-        quote: row.opt("quote"),
-        note: row.opt("note"),
+        precision: c.precision,
+        value_text: &c.value_text,
+        published_on: c.published_on,
+        quote: c.quote.as_deref(),
+        note: c.note.as_deref(),
     };
-    insert(conn, ctx, row.line, &fact, check)
+    insert(conn, ctx, c.line, &fact, Check::new(&ctx.name, c.line))
+}
+
+/// Rows checked on a second thread pass to the writer in batches of this many.
+const BATCH: usize = 512;
+
+/// Ingests a facts file: one thread reads and checks rows while this one writes them
+/// (two cores, bounded memory: a few batches in flight). Returns the number of rows.
+pub(super) fn ingest_file(
+    conn: &Connection,
+    catalog: &mut Catalog,
+    file: &mut CsvFile,
+    ctx: &FileContext,
+    tally: &mut Tally,
+) -> Result<usize> {
+    let (lookups, keys) = catalog.split();
+    let reference = &lookups;
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<std::result::Result<Checked, Vec<Problem>>>>(4);
+        let name = ctx.name.clone();
+        let reader = scope.spawn(move || {
+            let mut rows = 0_usize;
+            let mut batch = Vec::with_capacity(BATCH);
+            while let Some(row) = file.next_row() {
+                rows += 1;
+                batch.push(match row {
+                    Ok(row) => check(reference, &name, &row),
+                    Err(problem) => Err(vec![problem]),
+                });
+                if batch.len() == BATCH && send.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
+                    break;
+                }
+            }
+            if !batch.is_empty() {
+                let _ = send.send(batch);
+            }
+            rows
+        });
+        for batch in receive {
+            for checked in batch {
+                match checked {
+                    Ok(c) => {
+                        let outcome = write(conn, keys, ctx, c)?;
+                        tally.count(FileKind::Facts, outcome);
+                    }
+                    Err(problems) => tally.count(FileKind::Facts, RowOutcome::Problems(problems)),
+                }
+            }
+        }
+        reader.join().map_err(|_| crate::error::Error::Refused("the facts reader thread failed".into()))
+    })
 }
 
 /// Appends a fact unless it is already stored; says what happened.

@@ -35,7 +35,7 @@ impl Input {
 
     /// Opens the input for reading; everything read through it is hashed.
     pub fn open(&self) -> Result<HashingReader> {
-        let inner: Box<dyn Read> = match self {
+        let inner: Box<dyn Read + Send> = match self {
             Input::File(path) => Box::new(BufReader::with_capacity(
                 1 << 16,
                 File::open(path).map_err(|e| Error::io(path, e))?,
@@ -51,7 +51,7 @@ impl Input {
 
 /// Reads through to an inner reader, computing the SHA-256 of what passes.
 pub struct HashingReader {
-    inner: Box<dyn Read>,
+    inner: Box<dyn Read + Send>,
     hasher: Sha256,
 }
 

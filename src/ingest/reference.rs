@@ -348,7 +348,7 @@ pub(super) fn concept(
     let (Some(metric_id), true) = (metric_id, check.problems.is_empty()) else {
         return Ok(RowOutcome::Problems(check.problems));
     };
-    match catalog.concepts.get(&concept).and_then(|c| c.metric_id) {
+    match catalog.keys.concepts.get(&concept).and_then(|c| c.metric_id) {
         Some(existing) if existing == metric_id => return Ok(RowOutcome::Present),
         Some(existing) => {
             let other = catalog
@@ -365,12 +365,12 @@ pub(super) fn concept(
         }
         None => {}
     }
-    let concept_id = catalog.concept_id(conn, &concept, None)?;
+    let concept_id = catalog.keys.concept_id(conn, &concept, None)?;
     conn.prepare_cached(
         "INSERT INTO concept_metrics (concept_id, metric_id, note) VALUES (?1, ?2, ?3)",
     )?
     .execute(params![concept_id, metric_id, row.get("note")])?;
-    if let Some(known) = catalog.concepts.get_mut(&concept) {
+    if let Some(known) = catalog.keys.concepts.get_mut(&concept) {
         known.metric_id = Some(metric_id);
     }
     Ok(RowOutcome::Inserted)
@@ -400,7 +400,7 @@ pub(super) fn metric(
         let message = format!(
             "{}; known units: {}",
             catalog::unknown("unit", &unit, catalog.units.keys().map(String::as_str)),
-            known_units(catalog)
+            known_units(&catalog.units)
         );
         check.problem("unit", &unit, message);
     }
@@ -445,8 +445,8 @@ pub(super) fn metric(
     })
 }
 
-pub(super) fn known_units(catalog: &Catalog) -> String {
-    let mut units: Vec<&str> = catalog.units.keys().map(String::as_str).collect();
+pub(super) fn known_units(units: &std::collections::HashMap<String, i64>) -> String {
+    let mut units: Vec<&str> = units.keys().map(String::as_str).collect();
     units.sort();
     units.join(", ")
 }

@@ -278,10 +278,10 @@ fn write_fact(
             fact.concept
         )));
     };
-    let concept_id = catalog.concept_id(conn, &fact.concept, fact.label.as_deref())?;
+    let concept_id = catalog.keys.concept_id(conn, &fact.concept, fact.label.as_deref())?;
     let unit = unit_name(&fact.unit).to_string();
     let unit_id = catalog.unit_id(conn, &unit, "a unit named in SEC XBRL data")?;
-    let metric_id = match catalog.concepts[&fact.concept].metric_id {
+    let metric_id = match catalog.keys.concepts[&fact.concept].metric_id {
         Some(id) => id,
         None => metric_named_after(conn, catalog, fact, &unit)?,
     };
@@ -292,7 +292,7 @@ fn write_fact(
             entity_id,
             metric_id,
             segment: String::new(),
-            period_id: catalog.period_id(conn, &period)?,
+            period_id: catalog.keys.period_id(conn, &period)?,
             measure: "level".into(),
             value: number,
             value_high: None,

@@ -1,0 +1,236 @@
+//! The load and query benchmark of issue 5, in one run on the same rows:
+//!
+//! ```sh
+//! cargo bench --bench load                      # 1M rows (AMZDB_BENCH_ROWS=5000000 for 5M)
+//! ```
+//!
+//! It generates a deterministic synthetic facts CSV (fixed seed; ~2,000 entities, 50
+//! metrics, 40 quarters, the three disclosure types, 100 sources, ~60-character quotes,
+//! a third of them quoted), then times: the sqlite3 shell's `.import` of it into a plain
+//! table (the baseline), `amzdb ingest` of it (with peak memory from /usr/bin/time), an
+//! incremental ingest of more rows into the loaded database, every report for one entity
+//! on the bundled database and on the large one, `amzdb report capex-fcf --format csv`
+//! against the shell printing the view, and bytes per fact. It prints every figure as a
+//! ratio against its baseline.
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const ENTITIES: usize = 2_000;
+const METRICS: usize = 50;
+const QUARTERS: usize = 40;
+const SOURCES: usize = 100;
+const AMZDB: &str = env!("CARGO_BIN_EXE_amzdb");
+
+fn ticker(i: usize) -> String {
+    format!("E{i:04}")
+}
+
+/// Writes entities, sources and metrics CSVs and `rows` distinct facts starting at row
+/// `first` (so a second file adds new facts to the same entities).
+fn generate(dir: &Path, first: usize, rows: usize, seed: u64) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let mut w = BufWriter::new(File::create(dir.join("entities.csv"))?);
+    writeln!(w, "ticker,name,cik,fiscal_year_end")?;
+    for e in 0..ENTITIES {
+        let fye = if e % 5 == 0 { "01-31" } else { "12-31" };
+        writeln!(w, "{},Entity {e} Inc.,{},{fye}", ticker(e), 100_000 + e)?;
+    }
+    let mut w = BufWriter::new(File::create(dir.join("sources.csv"))?);
+    writeln!(w, "source,publisher,title,published_on,url,kind")?;
+    let kinds = ["filing", "earnings_call", "news", "research", "market_data"];
+    for s in 0..SOURCES {
+        writeln!(w, "src-{s:03},Publisher {s},Report {s},2026-0{}-1{},,{}", 1 + s % 9, s % 10, kinds[s % 5])?;
+    }
+    let mut w = BufWriter::new(File::create(dir.join("metrics.csv"))?);
+    writeln!(w, "metric,name,unit,description")?;
+    for m in 0..METRICS {
+        let unit = if m < 40 { "USD" } else { "%" };
+        writeln!(w, "metric_{m:02},Metric {m},{unit},A synthetic metric")?;
+    }
+    let facts = dir.join(format!("facts-{first}.csv"));
+    let mut w = BufWriter::with_capacity(1 << 20, File::create(&facts)?);
+    writeln!(
+        w,
+        "entity,metric,segment,period,measure,value,value_high,unit,qualifier,basis,disclosure_type,source,published_on,quote,note"
+    )?;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let disclosure = ["audited", "management_commentary", "third_party_estimate"];
+    let words = ["capital", "spending", "rose", "sharply", "in", "the", "quarter", "while", "cash", "flow", "fell", "growth"];
+    for i in first..first + rows {
+        // Every row is a different (entity, metric, period, source): distinct facts.
+        let e = i % ENTITIES;
+        let m = (i / ENTITIES) % METRICS;
+        let q = (i / (ENTITIES * METRICS)) % QUARTERS;
+        let s = (i / (ENTITIES * METRICS * QUARTERS)) % SOURCES;
+        let (fy, fq) = (2016 + q / 4, 1 + q % 4);
+        let (value, unit) = if m < 40 {
+            (format!("{}.{}B", rng.random_range(1..500), rng.random_range(0..10)), "USD")
+        } else {
+            (format!("{}%", rng.random_range(-50..200)), "%")
+        };
+        let mut quote: Vec<&str> = (0..10).map(|_| words[rng.random_range(0..words.len())]).collect();
+        let quote = if i % 3 == 0 {
+            quote.insert(3, "and,");
+            format!("\"The company said {}\"", quote.join(" "))
+        } else {
+            format!("The company said {}", quote.join(" "))
+        };
+        writeln!(
+            w,
+            "{},metric_{m:02},,Q{fq} FY{fy},level,{value},,{unit},exact,actual,{},src-{s:03},,{quote},",
+            ticker(e),
+            disclosure[rng.random_range(0..3)],
+        )?;
+    }
+    w.flush()?;
+    Ok(facts)
+}
+
+/// Runs a command, returns its wall time (and fails loudly if it fails).
+fn time(cmd: &mut Command) -> Duration {
+    let start = Instant::now();
+    let out = cmd.output().expect("run");
+    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
+    start.elapsed()
+}
+
+/// Runs a command under /usr/bin/time -v: wall time and peak resident memory in MiB.
+fn time_and_memory(args: &[&str], db: &Path) -> (Duration, f64) {
+    let start = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(AMZDB)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run /usr/bin/time");
+    let elapsed = start.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{args:?}: {stderr}");
+    let kib: f64 = stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(f64::NAN);
+    (elapsed, kib / 1024.0)
+}
+
+fn amzdb(db: &Path) -> Command {
+    let mut cmd = Command::new(AMZDB);
+    cmd.arg("--db").arg(db);
+    cmd
+}
+
+/// The fastest of `n` runs (the least disturbed by other work on a shared machine).
+fn best(n: usize, mut f: impl FnMut() -> Duration) -> Duration {
+    (0..n).map(|_| f()).min().expect("n > 0")
+}
+
+fn rate(rows: usize, d: Duration) -> f64 {
+    rows as f64 / d.as_secs_f64()
+}
+
+fn main() {
+    let rows: usize = std::env::var("AMZDB_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-{rows}"));
+    let data = work.join("data");
+    let facts = if data.join("facts-0.csv").exists() {
+        data.join("facts-0.csv")
+    } else {
+        generate(&data, 0, rows, 42).expect("generate the facts CSV")
+    };
+    let more = rows.min(1_000_000) / 5;
+    let more_dir = work.join("more");
+    let more_facts = if more_dir.join(format!("facts-{rows}.csv")).exists() {
+        more_dir.join(format!("facts-{rows}.csv"))
+    } else {
+        generate(&more_dir, rows, more, 7).expect("generate the incremental CSV")
+    };
+    let csv_bytes = std::fs::metadata(&facts).expect("facts").len();
+    println!("amzdb load benchmark: {rows} rows ({:.0} MiB CSV), machine: {} cores", csv_bytes as f64 / 1048576.0, std::thread::available_parallelism().map_or(0, |n| n.get()));
+
+    // Baseline: the sqlite3 shell's .import into a plain table.
+    let shell_db = work.join("shell.sqlite");
+    let _ = std::fs::remove_file(&shell_db);
+    let shell = time(
+        Command::new("sqlite3")
+            .arg(&shell_db)
+            .arg(format!(".import --csv {} facts", facts.display())),
+    );
+    let shell_bytes = std::fs::metadata(&shell_db).expect("shell db").len();
+    println!("sqlite3 .import (plain table):    {:>8.2} s  {:>9.0} rows/s", shell.as_secs_f64(), rate(rows, shell));
+
+    // amzdb: schema and reference data first, then the facts, timed with peak memory.
+    let db = work.join("amzdb.sqlite");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    time(amzdb(&db).args(["init", "--empty"]));
+    time(amzdb(&db).arg("ingest").arg(data.join("entities.csv")).arg(data.join("sources.csv")).arg(data.join("metrics.csv")));
+    let (ingest, peak) = time_and_memory(&["ingest", facts.to_str().expect("UTF-8")], &db);
+    println!(
+        "amzdb ingest (validated, indexed): {:>8.2} s  {:>9.0} rows/s  {:.2}x the shell  peak {:.1} MiB",
+        ingest.as_secs_f64(),
+        rate(rows, ingest),
+        shell.as_secs_f64() / ingest.as_secs_f64(),
+        peak
+    );
+    let (incremental, peak_inc) = time_and_memory(&["ingest", more_facts.to_str().expect("UTF-8")], &db);
+    println!(
+        "amzdb ingest {more} more rows into it:  {:>8.2} s  {:>9.0} rows/s  {:.2}x the shell's rate  peak {:.1} MiB",
+        incremental.as_secs_f64(),
+        rate(more, incremental),
+        rate(more, incremental) / rate(rows, shell),
+        peak_inc
+    );
+    let amzdb_bytes = std::fs::metadata(&db).expect("db").len();
+    let facts_count = rows + more;
+    println!(
+        "bytes per fact: amzdb {:.0}, shell's raw table {:.0} ({:.2}x)",
+        amzdb_bytes as f64 / facts_count as f64,
+        shell_bytes as f64 / rows as f64,
+        (amzdb_bytes as f64 / facts_count as f64) / (shell_bytes as f64 / rows as f64)
+    );
+
+    // Reports for one entity: the bundled database against the large one.
+    let bundled = work.join("bundled.sqlite");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", bundled.display()));
+    }
+    time(amzdb(&bundled).arg("init"));
+    let list = amzdb(&bundled).args(["report", "--format", "csv"]).output().expect("list");
+    let reports: Vec<String> = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next().map(str::to_string))
+        .collect();
+    println!("report latency, one entity (best of 5): bundled AMZN vs large E0001");
+    for report in &reports {
+        let entity_args = |e: &str| vec!["report".to_string(), report.clone(), "--entity".into(), e.into(), "--format".into(), "csv".into()];
+        let small = best(5, || time(amzdb(&bundled).args(entity_args("AMZN"))));
+        let large = best(5, || time(amzdb(&db).args(entity_args("E0001"))));
+        println!(
+            "  {report:<20} {:>8.1} ms {:>9.1} ms  {:.2}x",
+            small.as_secs_f64() * 1e3,
+            large.as_secs_f64() * 1e3,
+            large.as_secs_f64() / small.as_secs_f64()
+        );
+    }
+    let cli = best(5, || time(amzdb(&bundled).args(["report", "capex-fcf", "--format", "csv"])));
+    let shell_view = best(5, || time(Command::new("sqlite3").arg("-csv").arg(&bundled).arg("select * from capex_vs_fcf")));
+    println!(
+        "capex-fcf end to end on the bundled database: amzdb {:.1} ms, sqlite3 shell {:.1} ms ({:.2}x)",
+        cli.as_secs_f64() * 1e3,
+        shell_view.as_secs_f64() * 1e3,
+        cli.as_secs_f64() / shell_view.as_secs_f64()
+    );
+    let mix = best(3, || time(amzdb(&db).args(["report", "disclosure-mix", "--all-entities", "--format", "csv"])));
+    println!("disclosure-mix over all {facts_count} facts: {:.2} s", mix.as_secs_f64());
+}

@@ -36,6 +36,18 @@ pub enum Command {
     Export(ExportArgs),
     /// Write the database as re-ingestable CSV (entities, sources, metrics, concepts, facts).
     Dump(DumpArgs),
+    /// Write a consistent copy of the database to FILE, even while it is in use.
+    Backup(BackupArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The copy to write (a SQLite file, written beside its final name and renamed into place).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,8 +4,10 @@
 
 use crate::error::{Error, Result};
 use crate::views;
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 mod embedded {
     refinery::embed_migrations!("migrations");
@@ -37,6 +39,10 @@ pub fn open_rw(path: &Path) -> Result<Connection> {
     )?;
     check_is_amzdb(&conn, path)?;
     conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
+    // A writer takes the write lock when its transaction begins (BEGIN IMMEDIATE), so a
+    // second writer waits up to the busy timeout. A deferred transaction that has already
+    // read would instead fail at its first write at once, whatever the timeout.
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -58,15 +64,176 @@ pub fn check_directory(path: &Path) -> Result<()> {
 
 /// Opens a database read-only (SQLite refuses every write on it). The database must
 /// exist and be at this amzdb's schema version: callers migrate it first.
+///
+/// Three locks, each enough on its own to keep the file unchanged: the file is opened
+/// read-only, `query_only` is on, and an authorizer (see [`guard_read_only`]) refuses,
+/// while a statement is prepared, anything that would write, open another file, change a
+/// setting or load code.
 pub fn open_ro(path: &Path) -> Result<Connection> {
-    let conn = Connection::open_with_flags(
+    let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     check_is_amzdb(&conn, path)?;
     conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
     conn.pragma_update(None, "query_only", true)?;
+    guard_read_only(&mut conn)?;
     Ok(conn)
+}
+
+/// Something a read-only connection refused to prepare.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The statement would change the database; what it would do, e.g. `DELETE FROM facts`.
+    Write(String),
+    /// Something else a reader must not do: what, and why.
+    Other { what: String, why: String },
+}
+
+/// Where [`guard_read_only`] records the first thing it refused, for the caller to explain
+/// (SQLite itself only says "not authorized").
+pub type Refusals = Arc<Mutex<Option<Refusal>>>;
+
+/// Pragmas that only read, whose argument names what to read (a table, an index, a limit).
+const READING_PRAGMAS: &[&str] = &[
+    "foreign_key_check",
+    "foreign_key_list",
+    "index_info",
+    "index_list",
+    "index_xinfo",
+    "integrity_check",
+    "quick_check",
+    "table_info",
+    "table_list",
+    "table_xinfo",
+];
+
+/// Pragmas that write the database file even without an argument.
+const WRITING_PRAGMAS: &[&str] = &["incremental_vacuum", "optimize", "wal_checkpoint"];
+
+/// Functions a reader never needs: they load native code or touch other files
+/// (load_extension is also disabled in SQLite; the others are not compiled in today).
+const REFUSED_FUNCTIONS: &[(&str, &str)] = &[
+    ("load_extension", "it would load native code into amzdb"),
+    (
+        "fts3_tokenizer",
+        "it reads and registers native code pointers",
+    ),
+    ("writefile", "it would write a file"),
+    ("readfile", "it would read a file outside the database"),
+    ("edit", "it would start an editor"),
+];
+
+/// Installs (or replaces) the authorizer of a read-only connection: while a statement is
+/// prepared, SQLite asks it about every action, and it denies anything that writes
+/// (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, ANALYZE, REINDEX, writing pragmas, even on
+/// the temporary schema), ATTACH and DETACH (no other file is opened or created), pragmas
+/// that set a value, and functions that load code or touch files. The first refusal of
+/// each statement is recorded in the returned slot.
+pub fn guard_read_only(conn: &mut Connection) -> Result<Refusals> {
+    let refusals: Refusals = Arc::new(Mutex::new(None));
+    let slot = Arc::clone(&refusals);
+    conn.authorizer(Some(move |ctx: AuthContext<'_>| {
+        match refusal(&ctx.action) {
+            None => Authorization::Allow,
+            Some(r) => {
+                if let Ok(mut first) = slot.lock() {
+                    first.get_or_insert(r);
+                }
+                Authorization::Deny
+            }
+        }
+    }))?;
+    Ok(refusals)
+}
+
+/// Why a read-only connection refuses this action, or None when it may proceed.
+fn refusal(action: &AuthAction<'_>) -> Option<Refusal> {
+    use AuthAction as A;
+    let write = |what: String| Some(Refusal::Write(what));
+    // SQLite asks about the row it would write into the schema table before it asks
+    // about the CREATE or DROP itself, and stops at the first denial.
+    let schema = |table: &str, verb: &str| match table {
+        "sqlite_master" | "sqlite_schema" => "a schema change".to_string(),
+        "sqlite_temp_master" | "sqlite_temp_schema" => {
+            "a change to the temporary schema".to_string()
+        }
+        _ => format!("{verb} {table}"),
+    };
+    match *action {
+        A::Select | A::Read { .. } | A::Recursive => None,
+        // BEGIN, COMMIT and savepoints only delimit reads here: every write is refused.
+        A::Transaction { .. } | A::Savepoint { .. } => None,
+        A::Function { function_name } => REFUSED_FUNCTIONS
+            .iter()
+            .find(|(name, _)| function_name.eq_ignore_ascii_case(name))
+            .map(|&(name, why)| Refusal::Other {
+                what: format!("the function {name}()"),
+                why: why.to_string(),
+            }),
+        A::Pragma {
+            pragma_name,
+            pragma_value,
+        } => {
+            let name = pragma_name.to_ascii_lowercase();
+            if WRITING_PRAGMAS.contains(&name.as_str()) {
+                return write(format!("PRAGMA {name}"));
+            }
+            match pragma_value {
+                Some(value) if !READING_PRAGMAS.contains(&name.as_str()) => Some(Refusal::Other {
+                    what: format!("PRAGMA {name} = {value}"),
+                    why: format!(
+                        "it sets a value, and amzdb query only reads (`PRAGMA {name}` \
+                             shows the current one)"
+                    ),
+                }),
+                _ => None,
+            }
+        }
+        A::Attach { filename } => Some(Refusal::Other {
+            what: format!("ATTACH '{filename}'"),
+            why: "amzdb query reads only its own database and opens no other file".into(),
+        }),
+        A::Detach { database_name } => Some(Refusal::Other {
+            what: format!("DETACH {database_name}"),
+            why: "amzdb query reads only its own database and opens no other file".into(),
+        }),
+        A::Insert { table_name } => write(schema(table_name, "INSERT INTO")),
+        A::Update { table_name, .. } => write(schema(table_name, "UPDATE")),
+        A::Delete { table_name } => write(schema(table_name, "DELETE FROM")),
+        A::CreateTable { table_name } => write(format!("CREATE TABLE {table_name}")),
+        A::CreateTempTable { table_name } => write(format!("CREATE TEMP TABLE {table_name}")),
+        A::CreateIndex { index_name, .. } => write(format!("CREATE INDEX {index_name}")),
+        A::CreateTempIndex { index_name, .. } => write(format!("CREATE TEMP INDEX {index_name}")),
+        A::CreateView { view_name } => write(format!("CREATE VIEW {view_name}")),
+        A::CreateTempView { view_name } => write(format!("CREATE TEMP VIEW {view_name}")),
+        A::CreateTrigger { trigger_name, .. } => write(format!("CREATE TRIGGER {trigger_name}")),
+        A::CreateTempTrigger { trigger_name, .. } => {
+            write(format!("CREATE TEMP TRIGGER {trigger_name}"))
+        }
+        A::CreateVtable { table_name, .. } => write(format!("CREATE VIRTUAL TABLE {table_name}")),
+        A::DropTable { table_name } | A::DropTempTable { table_name } => {
+            write(format!("DROP TABLE {table_name}"))
+        }
+        A::DropIndex { index_name, .. } | A::DropTempIndex { index_name, .. } => {
+            write(format!("DROP INDEX {index_name}"))
+        }
+        A::DropView { view_name } | A::DropTempView { view_name } => {
+            write(format!("DROP VIEW {view_name}"))
+        }
+        A::DropTrigger { trigger_name, .. } | A::DropTempTrigger { trigger_name, .. } => {
+            write(format!("DROP TRIGGER {trigger_name}"))
+        }
+        A::DropVtable { table_name, .. } => write(format!("DROP TABLE {table_name}")),
+        A::AlterTable { table_name, .. } => write(format!("ALTER TABLE {table_name}")),
+        A::Reindex { index_name } => write(format!("REINDEX {index_name}")),
+        A::Analyze { table_name } => write(format!("ANALYZE {table_name}")),
+        // An action this amzdb does not know: refuse rather than guess.
+        _ => Some(Refusal::Other {
+            what: format!("{action:?}"),
+            why: "amzdb does not know this kind of SQL action, so a reader refuses it".into(),
+        }),
+    }
 }
 
 /// Whether the schema of an amzdb database is older than this amzdb's.

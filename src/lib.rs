@@ -29,5 +29,6 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         Command::Query(args) => commands::query::run(db, args, out),
         Command::Export(args) => commands::export::run(db, args, out),
         Command::Dump(args) => commands::dump::run(db, args, out),
+        Command::Backup(args) => commands::backup::run(db, args, out),
     }
 }

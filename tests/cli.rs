@@ -6,6 +6,7 @@ mod dataset;
 mod docs;
 mod reports;
 mod sec;
+mod security;
 mod util;
 
 use rusqlite::Connection;

@@ -2,6 +2,7 @@
 //! This module also owns the embedded default: a missing database is created, migrated
 //! and loaded with the bundled dataset before any command uses it.
 
+pub mod backup;
 pub mod dump;
 pub mod export;
 pub mod facts;

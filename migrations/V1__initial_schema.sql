@@ -142,9 +142,10 @@ CREATE TABLE facts (
     CHECK (value_high IS NULL OR value_high >= value)
 ) STRICT;
 
--- Duplicate detection: a 64-bit hash of the fact's identity (see src/ingest/facts.rs).
-CREATE UNIQUE INDEX facts_by_key ON facts (fact_key);
-CREATE INDEX facts_by_entity_metric ON facts (entity_id, metric_id, segment, period_id);
-CREATE INDEX facts_by_source ON facts (source_id);
+-- One index serves both look-ups by (entity, metric, segment, period) and duplicate
+-- detection: fact_key is a 64-bit hash of the fact's identity (see src/ingest/facts.rs),
+-- unique within its (entity, metric, segment, period).
+CREATE UNIQUE INDEX facts_by_entity_metric
+    ON facts (entity_id, metric_id, segment, period_id, fact_key);
 CREATE INDEX facts_by_concept ON facts (concept_id) WHERE concept_id IS NOT NULL;
 CREATE INDEX periods_by_end ON periods (end_date);

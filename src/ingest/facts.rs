@@ -423,7 +423,9 @@ pub(super) fn insert(
     }
     let (existing, batch_id, other_line, other_file) = conn
         .prepare_cached(include_str!("../sql/fact_by_key.sql"))?
-        .query_row([key], |r| {
+        .query_row(
+            params![id.entity_id, id.metric_id, id.segment, id.period_id, key],
+            |r| {
             Ok((
                 Identity::from_row(r)?,
                 r.get::<_, i64>(13)?,

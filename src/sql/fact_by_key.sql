@@ -4,4 +4,5 @@ SELECT f.entity_id, f.metric_id, f.segment, f.period_id, f.measure, f.value, f.v
        f.batch_id, f.line, b.file_name
 FROM facts AS f
 JOIN ingest_batches AS b ON b.batch_id = f.batch_id
-WHERE f.fact_key = ?1
+WHERE f.entity_id = ?1 AND f.metric_id = ?2 AND f.segment = ?3 AND f.period_id = ?4
+  AND f.fact_key = ?5

@@ -7,4 +7,4 @@ INSERT INTO facts (
     ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
     ?20, ?21
 )
-ON CONFLICT (fact_key) DO NOTHING
+ON CONFLICT (entity_id, metric_id, segment, period_id, fact_key) DO NOTHING

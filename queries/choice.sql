@@ -53,7 +53,8 @@ ranked AS (
 ),
 chosen AS (
     SELECT r.*,
-        EXISTS (
+        -- Only a group of two or more can disagree (most groups have one fact).
+        CASE WHEN r.competing < 2 THEN 0 ELSE EXISTS (
             SELECT 1 FROM candidate AS a JOIN candidate AS b
               ON b.entity_id = a.entity_id AND b.metric_id = a.metric_id
              AND b.segment = a.segment AND b.period_id = a.period_id
@@ -63,7 +64,7 @@ chosen AS (
               AND a.segment = r.segment AND a.period_id = r.period_id
               AND a.measure = r.measure AND a.basis = r.basis AND a.unit_id = r.unit_id
               AND max(a.lo, b.lo) - min(a.hi, b.hi) > 0.5 * max(a.precision, b.precision)
-        ) AS disagree
+        ) END AS disagree
     FROM ranked AS r
     WHERE r.pick = 1
 )

@@ -6,16 +6,20 @@
 -- table: metric, period_label:period, measure, value_text:value, disclosure_type:trust=trust, source
 WITH
 --@include choice
-, pairs AS (
+, -- Only facts of groups with two or more can disagree.
+multi AS MATERIALIZED (
+    SELECT * FROM ranked WHERE competing > 1
+),
+pairs AS MATERIALIZED (
     SELECT a.fact_id AS a_id, b.fact_id AS b_id
-    FROM candidate AS a
-    JOIN candidate AS b
+    FROM multi AS a
+    JOIN multi AS b
       ON b.entity_id = a.entity_id AND b.metric_id = a.metric_id AND b.segment = a.segment
      AND b.period_id = a.period_id AND b.measure = a.measure AND b.basis = a.basis
      AND b.unit_id = a.unit_id AND b.fact_id > a.fact_id
     WHERE max(a.lo, b.lo) - min(a.hi, b.hi) > 0.5 * max(a.precision, b.precision)
 ),
-conflicted AS (
+conflicted AS MATERIALIZED (
     SELECT DISTINCT c.entity_id, c.metric_id, c.segment, c.period_id, c.measure, c.basis, c.unit_id
     FROM pairs JOIN candidate AS c ON c.fact_id = pairs.a_id
 ),

@@ -31,5 +31,42 @@ fn periods(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, values, periods);
+/// The facts CSV row validator, through the real ingest of 1,000 rows (checked, then
+/// rolled back: a dry run) into a database with the rows' reference data.
+fn row_validator(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let write = |name: &str, text: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        amzdb::ingest::Input::File(path)
+    };
+    let reference = vec![
+        write("entities.csv", "ticker,name,cik,fiscal_year_end\nACME,Acme,,12-31\n".into()),
+        write("sources.csv", "source,publisher,title,published_on,url,kind\nwire,Wire,W,2026-05-01,,news\n".into()),
+        write("metrics.csv", "metric,name,unit,description\ncapex,Capex,USD,\n".into()),
+    ];
+    let mut facts = String::from("entity,metric,segment,period,value,unit,disclosure_type,source,quote\n");
+    for i in 0..1_000 {
+        let (year, quarter) = (1950 + i / 4, 1 + i % 4);
+        facts.push_str(&format!(
+            "ACME,capex,,Q{quarter} FY{year},{}.{}B,USD,audited,wire,\"Capex was ${}.{} billion, up\"\n",
+            i % 97,
+            i % 10,
+            i % 97,
+            i % 10
+        ));
+    }
+    let facts = vec![write("facts.csv", facts)];
+    let mut conn = amzdb::db::open_rw(&dir.path().join("bench.sqlite")).expect("database");
+    amzdb::ingest::ingest(&mut conn, &reference, &amzdb::ingest::Options::default()).expect("reference");
+    let dry_run = amzdb::ingest::Options {
+        dry_run: true,
+        ..Default::default()
+    };
+    c.bench_function("check_and_insert_1000_rows", |b| {
+        b.iter(|| black_box(amzdb::ingest::ingest(&mut conn, &facts, &dry_run).expect("valid")))
+    });
+}
+
+criterion_group!(benches, values, periods, row_validator);
 criterion_main!(benches);

@@ -233,4 +233,56 @@ fn main() {
     );
     let mix = best(3, || time(amzdb(&db).args(["report", "disclosure-mix", "--all-entities", "--format", "csv"])));
     println!("disclosure-mix over all {facts_count} facts: {:.2} s", mix.as_secs_f64());
+    sec(&work);
+}
+
+/// SEC imports on the real files in ../shared/sec, when they are there: an FSDS quarter's
+/// num.txt against the shell's .import of the same (tab-separated) file, and Amazon's
+/// companyfacts JSON.
+fn sec(work: &Path) {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/sec");
+    let zip = shared.join("fsds-2010q2.zip");
+    if !zip.exists() {
+        println!("SEC: skipped ({} is absent)", shared.display());
+        return;
+    }
+    let quarter = work.join("fsds-2010q2");
+    if !quarter.join("num.txt").exists() {
+        let mut archive = zip::ZipArchive::new(File::open(&zip).expect("zip")).expect("a zip");
+        archive.extract(&quarter).expect("unzip the quarter");
+    }
+    let num = quarter.join("num.txt");
+    let rows = std::fs::read_to_string(&num).expect("num.txt").lines().count() - 1;
+    let shell_db = work.join("num-shell.sqlite");
+    let _ = std::fs::remove_file(&shell_db);
+    let shell = time(
+        Command::new("sqlite3")
+            .arg(&shell_db)
+            .arg(".mode tabs")
+            .arg(format!(".import {} num", num.display())),
+    );
+    let db = work.join("sec.sqlite");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    time(amzdb(&db).args(["init", "--empty"]));
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    time(amzdb(&db).arg("ingest").arg(data.join("entities.csv")).arg(data.join("metrics.csv")).arg(data.join("concepts.csv")));
+    let (ingest, peak) = time_and_memory(&["ingest", quarter.to_str().expect("UTF-8")], &db);
+    println!(
+        "FSDS num.txt, {rows} rows: shell .import {:.2} s, amzdb ingest {:.2} s ({:.2}x the shell's rate), peak {:.1} MiB",
+        shell.as_secs_f64(),
+        ingest.as_secs_f64(),
+        shell.as_secs_f64() / ingest.as_secs_f64(),
+        peak
+    );
+    let json = shared.join("amzn-companyfacts-subset.json");
+    let db = work.join("cf.sqlite");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    time(amzdb(&db).args(["init", "--empty"]));
+    time(amzdb(&db).arg("ingest").arg(data.join("entities.csv")).arg(data.join("metrics.csv")).arg(data.join("concepts.csv")));
+    let (load, peak) = time_and_memory(&["ingest", json.to_str().expect("UTF-8")], &db);
+    println!("Amazon companyfacts JSON (2,018 facts): {:.3} s, peak {:.1} MiB", load.as_secs_f64(), peak);
 }

@@ -19,6 +19,12 @@ pairs AS MATERIALIZED (
      AND b.unit_id = a.unit_id AND b.fact_id > a.fact_id
     WHERE max(a.lo, b.lo) - min(a.hi, b.hi) > 0.5 * max(a.precision, b.precision)
 ),
+-- How many facts each fact disagrees with.
+disagreements AS MATERIALIZED (
+    SELECT fact_id, count(*) AS n
+    FROM (SELECT a_id AS fact_id FROM pairs UNION ALL SELECT b_id FROM pairs)
+    GROUP BY fact_id
+),
 conflicted AS MATERIALIZED (
     SELECT DISTINCT c.entity_id, c.metric_id, c.segment, c.period_id, c.measure, c.basis, c.unit_id
     FROM pairs JOIN candidate AS c ON c.fact_id = pairs.a_id
@@ -28,13 +34,13 @@ members AS (
         count(*) OVER grp AS group_facts,
         min(c.value) OVER grp AS group_min,
         max(coalesce(c.value_high, c.value)) OVER grp AS group_max,
-        (SELECT count(*) FROM pairs WHERE pairs.a_id = c.fact_id OR pairs.b_id = c.fact_id)
-            AS disagrees_with
+        ifnull(d.n, 0) AS disagrees_with
     FROM candidate AS c
     JOIN conflicted AS k
       ON k.entity_id = c.entity_id AND k.metric_id = c.metric_id AND k.segment = c.segment
      AND k.period_id = c.period_id AND k.measure = c.measure AND k.basis = c.basis
      AND k.unit_id = c.unit_id
+    LEFT JOIN disagreements AS d ON d.fact_id = c.fact_id
     WINDOW grp AS (PARTITION BY c.entity_id, c.metric_id, c.segment, c.period_id, c.measure,
                    c.basis, c.unit_id)
 )

@@ -1,7 +1,8 @@
 //! The one error type of amzdb, the exit codes, and the problems found in input files.
 
+use rusqlite::ErrorCode;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -63,6 +64,55 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+
+    /// The database errors a user can act on (another writer holds the database, the
+    /// file is read-only, a write failed), said plainly and naming the database; None for
+    /// the others.
+    /// read-only, a write failed), said plainly and naming the database; None for the others.
+    pub fn database_problem(&self, db: &Path) -> Option<String> {
+        let Error::Sql(rusqlite::Error::SqliteFailure(failure, text)) = self else {
+            return None;
+        };
+        let what = match failure.code {
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => format!(
+                "database is busy: another process is writing to it and did not finish within {} s; \
+                 nothing was written, try again when it is done",
+                crate::db::BUSY_TIMEOUT_MS / 1000
+            ),
+            ErrorCode::ReadOnly => "cannot write: the database file, its directory or its -wal/-shm \
+                 file is read-only; nothing was written"
+                .to_string(),
+            ErrorCode::CannotOpen => "cannot open the database file: check that it and its directory \
+                 are readable and writable"
+                .to_string(),
+            ErrorCode::DiskFull => "writing to the database failed: the disk is full; the transaction \
+                 was rolled back and the database is as it was"
+                .to_string(),
+            ErrorCode::SystemIoFailure
+                if [
+                    rusqlite::ffi::SQLITE_IOERR_WRITE,
+                    rusqlite::ffi::SQLITE_IOERR_FSYNC,
+                    rusqlite::ffi::SQLITE_IOERR_TRUNCATE,
+                ]
+                .contains(&failure.extended_code) =>
+            {
+                "writing to the database failed (the disk may be full, a file-size limit such as \
+                 `ulimit -f` reached, or the device failing); the transaction was rolled back and \
+                 the database is as it was"
+                    .to_string()
+            }
+            ErrorCode::SystemIoFailure => {
+                "reading or writing the database file failed (I/O error)".to_string()
+            }
+            _ => return None,
+        };
+        let sqlite = text.clone().unwrap_or_else(|| failure.to_string());
+        Some(format!(
+            "{}: {what} (SQLite: {sqlite}, code {})",
+            db.display(),
+            failure.extended_code
+        ))
     }
 
     pub fn exit_code(&self) -> i32 {

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    ignore_file_size_signal();
     let cli = amzdb::cli::Cli::parse();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -19,6 +20,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
+            if let Some(message) = e.database_problem(&cli.db) {
+                eprintln!("amzdb: error: {message}");
+                return ExitCode::from(e.exit_code() as u8);
+            }
             let mut message = format!("amzdb: error: {e}");
             let mut cause = e.source();
             while let Some(c) = cause {
@@ -31,5 +36,17 @@ fn main() -> ExitCode {
             eprintln!("{message}");
             ExitCode::from(e.exit_code() as u8)
         }
+    }
+}
+
+/// A write past the file-size limit (`ulimit -f`) raises SIGXFSZ, which by default kills
+/// the process with no message. Ignored, the write fails with EFBIG instead: SQLite rolls
+/// the transaction back and amzdb reports the error like any other failed write.
+fn ignore_file_size_signal() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread exists; SIG_IGN
+    // installs no handler code.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }

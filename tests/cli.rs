@@ -4,6 +4,7 @@
 
 mod dataset;
 mod docs;
+mod reliability;
 mod reports;
 mod sec;
 mod security;

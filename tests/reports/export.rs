@@ -121,3 +121,15 @@ fn dump_round_trips_through_ingest() {
     assert_eq!(a.len(), b.len());
     assert!(a == b, "the dump re-ingests to the same facts");
 }
+
+#[test]
+fn export_removes_the_temporaries_a_killed_export_left() {
+    let dir = dir_with("reports_capex");
+    std::fs::create_dir_all(dir.join("sheets")).unwrap();
+    dir.write("sheets/.facts.csv.Ab12Cd", "entity,metric\nhalf a ro");
+    dir.write("sheets/notes.txt", "mine");
+    dir.run(&["export", "sheets"]);
+    let names = files_in(&dir.join("sheets"));
+    assert!(!names.iter().any(|n| n.starts_with('.')), "{names:?}");
+    assert!(names.contains(&"notes.txt".to_string()), "other files are left alone");
+}

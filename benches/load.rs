@@ -45,7 +45,13 @@ fn generate(dir: &Path, first: usize, rows: usize, seed: u64) -> std::io::Result
     writeln!(w, "source,publisher,title,published_on,url,kind")?;
     let kinds = ["filing", "earnings_call", "news", "research", "market_data"];
     for s in 0..SOURCES {
-        writeln!(w, "src-{s:03},Publisher {s},Report {s},2026-0{}-1{},,{}", 1 + s % 9, s % 10, kinds[s % 5])?;
+        writeln!(
+            w,
+            "src-{s:03},Publisher {s},Report {s},2026-0{}-1{},,{}",
+            1 + s % 9,
+            s % 10,
+            kinds[s % 5]
+        )?;
     }
     let mut w = BufWriter::new(File::create(dir.join("metrics.csv"))?);
     writeln!(w, "metric,name,unit,description")?;
@@ -61,7 +67,10 @@ fn generate(dir: &Path, first: usize, rows: usize, seed: u64) -> std::io::Result
     )?;
     let mut rng = StdRng::seed_from_u64(seed);
     let disclosure = ["audited", "management_commentary", "third_party_estimate"];
-    let words = ["capital", "spending", "rose", "sharply", "in", "the", "quarter", "while", "cash", "flow", "fell", "growth"];
+    let words = [
+        "capital", "spending", "rose", "sharply", "in", "the", "quarter", "while", "cash", "flow",
+        "fell", "growth",
+    ];
     for i in first..first + rows {
         // Every row is a different (entity, metric, period, source): distinct facts.
         let e = i % ENTITIES;
@@ -70,11 +79,16 @@ fn generate(dir: &Path, first: usize, rows: usize, seed: u64) -> std::io::Result
         let s = (i / (ENTITIES * METRICS * QUARTERS)) % SOURCES;
         let (fy, fq) = (2016 + q / 4, 1 + q % 4);
         let (value, unit) = if m < 40 {
-            (format!("{}.{}B", rng.random_range(1..500), rng.random_range(0..10)), "USD")
+            (
+                format!("{}.{}B", rng.random_range(1..500), rng.random_range(0..10)),
+                "USD",
+            )
         } else {
             (format!("{}%", rng.random_range(-50..200)), "%")
         };
-        let mut quote: Vec<&str> = (0..10).map(|_| words[rng.random_range(0..words.len())]).collect();
+        let mut quote: Vec<&str> = (0..10)
+            .map(|_| words[rng.random_range(0..words.len())])
+            .collect();
         let quote = if i % 3 == 0 {
             quote.insert(3, "and,");
             format!("\"The company said {}\"", quote.join(" "))
@@ -96,7 +110,11 @@ fn generate(dir: &Path, first: usize, rows: usize, seed: u64) -> std::io::Result
 fn time(cmd: &mut Command) -> Duration {
     let start = Instant::now();
     let out = cmd.output().expect("run");
-    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     start.elapsed()
 }
 
@@ -116,7 +134,10 @@ fn time_and_memory(args: &[&str], db: &Path) -> (Duration, f64) {
     assert!(out.status.success(), "{args:?}: {stderr}");
     let kib: f64 = stderr
         .lines()
-        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(f64::NAN);
     (elapsed, kib / 1024.0)
@@ -138,7 +159,10 @@ fn rate(rows: usize, d: Duration) -> f64 {
 }
 
 fn main() {
-    let rows: usize = std::env::var("AMZDB_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let rows: usize = std::env::var("AMZDB_BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
     let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-{rows}"));
     let data = work.join("data");
     let facts = if data.join("facts-0.csv").exists() {
@@ -154,7 +178,11 @@ fn main() {
         generate(&more_dir, rows, more, 7).expect("generate the incremental CSV")
     };
     let csv_bytes = std::fs::metadata(&facts).expect("facts").len();
-    println!("amzdb load benchmark: {rows} rows ({:.0} MiB CSV), machine: {} cores", csv_bytes as f64 / 1048576.0, std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!(
+        "amzdb load benchmark: {rows} rows ({:.0} MiB CSV), machine: {} cores",
+        csv_bytes as f64 / 1048576.0,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
 
     // Baseline: the sqlite3 shell's .import into a plain table.
     let shell_db = work.join("shell.sqlite");
@@ -165,7 +193,11 @@ fn main() {
             .arg(format!(".import --csv {} facts", facts.display())),
     );
     let shell_bytes = std::fs::metadata(&shell_db).expect("shell db").len();
-    println!("sqlite3 .import (plain table):    {:>8.2} s  {:>9.0} rows/s", shell.as_secs_f64(), rate(rows, shell));
+    println!(
+        "sqlite3 .import (plain table):    {:>8.2} s  {:>9.0} rows/s",
+        shell.as_secs_f64(),
+        rate(rows, shell)
+    );
 
     // amzdb: schema and reference data first, then the facts, timed with peak memory.
     let db = work.join("amzdb.sqlite");
@@ -173,7 +205,13 @@ fn main() {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
     time(amzdb(&db).args(["init", "--empty"]));
-    time(amzdb(&db).arg("ingest").arg(data.join("entities.csv")).arg(data.join("sources.csv")).arg(data.join("metrics.csv")));
+    time(
+        amzdb(&db)
+            .arg("ingest")
+            .arg(data.join("entities.csv"))
+            .arg(data.join("sources.csv"))
+            .arg(data.join("metrics.csv")),
+    );
     let (ingest, peak) = time_and_memory(&["ingest", facts.to_str().expect("UTF-8")], &db);
     println!(
         "amzdb ingest (validated, indexed): {:>8.2} s  {:>9.0} rows/s  {:.2}x the shell  peak {:.1} MiB",
@@ -182,7 +220,8 @@ fn main() {
         shell.as_secs_f64() / ingest.as_secs_f64(),
         peak
     );
-    let (incremental, peak_inc) = time_and_memory(&["ingest", more_facts.to_str().expect("UTF-8")], &db);
+    let (incremental, peak_inc) =
+        time_and_memory(&["ingest", more_facts.to_str().expect("UTF-8")], &db);
     println!(
         "amzdb ingest {more} more rows into it:  {:>8.2} s  {:>9.0} rows/s  {:.2}x the shell's rate  peak {:.1} MiB",
         incremental.as_secs_f64(),
@@ -205,7 +244,10 @@ fn main() {
         let _ = std::fs::remove_file(format!("{}{suffix}", bundled.display()));
     }
     time(amzdb(&bundled).arg("init"));
-    let list = amzdb(&bundled).args(["report", "--format", "csv"]).output().expect("list");
+    let list = amzdb(&bundled)
+        .args(["report", "--format", "csv"])
+        .output()
+        .expect("list");
     let reports: Vec<String> = String::from_utf8_lossy(&list.stdout)
         .lines()
         .skip(1)
@@ -213,7 +255,16 @@ fn main() {
         .collect();
     println!("report latency, one entity (best of 5): bundled AMZN vs large E0001");
     for report in &reports {
-        let entity_args = |e: &str| vec!["report".to_string(), report.clone(), "--entity".into(), e.into(), "--format".into(), "csv".into()];
+        let entity_args = |e: &str| {
+            vec![
+                "report".to_string(),
+                report.clone(),
+                "--entity".into(),
+                e.into(),
+                "--format".into(),
+                "csv".into(),
+            ]
+        };
         let small = best(5, || time(amzdb(&bundled).args(entity_args("AMZN"))));
         let large = best(5, || time(amzdb(&db).args(entity_args("E0001"))));
         println!(
@@ -223,16 +274,36 @@ fn main() {
             large.as_secs_f64() / small.as_secs_f64()
         );
     }
-    let cli = best(5, || time(amzdb(&bundled).args(["report", "capex-fcf", "--format", "csv"])));
-    let shell_view = best(5, || time(Command::new("sqlite3").arg("-csv").arg(&bundled).arg("select * from capex_vs_fcf")));
+    let cli = best(5, || {
+        time(amzdb(&bundled).args(["report", "capex-fcf", "--format", "csv"]))
+    });
+    let shell_view = best(5, || {
+        time(
+            Command::new("sqlite3")
+                .arg("-csv")
+                .arg(&bundled)
+                .arg("select * from capex_vs_fcf"),
+        )
+    });
     println!(
         "capex-fcf end to end on the bundled database: amzdb {:.1} ms, sqlite3 shell {:.1} ms ({:.2}x)",
         cli.as_secs_f64() * 1e3,
         shell_view.as_secs_f64() * 1e3,
         cli.as_secs_f64() / shell_view.as_secs_f64()
     );
-    let mix = best(3, || time(amzdb(&db).args(["report", "disclosure-mix", "--all-entities", "--format", "csv"])));
-    println!("disclosure-mix over all {facts_count} facts: {:.2} s", mix.as_secs_f64());
+    let mix = best(3, || {
+        time(amzdb(&db).args([
+            "report",
+            "disclosure-mix",
+            "--all-entities",
+            "--format",
+            "csv",
+        ]))
+    });
+    println!(
+        "disclosure-mix over all {facts_count} facts: {:.2} s",
+        mix.as_secs_f64()
+    );
     sec(&work);
 }
 
@@ -252,7 +323,11 @@ fn sec(work: &Path) {
         archive.extract(&quarter).expect("unzip the quarter");
     }
     let num = quarter.join("num.txt");
-    let rows = std::fs::read_to_string(&num).expect("num.txt").lines().count() - 1;
+    let rows = std::fs::read_to_string(&num)
+        .expect("num.txt")
+        .lines()
+        .count()
+        - 1;
     let shell_db = work.join("num-shell.sqlite");
     let _ = std::fs::remove_file(&shell_db);
     let shell = time(
@@ -267,7 +342,13 @@ fn sec(work: &Path) {
     }
     time(amzdb(&db).args(["init", "--empty"]));
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-    time(amzdb(&db).arg("ingest").arg(data.join("entities.csv")).arg(data.join("metrics.csv")).arg(data.join("concepts.csv")));
+    time(
+        amzdb(&db)
+            .arg("ingest")
+            .arg(data.join("entities.csv"))
+            .arg(data.join("metrics.csv"))
+            .arg(data.join("concepts.csv")),
+    );
     let (ingest, peak) = time_and_memory(&["ingest", quarter.to_str().expect("UTF-8")], &db);
     println!(
         "FSDS num.txt, {rows} rows: shell .import {:.2} s, amzdb ingest {:.2} s ({:.2}x the shell's rate), peak {:.1} MiB",
@@ -282,7 +363,17 @@ fn sec(work: &Path) {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
     time(amzdb(&db).args(["init", "--empty"]));
-    time(amzdb(&db).arg("ingest").arg(data.join("entities.csv")).arg(data.join("metrics.csv")).arg(data.join("concepts.csv")));
+    time(
+        amzdb(&db)
+            .arg("ingest")
+            .arg(data.join("entities.csv"))
+            .arg(data.join("metrics.csv"))
+            .arg(data.join("concepts.csv")),
+    );
     let (load, peak) = time_and_memory(&["ingest", json.to_str().expect("UTF-8")], &db);
-    println!("Amazon companyfacts JSON (2,018 facts): {:.3} s, peak {:.1} MiB", load.as_secs_f64(), peak);
+    println!(
+        "Amazon companyfacts JSON (2,018 facts): {:.3} s, peak {:.1} MiB",
+        load.as_secs_f64(),
+        peak
+    );
 }

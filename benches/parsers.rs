@@ -8,7 +8,14 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
 fn values(c: &mut Criterion) {
-    let inputs = ["44.2B", "$1,234,567.89", "28%", "-3.5 million", "131819000000", "2.78"];
+    let inputs = [
+        "44.2B",
+        "$1,234,567.89",
+        "28%",
+        "-3.5 million",
+        "131819000000",
+        "2.78",
+    ];
     c.bench_function("parse_value", |b| {
         b.iter(|| {
             for text in inputs {
@@ -21,7 +28,13 @@ fn values(c: &mut Criterion) {
 
 fn periods(c: &mut Criterion) {
     let fye: FiscalYearEnd = "01-31".parse().expect("valid");
-    let inputs = ["Q1 FY2026", "TTM Q3 FY2025", "FY2024", "2026-03-31", "2025-02-01..2025-04-30"];
+    let inputs = [
+        "Q1 FY2026",
+        "TTM Q3 FY2025",
+        "FY2024",
+        "2026-03-31",
+        "2025-02-01..2025-04-30",
+    ];
     c.bench_function("parse_period", |b| {
         b.iter(|| {
             for text in inputs {
@@ -41,11 +54,21 @@ fn row_validator(c: &mut Criterion) {
         amzdb::ingest::Input::File(path)
     };
     let reference = vec![
-        write("entities.csv", "ticker,name,cik,fiscal_year_end\nACME,Acme,,12-31\n".into()),
-        write("sources.csv", "source,publisher,title,published_on,url,kind\nwire,Wire,W,2026-05-01,,news\n".into()),
-        write("metrics.csv", "metric,name,unit,description\ncapex,Capex,USD,\n".into()),
+        write(
+            "entities.csv",
+            "ticker,name,cik,fiscal_year_end\nACME,Acme,,12-31\n".into(),
+        ),
+        write(
+            "sources.csv",
+            "source,publisher,title,published_on,url,kind\nwire,Wire,W,2026-05-01,,news\n".into(),
+        ),
+        write(
+            "metrics.csv",
+            "metric,name,unit,description\ncapex,Capex,USD,\n".into(),
+        ),
     ];
-    let mut facts = String::from("entity,metric,segment,period,value,unit,disclosure_type,source,quote\n");
+    let mut facts =
+        String::from("entity,metric,segment,period,value,unit,disclosure_type,source,quote\n");
     for i in 0..1_000 {
         let (year, quarter) = (1950 + i / 4, 1 + i % 4);
         facts.push_str(&format!(
@@ -58,7 +81,8 @@ fn row_validator(c: &mut Criterion) {
     }
     let facts = vec![write("facts.csv", facts)];
     let mut conn = amzdb::db::open_rw(&dir.path().join("bench.sqlite")).expect("database");
-    amzdb::ingest::ingest(&mut conn, &reference, &amzdb::ingest::Options::default()).expect("reference");
+    amzdb::ingest::ingest(&mut conn, &reference, &amzdb::ingest::Options::default())
+        .expect("reference");
     let dry_run = amzdb::ingest::Options {
         dry_run: true,
         ..Default::default()

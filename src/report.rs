@@ -121,7 +121,9 @@ mod tests {
             let scans: Vec<&String> = lines
                 .iter()
                 .filter(|l| {
-                    l.as_str() == "SCAN f" || l.starts_with("SCAN f ") || l.starts_with("SCAN facts")
+                    l.as_str() == "SCAN f"
+                        || l.starts_with("SCAN f ")
+                        || l.starts_with("SCAN facts")
                 })
                 .collect();
             if report.params.contains(&"entity") {

@@ -144,7 +144,11 @@ pub(super) struct Checked {
 }
 
 /// Checks one facts row against the reference data, without touching the database.
-pub(super) fn check(catalog: &Lookups, file: &str, row: &Row) -> std::result::Result<Checked, Vec<Problem>> {
+pub(super) fn check(
+    catalog: &Lookups,
+    file: &str,
+    row: &Row,
+) -> std::result::Result<Checked, Vec<Problem>> {
     let mut check = Check::new(file, row.line);
     let entity = check.required(row, "entity");
     let metric = check.required(row, "metric");
@@ -154,27 +158,41 @@ pub(super) fn check(catalog: &Lookups, file: &str, row: &Row) -> std::result::Re
     let disclosure_text = check.required(row, "disclosure_type");
     let source = check.required(row, "source");
 
-    let entity_known = catalog.entities.get(entity).map(|e| (e.id, &e.row.fiscal_year_end));
+    let entity_known = catalog
+        .entities
+        .get(entity)
+        .map(|e| (e.id, &e.row.fiscal_year_end));
     if entity_known.is_none() && !entity.is_empty() {
-        let message = catalog::unknown("entity", entity, catalog.entities.keys().map(String::as_str));
+        let message = catalog::unknown(
+            "entity",
+            entity,
+            catalog.entities.keys().map(String::as_str),
+        );
         check.problem(
             "entity",
             entity,
-            format!("{message}; entities come from an entities CSV (ticker,name,cik,fiscal_year_end)"),
+            format!(
+                "{message}; entities come from an entities CSV (ticker,name,cik,fiscal_year_end)"
+            ),
         );
     }
     let metric_known = catalog.metrics.get(metric).map(|m| (m.id, &m.row.unit));
     if metric_known.is_none() && !metric.is_empty() {
-        let message = catalog::unknown("metric", metric, catalog.metrics.keys().map(String::as_str));
+        let message =
+            catalog::unknown("metric", metric, catalog.metrics.keys().map(String::as_str));
         check.problem(
             "metric",
             metric,
             format!("{message}; metrics come from a metrics CSV (metric,name,unit,description)"),
         );
     }
-    let source_known = catalog.sources.get(source).map(|s| (s.id, &s.row.published_on));
+    let source_known = catalog
+        .sources
+        .get(source)
+        .map(|s| (s.id, &s.row.published_on));
     if source_known.is_none() && !source.is_empty() {
-        let message = catalog::unknown("source", source, catalog.sources.keys().map(String::as_str));
+        let message =
+            catalog::unknown("source", source, catalog.sources.keys().map(String::as_str));
         check.problem("source", source, format!("{message}; sources come from a sources CSV (source,publisher,title,published_on,url,kind)"));
     }
     let unit_id = catalog.units.get(unit).copied();
@@ -191,13 +209,16 @@ pub(super) fn check(catalog: &Lookups, file: &str, row: &Row) -> std::result::Re
         .parse("measure", row.get("measure"), |v| v.parse::<Measure>())
         .unwrap_or(Measure::Level);
     let qualifier = check
-        .parse("qualifier", row.get("qualifier"), |v| v.parse::<Qualifier>())
+        .parse("qualifier", row.get("qualifier"), |v| {
+            v.parse::<Qualifier>()
+        })
         .unwrap_or(Qualifier::Exact);
     let basis = check
         .parse("basis", row.get("basis"), |v| v.parse::<Basis>())
         .unwrap_or(Basis::Actual);
-    let disclosure_type =
-        check.parse("disclosure_type", disclosure_text, |v| v.parse::<DisclosureType>());
+    let disclosure_type = check.parse("disclosure_type", disclosure_text, |v| {
+        v.parse::<DisclosureType>()
+    });
     let published_on = check.parse("published_on", row.get("published_on"), |v| {
         parse_date(v).map(|d| d.to_string())
     });
@@ -257,7 +278,9 @@ pub(super) fn check(catalog: &Lookups, file: &str, row: &Row) -> std::result::Re
     }
     let concept = row.opt("concept");
     if let Some(c) = concept {
-        let shape_ok = c.split_once(':').is_some_and(|(p, t)| !p.is_empty() && !t.is_empty());
+        let shape_ok = c
+            .split_once(':')
+            .is_some_and(|(p, t)| !p.is_empty() && !t.is_empty());
         if !shape_ok {
             check.problem("concept", c, "expected taxonomy:Tag, e.g. us-gaap:Revenues");
         }
@@ -273,7 +296,15 @@ pub(super) fn check(catalog: &Lookups, file: &str, row: &Row) -> std::result::Re
         Some(period),
         Some((value, precision)),
         Some(disclosure_type),
-    ) = (entity_known, metric_known, source_known, unit_id, period, numbers, disclosure_type)
+    ) = (
+        entity_known,
+        metric_known,
+        source_known,
+        unit_id,
+        period,
+        numbers,
+        disclosure_type,
+    )
     else {
         // Every missing piece was recorded as a problem above; this is only a safeguard.
         check.problem("entity", entity, "incomplete row");
@@ -303,7 +334,12 @@ pub(super) fn check(catalog: &Lookups, file: &str, row: &Row) -> std::result::Re
 }
 
 /// Writes a checked row: resolves its period and concept, then appends it.
-pub(super) fn write(conn: &Connection, keys: &mut Keys, ctx: &FileContext, c: Checked) -> Result<RowOutcome> {
+pub(super) fn write(
+    conn: &Connection,
+    keys: &mut Keys,
+    ctx: &FileContext,
+    c: Checked,
+) -> Result<RowOutcome> {
     let concept_id = match &c.concept {
         Some(concept) => Some(keys.concept_id(conn, concept, None)?),
         None => None,
@@ -348,7 +384,8 @@ pub(super) fn ingest_file(
     let (lookups, keys) = catalog.split();
     let reference = &lookups;
     std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<std::result::Result<Checked, Vec<Problem>>>>(4);
+        let (send, receive) =
+            std::sync::mpsc::sync_channel::<Vec<std::result::Result<Checked, Vec<Problem>>>>(4);
         let name = ctx.name.clone();
         let reader = scope.spawn(move || {
             let mut rows = 0_usize;
@@ -359,7 +396,11 @@ pub(super) fn ingest_file(
                     Ok(row) => check(reference, &name, &row),
                     Err(problem) => Err(vec![problem]),
                 });
-                if batch.len() == BATCH && send.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
+                if batch.len() == BATCH
+                    && send
+                        .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                        .is_err()
+                {
                     break;
                 }
             }
@@ -379,7 +420,9 @@ pub(super) fn ingest_file(
                 }
             }
         }
-        reader.join().map_err(|_| crate::error::Error::Refused("the facts reader thread failed".into()))
+        reader
+            .join()
+            .map_err(|_| crate::error::Error::Refused("the facts reader thread failed".into()))
     })
 }
 
@@ -426,13 +469,14 @@ pub(super) fn insert(
         .query_row(
             params![id.entity_id, id.metric_id, id.segment, id.period_id, key],
             |r| {
-            Ok((
-                Identity::from_row(r)?,
-                r.get::<_, i64>(13)?,
-                r.get::<_, i64>(14)?,
-                r.get::<_, String>(15)?,
-            ))
-        })?;
+                Ok((
+                    Identity::from_row(r)?,
+                    r.get::<_, i64>(13)?,
+                    r.get::<_, i64>(14)?,
+                    r.get::<_, String>(15)?,
+                ))
+            },
+        )?;
     if existing != *id {
         check.problem(
             "value",

@@ -286,7 +286,10 @@ fn ingest_file(
         Opened::Csv(mut csv) if csv.kind == FileKind::Facts => {
             let rows = facts::ingest_file(tx, catalog, &mut csv, &ctx, tally)?;
             if rows == 0 {
-                tally.problem(Problem::file(&ctx.name, "has a header but no rows; expected facts below the header"));
+                tally.problem(Problem::file(
+                    &ctx.name,
+                    "has a header but no rows; expected facts below the header",
+                ));
             }
             (rows, csv.sha256_hex())
         }

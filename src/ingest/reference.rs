@@ -348,7 +348,12 @@ pub(super) fn concept(
     let (Some(metric_id), true) = (metric_id, check.problems.is_empty()) else {
         return Ok(RowOutcome::Problems(check.problems));
     };
-    match catalog.keys.concepts.get(&concept).and_then(|c| c.metric_id) {
+    match catalog
+        .keys
+        .concepts
+        .get(&concept)
+        .and_then(|c| c.metric_id)
+    {
         Some(existing) if existing == metric_id => return Ok(RowOutcome::Present),
         Some(existing) => {
             let other = catalog

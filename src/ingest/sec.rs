@@ -278,7 +278,9 @@ fn write_fact(
             fact.concept
         )));
     };
-    let concept_id = catalog.keys.concept_id(conn, &fact.concept, fact.label.as_deref())?;
+    let concept_id = catalog
+        .keys
+        .concept_id(conn, &fact.concept, fact.label.as_deref())?;
     let unit = unit_name(&fact.unit).to_string();
     let unit_id = catalog.unit_id(conn, &unit, "a unit named in SEC XBRL data")?;
     let metric_id = match catalog.keys.concepts[&fact.concept].metric_id {

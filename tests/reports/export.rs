@@ -131,5 +131,8 @@ fn export_removes_the_temporaries_a_killed_export_left() {
     dir.run(&["export", "sheets"]);
     let names = files_in(&dir.join("sheets"));
     assert!(!names.iter().any(|n| n.starts_with('.')), "{names:?}");
-    assert!(names.contains(&"notes.txt".to_string()), "other files are left alone");
+    assert!(
+        names.contains(&"notes.txt".to_string()),
+        "other files are left alone"
+    );
 }

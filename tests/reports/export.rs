@@ -136,3 +136,32 @@ fn export_removes_the_temporaries_a_killed_export_left() {
         "other files are left alone"
     );
 }
+
+#[test]
+fn dump_narrows_to_an_entity_and_a_source_kind() {
+    let dir = crate::util::Dir::new();
+    dir.cmd().arg("init").assert().success();
+    dir.run(&[
+        "dump",
+        "filings",
+        "--entity",
+        "AMZN",
+        "--source-kind",
+        "filing",
+    ]);
+    let read = |f: &str| parse_csv(&std::fs::read_to_string(dir.join("filings").join(f)).unwrap());
+    let facts = read("facts.csv");
+    let sources = read("sources.csv");
+    assert_eq!(
+        facts.len(),
+        2018,
+        "Amazon's audited history, nothing from the press"
+    );
+    assert!(facts
+        .iter()
+        .all(|f| f["source"].starts_with("sec-") && f["entity"] == "AMZN"));
+    assert!(sources
+        .iter()
+        .all(|s| s["kind"] == "filing" && !s["accession"].is_empty()));
+    assert_eq!(sources.len(), 69);
+}

@@ -143,6 +143,15 @@ fn time_and_memory(args: &[&str], db: &Path) -> (Duration, f64) {
     (elapsed, kib / 1024.0)
 }
 
+/// A new empty amzdb database at `db` (any old one removed) holding these reference files.
+fn fresh_db(db: &Path, reference: &[PathBuf]) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    time(amzdb(db).args(["init", "--empty"]));
+    time(amzdb(db).arg("ingest").args(reference));
+}
+
 fn amzdb(db: &Path) -> Command {
     let mut cmd = Command::new(AMZDB);
     cmd.arg("--db").arg(db);
@@ -201,16 +210,9 @@ fn main() {
 
     // amzdb: schema and reference data first, then the facts, timed with peak memory.
     let db = work.join("amzdb.sqlite");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
-    time(amzdb(&db).args(["init", "--empty"]));
-    time(
-        amzdb(&db)
-            .arg("ingest")
-            .arg(data.join("entities.csv"))
-            .arg(data.join("sources.csv"))
-            .arg(data.join("metrics.csv")),
+    fresh_db(
+        &db,
+        &["entities.csv", "sources.csv", "metrics.csv"].map(|f| data.join(f)),
     );
     let (ingest, peak) = time_and_memory(&["ingest", facts.to_str().expect("UTF-8")], &db);
     println!(
@@ -240,9 +242,7 @@ fn main() {
 
     // Reports for one entity: the bundled database against the large one.
     let bundled = work.join("bundled.sqlite");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", bundled.display()));
-    }
+    let _ = std::fs::remove_file(&bundled);
     time(amzdb(&bundled).arg("init"));
     let list = amzdb(&bundled)
         .args(["report", "--format", "csv"])
@@ -337,18 +337,9 @@ fn sec(work: &Path) {
             .arg(format!(".import {} num", num.display())),
     );
     let db = work.join("sec.sqlite");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
-    time(amzdb(&db).args(["init", "--empty"]));
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-    time(
-        amzdb(&db)
-            .arg("ingest")
-            .arg(data.join("entities.csv"))
-            .arg(data.join("metrics.csv"))
-            .arg(data.join("concepts.csv")),
-    );
+    let reference = ["entities.csv", "metrics.csv", "concepts.csv"].map(|f| data.join(f));
+    fresh_db(&db, &reference);
     let (ingest, peak) = time_and_memory(&["ingest", quarter.to_str().expect("UTF-8")], &db);
     println!(
         "FSDS num.txt, {rows} rows: shell .import {:.2} s, amzdb ingest {:.2} s ({:.2}x the shell's rate), peak {:.1} MiB",
@@ -359,17 +350,7 @@ fn sec(work: &Path) {
     );
     let json = shared.join("amzn-companyfacts-subset.json");
     let db = work.join("cf.sqlite");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
-    time(amzdb(&db).args(["init", "--empty"]));
-    time(
-        amzdb(&db)
-            .arg("ingest")
-            .arg(data.join("entities.csv"))
-            .arg(data.join("metrics.csv"))
-            .arg(data.join("concepts.csv")),
-    );
+    fresh_db(&db, &reference);
     let (load, peak) = time_and_memory(&["ingest", json.to_str().expect("UTF-8")], &db);
     println!(
         "Amazon companyfacts JSON (2,018 facts): {:.3} s, peak {:.1} MiB",

@@ -4,6 +4,7 @@
 
 mod dataset;
 mod docs;
+mod properties;
 mod reliability;
 mod reports;
 mod sec;

@@ -5,6 +5,16 @@
 use super::input::{CrlfToLf, HashingReader, Input};
 use crate::error::{Problem, Result};
 use crate::model::FileKind;
+use std::io::{self, Read};
+
+/// The longest record (a line, or lines joined by a quoted field) amzdb reads, so that an
+/// absurd file (a gigabyte on one line, a quote that never closes) is refused with its
+/// line number instead of filling memory. Real rows are a few hundred bytes.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// The most columns a header may have: every kind of file has fewer than 20, and a header
+/// of a million columns is refused before amzdb builds (and checks) a million names.
+pub const MAX_COLUMNS: usize = 100;
 
 /// The columns of each kind of file: (required, optional).
 fn columns(kind: FileKind) -> (&'static [&'static str], &'static [&'static str]) {
@@ -66,8 +76,10 @@ pub struct CsvFile {
     pub name: String,
     pub kind: FileKind,
     header: Vec<String>,
-    reader: csv::Reader<CrlfToLf<HashingReader>>,
+    reader: csv::Reader<RecordLimit<CrlfToLf<HashingReader>>>,
     record: csv::ByteRecord,
+    /// Set after an error reading the file: nothing more is read from it.
+    done: bool,
 }
 
 /// One data row: its line number and its fields, looked up by column name.
@@ -101,14 +113,25 @@ impl CsvFile {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(CrlfToLf::new(input.open()?));
+            .from_reader(RecordLimit::new(CrlfToLf::new(input.open()?)));
         let mut record = csv::ByteRecord::new();
         let read = reader.read_byte_record(&mut record);
         let problem = |message: String| Ok(Err(vec![Problem::file(&name, message)]));
         match read {
             Ok(true) => {}
             Ok(false) => return problem("empty file; expected a header row".into()),
-            Err(e) => return problem(format!("cannot read the header: {e}")),
+            Err(e) => return problem(format!("cannot read the header: {}", read_error(&e))),
+        }
+        if record.len() > MAX_COLUMNS {
+            return Ok(Err(vec![Problem::file(
+                &name,
+                format!(
+                    "the header has {} columns; amzdb files have at most {MAX_COLUMNS} \
+                     (is this a CSV file of entities, sources, metrics, concepts or facts?)",
+                    record.len()
+                ),
+            )
+            .at(1)]));
         }
         let mut header = Vec::with_capacity(record.len());
         for (i, field) in record.iter().enumerate() {
@@ -132,7 +155,7 @@ impl CsvFile {
                 format!(
                     "cannot tell the kind of file from its header {:?}; expected the columns of \
                      entities ({}), sources ({}), metrics ({}) or facts ({})",
-                    header.join(","),
+                    shortened(&header.join(",")),
                     all_columns(FileKind::Entities),
                     all_columns(FileKind::Sources),
                     all_columns(FileKind::Metrics),
@@ -151,20 +174,26 @@ impl CsvFile {
             header,
             reader,
             record,
+            done: false,
         }))
     }
 
     /// Reads the next row; a row that cannot be read is returned as a problem.
     pub fn next_row(&mut self) -> Option<std::result::Result<Row<'_>, Problem>> {
+        if self.done {
+            return None;
+        }
         match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => None,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                Some(Err(Problem::file(
-                    &self.name,
-                    format!("unreadable CSV: {e}"),
-                )
-                .at(line)))
+                // An error reading the file (a record over the limit, a failing disk) ends
+                // it: reading on would only meet the same error again.
+                self.done = true;
+                let problem = Problem::file(&self.name, read_error(&e));
+                Some(Err(match e.position() {
+                    Some(p) => problem.at(p.line()),
+                    None => problem,
+                }))
             }
             Ok(true) => {
                 let line = self.record.position().map_or(0, |p| p.line());
@@ -201,7 +230,143 @@ impl CsvFile {
 
     /// The SHA-256 of everything read so far (the whole file, once all rows are read).
     pub fn sha256_hex(&self) -> String {
-        self.reader.get_ref().get_ref().sha256_hex()
+        self.reader.get_ref().get_ref().get_ref().sha256_hex()
+    }
+}
+
+/// What went wrong reading a CSV file, for a problem: a record over the limit says so
+/// with its line; anything else is an unreadable file.
+fn read_error(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Io(io) if io.get_ref().is_some_and(|inner| inner.is::<TooLong>()) => {
+            io.to_string()
+        }
+        _ => format!("unreadable CSV: {e}"),
+    }
+}
+
+/// A header echoed in a message, cut short when it is absurdly long.
+fn shortened(text: &str) -> String {
+    const SHOWN: usize = 200;
+    match text.char_indices().nth(SHOWN) {
+        Some((at, _)) => format!("{}... ({} bytes in all)", &text[..at], text.len()),
+        None => text.to_string(),
+    }
+}
+
+/// A record longer than `MAX_RECORD_BYTES`.
+#[derive(Debug)]
+struct TooLong {
+    first_line: u64,
+    line: u64,
+}
+
+impl std::fmt::Display for TooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mb = MAX_RECORD_BYTES >> 20;
+        if self.first_line == self.line {
+            write!(f, "line {} is longer than the limit of {mb} MB", self.line)
+        } else {
+            write!(
+                f,
+                "the record from line {} to line {} is longer than the limit of {mb} MB \
+                 (a quoted field that is never closed?)",
+                self.first_line, self.line
+            )
+        }
+    }
+}
+
+impl std::error::Error for TooLong {}
+
+/// Where a CSV parser (the csv crate's defaults: `,`, `"` doubled inside quotes, CR or
+/// LF ending a record) stands in a record, as far as telling where records end.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CsvState {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+/// Passes bytes through, following the CSV syntax just enough to know where each record
+/// ends, and fails with `TooLong` once one record passes `MAX_RECORD_BYTES`: the csv
+/// reader keeps a whole record in memory, so this bounds what it holds. The error sticks.
+pub struct RecordLimit<R> {
+    inner: R,
+    limit: usize,
+    state: CsvState,
+    record_bytes: usize,
+    /// The line being read and the line the current record started on (1-based).
+    line: u64,
+    first_line: u64,
+    failed: bool,
+}
+
+impl<R: Read> RecordLimit<R> {
+    pub fn new(inner: R) -> Self {
+        Self::with_limit(inner, MAX_RECORD_BYTES)
+    }
+
+    fn with_limit(inner: R, limit: usize) -> Self {
+        RecordLimit {
+            inner,
+            limit,
+            state: CsvState::FieldStart,
+            record_bytes: 0,
+            line: 1,
+            first_line: 1,
+            failed: false,
+        }
+    }
+
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
+
+    fn too_long(&mut self) -> io::Error {
+        self.failed = true;
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            TooLong {
+                first_line: self.first_line,
+                line: self.line,
+            },
+        )
+    }
+}
+
+impl<R: Read> Read for RecordLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.failed {
+            return Err(self.too_long());
+        }
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            use CsvState::*;
+            let end_of_record = matches!(b, b'\n' | b'\r') && self.state != Quoted;
+            self.state = match (self.state, b) {
+                (Quoted, b'"') => QuoteInQuoted,
+                (Quoted, _) => Quoted,
+                (FieldStart, b'"') | (QuoteInQuoted, b'"') => Quoted,
+                (_, b',' | b'\n' | b'\r') => FieldStart,
+                _ => Unquoted,
+            };
+            if end_of_record {
+                self.record_bytes = 0;
+            } else {
+                self.record_bytes += 1;
+            }
+            if b == b'\n' {
+                self.line += 1;
+            }
+            if end_of_record {
+                self.first_line = self.line;
+            } else if self.record_bytes > self.limit {
+                return Err(self.too_long());
+            }
+        }
+        Ok(n)
     }
 }
 
@@ -267,4 +432,62 @@ fn check_header(name: &str, kind: FileKind, header: &[String]) -> Vec<Problem> {
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads everything through a limit of `limit` bytes a record, in chunks of 3 bytes.
+    fn through(text: &str, limit: usize) -> std::result::Result<usize, String> {
+        let mut reader = RecordLimit::with_limit(text.as_bytes(), limit);
+        let mut total = 0;
+        let mut buf = [0; 3];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) => return Ok(total),
+                Ok(n) => total += n,
+                Err(e) => {
+                    // The error sticks.
+                    assert_eq!(
+                        reader.read(&mut buf).unwrap_err().to_string(),
+                        e.to_string()
+                    );
+                    return Err(e.to_string());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn records_up_to_the_limit_pass() {
+        assert_eq!(through("abcde\nabcde\r\n\"b\nc\"\n", 5), Ok(19));
+        // Doubled quotes stay inside the field; a quote inside an unquoted field is data.
+        assert_eq!(through("\"\"\"b\"\nab\"cd\n\"x\"y\n", 5), Ok(17));
+    }
+
+    #[test]
+    fn a_long_line_or_record_is_refused_with_its_lines() {
+        assert_eq!(
+            through("abc\nabcdef\nab\n", 5).unwrap_err(),
+            "line 2 is longer than the limit of 1 MB"
+        );
+        assert_eq!(
+            through("a\n\"b\nc\nd\n", 5).unwrap_err(),
+            "the record from line 2 to line 4 is longer than the limit of 1 MB \
+             (a quoted field that is never closed?)"
+        );
+        // A quote inside an unquoted field does not open a quoted field.
+        assert_eq!(through("ab\"c\nde\nfg\n", 5), Ok(11));
+    }
+
+    #[test]
+    fn long_headers_are_shortened_in_messages() {
+        let long = "x".repeat(1000);
+        assert_eq!(
+            shortened(&long),
+            format!("{}... (1000 bytes in all)", "x".repeat(200))
+        );
+        assert_eq!(shortened("a,b"), "a,b");
+    }
 }

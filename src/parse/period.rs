@@ -170,7 +170,7 @@ impl Period {
             }
             return Ok(Period::from_dates(Some(start), end, fye));
         }
-        if text.len() >= 4 && text[..4].bytes().all(|b| b.is_ascii_digit()) {
+        if text.len() >= 4 && text.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
             return Ok(Period::from_dates(None, parse_date(text)?, fye));
         }
         let upper = text.to_ascii_uppercase();

@@ -30,7 +30,8 @@ pub enum Number {
 
 impl Number {
     /// The exact decimal as a SQLite number: INTEGER when whole, else the nearest REAL
-    /// (which SQLite prints back as the same short decimal, e.g. 2.78).
+    /// (which SQLite prints back as the same short decimal, e.g. 2.78). A fraction with
+    /// more significant digits than a REAL keeps is refused, not rounded.
     pub fn from_decimal(d: Decimal) -> Result<Number, String> {
         let d = d.normalize();
         if d.fract().is_zero() {
@@ -38,10 +39,14 @@ impl Number {
                 .map(Number::Int)
                 .map_err(|_| "too large: values must fit in 64-bit integers of base units".into())
         } else {
-            d.to_string()
-                .parse::<f64>()
-                .map(Number::Real)
-                .map_err(|e| e.to_string())
+            let real = d.to_string().parse::<f64>().map_err(|e| e.to_string())?;
+            if real.to_string().parse::<Decimal>().ok() != Some(d) {
+                return Err(format!(
+                    "has more significant digits than amzdb stores exactly in a number with a \
+                     fraction ({d} would be stored as {real}); write at most 15 significant digits"
+                ));
+            }
+            Ok(Number::Real(real))
         }
     }
 }
@@ -154,10 +159,20 @@ fn plain_digits(number: &str) -> Result<String, String> {
         },
         fraction.map(|f| format!(".{f}")).unwrap_or_default()
     );
-    if plain.len() > MAX_DIGITS {
+    // Leading zeros are not significant (0.000001 has one significant digit), and the
+    // decimal point is not a digit.
+    let digits = plain.bytes().filter(u8::is_ascii_digit);
+    let significant = digits.clone().skip_while(|&b| b == b'0').count();
+    if significant > MAX_DIGITS {
         return Err(format!(
             "has {} digits; amzdb keeps at most {MAX_DIGITS} significant digits",
-            plain.len()
+            digits.count()
+        ));
+    }
+    if fraction.is_some_and(|f| f.len() > MAX_DIGITS) {
+        return Err(format!(
+            "has {} digits after the decimal point; amzdb keeps at most {MAX_DIGITS}",
+            fraction.map_or(0, str::len)
         ));
     }
     Ok(plain)

@@ -278,11 +278,8 @@ pub(super) fn check(
     }
     let concept = row.opt("concept");
     if let Some(c) = concept {
-        let shape_ok = c
-            .split_once(':')
-            .is_some_and(|(p, t)| !p.is_empty() && !t.is_empty());
-        if !shape_ok {
-            check.problem("concept", c, "expected taxonomy:Tag, e.g. us-gaap:Revenues");
+        if let Some(message) = crate::sec::concept_problem(c) {
+            check.problem("concept", c, message);
         }
     }
     if !check.problems.is_empty() {

@@ -216,20 +216,15 @@ pub(super) fn source(
         }
     }
     let accession = row.opt("accession").map(str::to_string);
-    if let Some(a) = &accession {
-        let parts: Vec<&str> = a.split('-').collect();
-        let ok = parts.len() == 3
-            && parts
-                .iter()
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-            && parts[1].len() == 2;
-        if !ok {
-            check.problem(
-                "accession",
-                a,
-                "expected an SEC accession number like 0001018724-26-000014",
-            );
-        }
+    if let Some(a) = accession
+        .as_deref()
+        .filter(|a| !crate::sec::is_accession(a))
+    {
+        check.problem(
+            "accession",
+            a,
+            "expected an SEC accession number like 0001018724-26-000014",
+        );
     }
     let new = SourceRow {
         slug,
@@ -325,15 +320,8 @@ pub(super) fn concept(
 ) -> Result<RowOutcome> {
     let mut check = Check::new(file, row.line);
     let concept = check.required(row, "concept").to_string();
-    let shape_ok = concept
-        .split_once(':')
-        .is_some_and(|(prefix, tag)| !prefix.is_empty() && !tag.is_empty() && !tag.contains(':'));
-    if !concept.is_empty() && !shape_ok {
-        check.problem(
-            "concept",
-            &concept,
-            "expected taxonomy:Tag, e.g. us-gaap:Revenues",
-        );
+    if let (false, Some(message)) = (concept.is_empty(), crate::sec::concept_problem(&concept)) {
+        check.problem("concept", &concept, message);
     }
     let metric = check.required(row, "metric").to_string();
     let metric_id = catalog.metrics.get(&metric).map(|m| m.id);

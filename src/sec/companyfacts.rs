@@ -91,6 +91,26 @@ pub fn open(path: &Path) -> Result<std::result::Result<CompanyFactsReader, Vec<P
             for (unit, facts) in &concept.units {
                 for fact in facts {
                     let at = || format!("{taxonomy}:{tag} [{unit}] filed in {}", fact.accn);
+                    if !super::is_accession(&fact.accn) {
+                        problems.push(
+                            Problem::file(
+                                &name,
+                                format!(
+                                    "{}: expected an accession number like 0001018724-26-000014",
+                                    at()
+                                ),
+                            )
+                            .column("accn", &fact.accn),
+                        );
+                        continue;
+                    }
+                    if let Some(message) = super::concept_problem(&format!("{taxonomy}:{tag}")) {
+                        problems.push(
+                            Problem::file(&name, format!("{}: {message}", at()))
+                                .column("concept", &format!("{taxonomy}:{tag}")),
+                        );
+                        continue;
+                    }
                     let Ok(filed) = NaiveDate::parse_from_str(&fact.filed, "%Y-%m-%d") else {
                         problems.push(
                             Problem::file(&name, format!("{}: expected a date YYYY-MM-DD", at()))
@@ -340,8 +360,8 @@ mod tests {
         std::fs::write(
             &bad,
             r#"{"cik": 1, "entityName": "X", "facts": {"us-gaap": {"Revenues": {"label": "R", "units": {"USD": [
-                {"start": "2025-01-01", "end": "2025-02-30", "val": 5, "accn": "a", "form": "10-K", "filed": "2025-03-01"},
-                {"end": "2025-03-31", "val": 7, "accn": "a", "form": "10-K", "filed": "2025-03-01"}
+                {"start": "2025-01-01", "end": "2025-02-30", "val": 5, "accn": "0000000001-25-000001", "form": "10-K", "filed": "2025-03-01"},
+                {"end": "2025-03-31", "val": 7, "accn": "0000000001-25-000001", "form": "10-K", "filed": "2025-03-01"}
             ]}}}}}"#,
         )
         .unwrap();

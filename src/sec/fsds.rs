@@ -404,16 +404,6 @@ fn parse_mmdd(s: &str) -> Option<String> {
     Some(format!("{}-{}", &s[0..2], &s[2..4]))
 }
 
-/// An EDGAR accession number: `nnnnnnnnnn-nn-nnnnnn`.
-fn is_accession(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 20
-        && b.iter().enumerate().all(|(i, &c)| match i {
-            10 | 13 => c == b'-',
-            _ => c.is_ascii_digit(),
-        })
-}
-
 // ---- sub.txt ----
 
 struct Sub {
@@ -462,7 +452,7 @@ fn read_sub(r: &mut dyn Read, file: &str, problems: &mut Vec<Problem>) -> Result
         };
         let adsh_v = &row[adsh];
         check(
-            is_accession(adsh_v),
+            super::is_accession(adsh_v),
             "adsh",
             adsh_v,
             "expected an accession number like 0001018724-26-000014",
@@ -775,12 +765,15 @@ fn num_row(
         "expected a date as YYYYMMDD",
     );
     let qtrs_v = &row[cols.qtrs];
-    let qtrs = qtrs_v.parse::<u32>().ok();
+    let qtrs = qtrs_v
+        .parse::<u32>()
+        .ok()
+        .filter(|q| *q <= super::MAX_QUARTERS);
     check(
         qtrs.is_some(),
         "qtrs",
         qtrs_v,
-        "expected a whole number of quarters (0 for an instant)",
+        "expected a whole number of quarters from 0 (an instant) to 40",
     );
     let uom = &row[cols.uom];
     check(
@@ -813,19 +806,28 @@ fn num_row(
         );
         begin
     };
-    if !ok {
-        return Row::Bad;
-    }
-
     let info = known.tags.get(version, tag);
-    let custom = is_accession(version) || info.is_some_and(|t| t.custom);
+    let custom = super::is_accession(version) || info.is_some_and(|t| t.custom);
     let prefix = if custom {
         "ext"
     } else {
         version.split('/').next().unwrap_or(version)
     };
+    let concept = format!("{prefix}:{tag}");
+    if let Some(message) = super::concept_problem(&concept) {
+        check(
+            false,
+            if custom { "tag" } else { "version" },
+            &concept,
+            message,
+        );
+    }
+    if !ok {
+        return Row::Bad;
+    }
+
     Row::Fact(SecFact {
-        concept: format!("{prefix}:{tag}"),
+        concept,
         label: info.and_then(|t| t.label.clone()),
         unit: uom.to_string(),
         start,

@@ -10,6 +10,33 @@ use crate::error::Problem;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+/// Why a text cannot be an XBRL concept (`taxonomy:Tag`), or None if it can be one.
+pub fn concept_problem(text: &str) -> Option<&'static str> {
+    let shape_ok = text
+        .split_once(':')
+        .is_some_and(|(prefix, tag)| !prefix.is_empty() && !tag.is_empty() && !tag.contains(':'));
+    if !shape_ok {
+        Some("expected taxonomy:Tag, e.g. us-gaap:Revenues")
+    } else if text.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        Some("a concept has no spaces or control characters")
+    } else {
+        None
+    }
+}
+
+/// Whether a text is an EDGAR accession number: `nnnnnnnnnn-nn-nnnnnn`.
+pub fn is_accession(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 20
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            10 | 13 => c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// The longest a duration in FSDS `qtrs` may be: longer spans are not financial periods.
+pub const MAX_QUARTERS: u32 = 40;
+
 /// A filer as the file describes it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Company {

@@ -3,6 +3,14 @@
 
 use super::{assert_view_agrees_with_cli, dir_with, num, report_rows, row};
 
+/// The reports this module tests, with their views.
+const REPORTS: [(&str, &str); 4] = [
+    ("capex-fcf", "capex_vs_fcf"),
+    ("backlog-conversion", "backlog_conversion"),
+    ("conflicts", "conflicts"),
+    ("consistency", "consistency"),
+];
+
 #[test]
 fn capex_fcf_derives_ttm_sums_and_fcf_and_marks_them() {
     let dir = dir_with("reports_capex");
@@ -194,12 +202,7 @@ fn consistency_recomputes_claims_within_their_precision() {
 #[test]
 fn views_and_cli_agree_row_for_row() {
     let dir = dir_with("reports_capex");
-    for (report, view) in [
-        ("capex-fcf", "capex_vs_fcf"),
-        ("backlog-conversion", "backlog_conversion"),
-        ("conflicts", "conflicts"),
-        ("consistency", "consistency"),
-    ] {
+    for (report, view) in REPORTS {
         assert_view_agrees_with_cli(&dir, report, view);
     }
 }
@@ -278,12 +281,7 @@ fn the_bundled_press_dataset_gives_the_documented_figures() {
         ]),
         "consistent"
     );
-    for (report, view) in [
-        ("capex-fcf", "capex_vs_fcf"),
-        ("backlog-conversion", "backlog_conversion"),
-        ("conflicts", "conflicts"),
-        ("consistency", "consistency"),
-    ] {
+    for (report, view) in REPORTS {
         assert_view_agrees_with_cli(&dir, report, view);
     }
 }

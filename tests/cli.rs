@@ -924,16 +924,121 @@ fn a_sqlite_database_with_other_tables_is_refused() {
     assert_eq!(dir.count("notes"), 1);
 }
 
+/// (version, name) of every file in migrations/, in order: `V2__fact_checks.sql` is
+/// (2, "fact_checks").
+fn migration_files() -> Vec<(u32, String)> {
+    let mut all: Vec<(u32, String)> =
+        std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"))
+            .expect("migrations/")
+            .map(|e| {
+                let name = e.expect("entry").file_name().into_string().expect("UTF-8");
+                let (version, rest) = name[1..].split_once("__").expect("V{n}__name.sql");
+                let name = rest.strip_suffix(".sql").expect(".sql");
+                (version.parse().expect("a version"), name.to_string())
+            })
+            .collect();
+    all.sort();
+    all
+}
+
 #[test]
-fn migrate_status_lists_v1_applied() {
+fn migrate_status_lists_every_migration_applied() {
     let dir = Dir::with_empty_db();
     let out = dir.run(&["migrate", "--status"]);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 1, "{out}");
-    assert!(
-        lines[0].starts_with("V1 initial_schema  applied 2"),
-        "{out}"
-    );
+    let files = migration_files();
+    assert!(files.len() >= 2, "{files:?}");
+    assert_eq!(lines.len(), files.len(), "{out}");
+    for (line, (version, name)) in lines.iter().zip(&files) {
+        assert!(
+            line.starts_with(&format!("V{version} {name}  applied 2")),
+            "{out}"
+        );
+    }
+}
+
+/// Every spelling the facts table's enumerated columns admit (the schema's CHECKs).
+const ADMITTED: [(&str, &[&str]); 4] = [
+    (
+        "measure",
+        &[
+            "level",
+            "yoy_pct",
+            "qoq_pct",
+            "yoy_change",
+            "qoq_change",
+            "yoy_multiple",
+            "qoq_multiple",
+        ],
+    ),
+    ("qualifier", &["exact", "approx", "at_least", "at_most"]),
+    (
+        "basis",
+        &[
+            "actual",
+            "run_rate",
+            "guidance",
+            "estimate",
+            "consensus",
+            "target",
+        ],
+    ),
+    (
+        "disclosure_type",
+        &["audited", "management_commentary", "third_party_estimate"],
+    ),
+];
+
+#[test]
+fn the_facts_table_admits_exactly_the_known_spellings() {
+    let dir = Dir::with_fixtures();
+    let conn = Connection::open(dir.join(DB)).unwrap();
+    // A copy of a stored fact with one column changed (and a new key, so it is new).
+    let copy = |column: &str, value: &rusqlite::types::Value| {
+        let columns = "entity_id, metric_id, segment, period_id, measure, value, value_high, \
+            precision, value_text, unit_id, qualifier, basis, disclosure_type, source_id, \
+            published_on, quote, note, concept_id, batch_id, line";
+        let selected = columns.replace(&format!(" {column},"), " ?1,");
+        conn.execute(
+            &format!(
+                "INSERT INTO facts ({columns}, fact_key) \
+                 SELECT {selected}, fact_key + 1 FROM facts WHERE qualifier = 'exact' LIMIT 1"
+            ),
+            [value],
+        )
+    };
+    conn.execute_batch("BEGIN").unwrap();
+    for (column, admitted) in ADMITTED {
+        for spelling in admitted {
+            let text = rusqlite::types::Value::Text(spelling.to_string());
+            assert_eq!(copy(column, &text).unwrap(), 1, "{column} = {spelling}");
+            conn.execute("DELETE FROM facts WHERE fact_id = last_insert_rowid()", [])
+                .unwrap();
+        }
+        for wrong in ["", "Level", "audited ", "bogus", "level,exact"] {
+            let text = rusqlite::types::Value::Text(wrong.to_string());
+            let error = copy(column, &text).expect_err(&format!("{column} = {wrong:?}"));
+            assert!(
+                error.to_string().contains("CHECK constraint failed"),
+                "{column} = {wrong:?}: {error}"
+            );
+        }
+    }
+    for (column, value) in [
+        ("value", rusqlite::types::Value::Text("44.2B".into())),
+        ("precision", rusqlite::types::Value::Integer(0)),
+        (
+            "published_on",
+            rusqlite::types::Value::Text("2026-02-30".into()),
+        ),
+    ] {
+        let error = copy(column, &value).expect_err(column);
+        assert!(
+            error.to_string().contains("CHECK constraint failed"),
+            "{column}: {error}"
+        );
+    }
+    conn.execute_batch("ROLLBACK").unwrap();
 }
 
 #[test]
@@ -941,7 +1046,11 @@ fn migrate_on_a_current_database_is_up_to_date() {
     let dir = Dir::with_fixtures();
     let before = dir.snapshot();
     let out = dir.run(&["migrate"]);
-    assert_eq!(out, "test.sqlite: schema is up to date (version 1)\n");
+    let latest = migration_files().last().expect("a migration").0;
+    assert_eq!(
+        out,
+        format!("test.sqlite: schema is up to date (version {latest})\n")
+    );
     assert_eq!(dir.snapshot().rows, before.rows);
 }
 

@@ -528,17 +528,17 @@ fn columns(conn: &Connection, table: &str) -> Vec<String> {
         .unwrap()
 }
 
-/// A database as amzdb V1 left it, from tests/fixtures/upgrade/v1.sql.
-fn v1_database() -> Dir {
+/// A database as an older amzdb left it, from tests/fixtures/upgrade/{version}.sql.
+fn old_database(version: &str) -> Dir {
     let dir = Dir::new();
     let sql = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/upgrade/v1.sql"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/upgrade/{version}.sql")),
     )
-    .expect("read the V1 fixture");
+    .expect("read the upgrade fixture");
     Connection::open(dir.join(DB))
         .unwrap()
         .execute_batch(&sql)
-        .expect("the V1 fixture loads");
+        .expect("the upgrade fixture loads");
     dir
 }
 
@@ -553,7 +553,16 @@ const KEPT: [&str; 6] = [
 
 #[test]
 fn a_v1_database_upgrades_with_its_data_intact() {
-    let dir = v1_database();
+    upgrades_with_its_data_intact("v1");
+}
+
+#[test]
+fn a_v2_database_upgrades_with_its_data_intact() {
+    upgrades_with_its_data_intact("v2");
+}
+
+fn upgrades_with_its_data_intact(version: &str) {
+    let dir = old_database(version);
     let before: Vec<(String, Vec<String>, Vec<String>)> = {
         let conn = Connection::open(dir.join(DB)).unwrap();
         KEPT.iter()
@@ -570,7 +579,10 @@ fn a_v1_database_upgrades_with_its_data_intact() {
     let out = dir.run(&["migrate"]);
     assert!(
         out.starts_with("test.sqlite: migrated to version ")
-            || out == "test.sqlite: schema is up to date (version 1)\n",
+            || out.starts_with(&format!(
+                "test.sqlite: schema is up to date (version {})",
+                &version[1..]
+            )),
         "{out}"
     );
 
@@ -622,6 +634,21 @@ fn a_v1_database_upgrades_with_its_data_intact() {
             "basic/metrics.csv",
             "basic/facts.csv"
         ]
+    );
+    // The same tables, indexes and views as a database this amzdb makes.
+    let schema = |conn: &Connection| -> Vec<(String, String)> {
+        conn.prepare(
+            "SELECT name, sql FROM sqlite_schema \
+             WHERE sql IS NOT NULL AND name <> 'refinery_schema_history' ORDER BY name",
+        )
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .unwrap()
+    };
+    let fresh = Dir::with_empty_db();
+    assert_eq!(
+        schema(&conn),
+        schema(&Connection::open(fresh.join(DB)).unwrap()),
+        "the upgraded schema differs from a new database's"
     );
     // Every view selects, and every report runs.
     let views: Vec<String> = conn

@@ -21,13 +21,13 @@ pub(super) struct Identity {
     pub metric_id: i64,
     pub segment: String,
     pub period_id: i64,
-    pub measure: String,
+    pub measure: Measure,
     pub value: Number,
     pub value_high: Option<Number>,
     pub unit_id: i64,
-    pub qualifier: String,
-    pub basis: String,
-    pub disclosure_type: String,
+    pub qualifier: Qualifier,
+    pub basis: Basis,
+    pub disclosure_type: DisclosureType,
     pub source_id: i64,
     pub concept_id: Option<i64>,
 }
@@ -41,13 +41,13 @@ impl Identity {
             self.metric_id,
             self.segment,
             self.period_id,
-            self.measure,
+            self.measure.as_str(),
             self.value,
             self.value_high.map(|v| v.to_string()).unwrap_or_default(),
             self.unit_id,
-            self.qualifier,
-            self.basis,
-            self.disclosure_type,
+            self.qualifier.as_str(),
+            self.basis.as_str(),
+            self.disclosure_type.as_str(),
             self.source_id,
             self.concept_id.map(|c| c.to_string()).unwrap_or_default(),
         );
@@ -60,16 +60,16 @@ impl Identity {
             metric_id: r.get(1)?,
             segment: r.get(2)?,
             period_id: r.get(3)?,
-            measure: r.get(4)?,
+            measure: text_enum(r, 4)?,
             value: number(r.get(5)?),
             value_high: match r.get(6)? {
                 Value::Null => None,
                 v => Some(number(v)),
             },
             unit_id: r.get(7)?,
-            qualifier: r.get(8)?,
-            basis: r.get(9)?,
-            disclosure_type: r.get(10)?,
+            qualifier: text_enum(r, 8)?,
+            basis: text_enum(r, 9)?,
+            disclosure_type: text_enum(r, 10)?,
             source_id: r.get(11)?,
             concept_id: r.get(12)?,
         })
@@ -84,6 +84,18 @@ pub(super) struct NewFact<'r> {
     pub published_on: Option<String>,
     pub quote: Option<&'r str>,
     pub note: Option<&'r str>,
+}
+
+/// A stored enumerated column (its CHECK constraint admits only known spellings).
+fn text_enum<T: std::str::FromStr>(r: &rusqlite::Row, column: usize) -> rusqlite::Result<T> {
+    let text: String = r.get(column)?;
+    text.parse().map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(
+            column,
+            rusqlite::types::Type::Text,
+            format!("unknown value {text:?}").into(),
+        )
+    })
 }
 
 fn number(v: Value) -> Number {
@@ -347,13 +359,13 @@ pub(super) fn write(
             metric_id: c.metric_id,
             segment: c.segment,
             period_id: keys.period_id(conn, &c.period)?,
-            measure: c.measure.as_str().to_string(),
+            measure: c.measure,
             value: c.value,
             value_high: c.value_high,
             unit_id: c.unit_id,
-            qualifier: c.qualifier.as_str().to_string(),
-            basis: c.basis.as_str().to_string(),
-            disclosure_type: c.disclosure_type.as_str().to_string(),
+            qualifier: c.qualifier,
+            basis: c.basis,
+            disclosure_type: c.disclosure_type,
             source_id: c.source_id,
             concept_id,
         },
@@ -440,15 +452,15 @@ pub(super) fn insert(
             id.metric_id,
             id.segment,
             id.period_id,
-            id.measure,
+            id.measure.as_str(),
             sql_number(id.value),
             id.value_high.map(sql_number),
             sql_number(fact.precision),
             fact.value_text,
             id.unit_id,
-            id.qualifier,
-            id.basis,
-            id.disclosure_type,
+            id.qualifier.as_str(),
+            id.basis.as_str(),
+            id.disclosure_type.as_str(),
             id.source_id,
             fact.published_on,
             fact.quote,

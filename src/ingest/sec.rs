@@ -9,7 +9,7 @@ use super::facts::{self, Identity, NewFact};
 use super::reference::{self, Check};
 use super::{FileContext, RowOutcome, Tally};
 use crate::error::{Problem, Result};
-use crate::model::{DisclosureType, FileKind};
+use crate::model::{Basis, DisclosureType, FileKind, Measure, Qualifier};
 use crate::parse::value::Number;
 use crate::parse::{FiscalYearEnd, Period};
 use crate::sec::{Filing, SecFact, SecReader};
@@ -295,13 +295,13 @@ fn write_fact(
             metric_id,
             segment: String::new(),
             period_id: catalog.keys.period_id(conn, &period)?,
-            measure: "level".into(),
+            measure: Measure::Level,
             value: number,
             value_high: None,
             unit_id,
-            qualifier: "exact".into(),
-            basis: "actual".into(),
-            disclosure_type: disclosure.as_str().into(),
+            qualifier: Qualifier::Exact,
+            basis: Basis::Actual,
+            disclosure_type: disclosure,
             source_id,
             concept_id: Some(concept_id),
         },

@@ -71,6 +71,7 @@ fn amazon_companyfacts_gives_the_audited_figures_in_reports_and_views() {
         &dir.run(&["ingest", &json]),
         "nothing new: 0 facts (2018 already present)",
     );
+    dir.assert_sound();
 
     let capex = report_rows(&dir, &["capex-fcf"]);
     let q1 = row(&capex, &[("period_label", "Q1 FY2026")]);
@@ -306,6 +307,7 @@ fn fsds_quarter_imports_amazons_10q_streaming_from_the_zip() {
         &out,
         "rows skipped (co-registrant, segment or empty values)",
     );
+    dir.assert_sound();
     let accession = "0001193125-09-154174";
     let capex = "us-gaap:PaymentsToAcquirePropertyPlantAndEquipment";
     assert_eq!(

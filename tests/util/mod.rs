@@ -56,7 +56,27 @@ impl Dir {
         let dir = Dir::with_empty_db();
         let out = dir.run(&["ingest", fixtures().to_str().expect("UTF-8 path")]);
         assert_eq!(out, FIXTURES_INGESTED);
+        dir.assert_sound();
         dir
+    }
+
+    /// Asserts `PRAGMA integrity_check` is ok and every foreign key points at a row (an
+    /// ingest relies on its catalog for that, not on SQLite's per-row check).
+    pub fn assert_sound(&self) {
+        let conn = Connection::open_with_flags(self.join(DB), OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open the database");
+        let integrity: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .expect("integrity_check");
+        assert_eq!(integrity, "ok");
+        let orphans: Vec<String> = conn
+            .prepare(
+                "SELECT \"table\" || ' row ' || rowid || ' -> ' || parent \
+                 FROM pragma_foreign_key_check",
+            )
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("foreign_key_check");
+        assert!(orphans.is_empty(), "rows pointing nowhere: {orphans:?}");
     }
 
     pub fn path(&self) -> &Path {

@@ -2,6 +2,7 @@
 //! the hand-written dataset in `tests/fixtures/basic`, results read back with rusqlite,
 //! `amzdb query`/`amzdb facts` and the sqlite3 shell.
 
+mod bulk;
 mod dataset;
 mod docs;
 mod properties;

@@ -435,81 +435,136 @@ pub(super) fn ingest_file(
     })
 }
 
+/// The insert statement: appends a fact unless one with its identity key is stored.
+/// During a bulk load (no unique index yet) it appends every fact; duplicates are
+/// resolved once the load is in (see bulk.rs).
+const INSERT: &str = concat!(
+    include_str!("../sql/insert_fact.sql"),
+    "ON CONFLICT (entity_id, metric_id, segment, period_id, fact_key) DO NOTHING"
+);
+const INSERT_ALL: &str = include_str!("../sql/insert_fact.sql");
+
 /// Appends a fact unless it is already stored; says what happened.
 pub(super) fn insert(
     conn: &Connection,
     ctx: &FileContext,
     line: u64,
     fact: &NewFact,
-    mut check: Check,
+    check: Check,
 ) -> Result<RowOutcome> {
     let id = &fact.identity;
     let key = id.key();
-    let inserted = conn
-        .prepare_cached(include_str!("../sql/insert_fact.sql"))?
-        .execute(params![
-            id.entity_id,
-            id.metric_id,
-            id.segment,
-            id.period_id,
-            id.measure.as_str(),
-            sql_number(id.value),
-            id.value_high.map(sql_number),
-            sql_number(fact.precision),
-            fact.value_text,
-            id.unit_id,
-            id.qualifier.as_str(),
-            id.basis.as_str(),
-            id.disclosure_type.as_str(),
-            id.source_id,
-            fact.published_on,
-            fact.quote,
-            fact.note,
-            id.concept_id,
-            ctx.batch_id,
-            line as i64,
-            key,
-        ])?;
+    let sql = if ctx.bulk { INSERT_ALL } else { INSERT };
+    let inserted = conn.prepare_cached(sql)?.execute(params![
+        id.entity_id,
+        id.metric_id,
+        id.segment,
+        id.period_id,
+        id.measure.as_str(),
+        sql_number(id.value),
+        id.value_high.map(sql_number),
+        sql_number(fact.precision),
+        fact.value_text,
+        id.unit_id,
+        id.qualifier.as_str(),
+        id.basis.as_str(),
+        id.disclosure_type.as_str(),
+        id.source_id,
+        fact.published_on,
+        fact.quote,
+        fact.note,
+        id.concept_id,
+        ctx.batch_id,
+        line as i64,
+        key,
+    ])?;
     if inserted == 1 {
         return Ok(RowOutcome::Inserted);
     }
-    let (existing, batch_id, other_line, other_file) = conn
-        .prepare_cached(include_str!("../sql/fact_by_key.sql"))?
+    let stored = conn
+        .prepare_cached(&format!(
+            "{} WHERE f.entity_id = ?1 AND f.metric_id = ?2 AND f.segment = ?3 \
+             AND f.period_id = ?4 AND f.fact_key = ?5",
+            include_str!("../sql/fact_origin.sql")
+        ))?
         .query_row(
             params![id.entity_id, id.metric_id, id.segment, id.period_id, key],
-            |r| {
-                Ok((
-                    Identity::from_row(r)?,
-                    r.get::<_, i64>(13)?,
-                    r.get::<_, i64>(14)?,
-                    r.get::<_, String>(15)?,
-                ))
-            },
+            Stored::from_row,
         )?;
-    if existing != *id {
+    Ok(duplicate(ctx, line, id, fact.value_text, &stored, check))
+}
+
+/// A stored fact and where it came from.
+pub(super) struct Stored {
+    pub identity: Identity,
+    pub value_text: String,
+    pub batch_id: i64,
+    pub line: u64,
+    pub file: String,
+    /// Whether its file was a facts CSV (which must not repeat a fact).
+    pub from_csv: bool,
+}
+
+impl Stored {
+    /// A row of src/sql/fact_origin.sql.
+    pub fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Stored> {
+        Ok(Stored {
+            identity: Identity::from_row(r)?,
+            value_text: r.get(13)?,
+            batch_id: r.get(14)?,
+            line: r.get::<_, i64>(15)? as u64,
+            file: r.get(16)?,
+            from_csv: r.get::<_, String>(17)? == FileKind::Facts.as_str(),
+        })
+    }
+
+    /// Fetches a fact by its id.
+    pub fn by_id(conn: &Connection, fact_id: i64) -> Result<Stored> {
+        Ok(conn
+            .prepare_cached(&format!(
+                "{} WHERE f.fact_id = ?1",
+                include_str!("../sql/fact_origin.sql")
+            ))?
+            .query_row([fact_id], Stored::from_row)?)
+    }
+}
+
+/// What a fact with the same identity key as a stored one is: the same fact already
+/// present, kept once, repeated by its SEC file, or a problem (the same fact twice in a
+/// facts CSV, or a different fact whose key collides).
+pub(super) fn duplicate(
+    ctx: &FileContext,
+    line: u64,
+    id: &Identity,
+    value_text: &str,
+    stored: &Stored,
+    mut check: Check,
+) -> RowOutcome {
+    let (other_file, other_line) = (&stored.file, stored.line);
+    if stored.identity != *id {
         check.problem(
             "value",
-            fact.value_text,
+            value_text,
             format!("fact key collides with a different fact ({other_file} line {other_line}); please report this"),
         );
-        return Ok(RowOutcome::Problems(check.problems));
+        return RowOutcome::Problems(check.problems);
     }
-    if batch_id == ctx.batch_id && !ctx.errors_on_repeats {
-        return Ok(RowOutcome::Repeated);
+    if stored.batch_id == ctx.batch_id && !ctx.errors_on_repeats {
+        return RowOutcome::Repeated;
     }
-    if batch_id == ctx.batch_id {
+    if stored.batch_id == ctx.batch_id {
         check.problem(
             "value",
-            fact.value_text,
+            value_text,
             format!("the same fact as line {other_line} of this file (same entity, metric, segment, period, measure, value, unit, qualifier, basis, disclosure type and source); remove one"),
         );
-        return Ok(RowOutcome::Problems(check.problems));
+        return RowOutcome::Problems(check.problems);
     }
-    if batch_id >= ctx.first_batch_id {
-        return Ok(RowOutcome::KeptOnce(format!(
+    if stored.batch_id >= ctx.first_batch_id {
+        return RowOutcome::KeptOnce(format!(
             "{}:{line}: the same fact as {other_file}:{other_line}; kept that one",
             ctx.name
-        )));
+        ));
     }
-    Ok(RowOutcome::Present)
+    RowOutcome::Present
 }

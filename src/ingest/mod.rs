@@ -3,6 +3,7 @@
 //! collected, and if there is any, nothing is written. Facts already present are
 //! counted, never duplicated.
 
+mod bulk;
 pub mod catalog;
 mod facts;
 pub mod input;
@@ -39,6 +40,8 @@ pub(crate) struct FileContext {
     pub first_batch_id: i64,
     /// Whether the same fact twice in this file is an error (CSV) or expected (SEC).
     pub errors_on_repeats: bool,
+    /// Whether facts are appended without the unique index (see bulk.rs).
+    pub bulk: bool,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
@@ -97,6 +100,8 @@ pub(crate) struct Tally {
     pub skipped: u64,
     progress: Option<Progress>,
     file: String,
+    /// Every file begun so far, in order.
+    files: Vec<String>,
     rows: u64,
 }
 
@@ -119,6 +124,33 @@ impl Tally {
 
     pub fn problem(&mut self, problem: Problem) {
         self.problems.push(problem);
+    }
+
+    /// Puts the problems in the order of the files and their lines (a bulk load finds
+    /// repeated facts after every row is read; the row-by-row path, on their line).
+    /// Problems of files never begun (unreadable ones) stay first.
+    fn sort_problems(&mut self) {
+        let files = &self.files;
+        let rank = |p: &Problem| {
+            let file = files.iter().position(|f| *f == p.file).map_or(0, |i| i + 1);
+            (file, p.line.unwrap_or(u64::MAX))
+        };
+        self.problems.shown.sort_by_key(rank);
+    }
+
+    pub fn has_problems(&self) -> bool {
+        !self.problems.is_empty()
+    }
+
+    /// Counts again rows first counted as inserted (a bulk load found they were not new).
+    pub fn recount(&mut self, what: FileKind, outcomes: impl IntoIterator<Item = RowOutcome>) {
+        for outcome in outcomes {
+            self.rows -= 1;
+            if let Some(counts) = self.summary.by_kind.get_mut(&what) {
+                counts.inserted -= 1;
+            }
+            self.count(what, outcome);
+        }
     }
 
     fn inserted(&self) -> usize {
@@ -223,7 +255,7 @@ pub fn ingest(conn: &mut Connection, inputs: &[Input], options: &Options) -> Res
     // A bigger page cache keeps the indexes' pages in memory during a load (bounded:
     // ingest stays well under 64 MiB), and temporary B-trees stay in memory.
     conn.pragma_update(None, "cache_size", -INGEST_CACHE_KIB)?;
-    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "temp_store", "FILE")?;
     // Every id a fact points at comes from the catalog, read or written inside this
     // immediate transaction, and amzdb never deletes reference rows: SQLite's check of
     // seven foreign keys per fact (a B-tree look-up each) would only repeat that, at
@@ -231,7 +263,8 @@ pub fn ingest(conn: &mut Connection, inputs: &[Input], options: &Options) -> Res
     // only, so it is set here and restored below; tests run `PRAGMA foreign_key_check`
     // after ingests of every kind.
     conn.pragma_update(None, "foreign_keys", false)?;
-    let result = ingest_all(conn, opened, options, tally);
+    let expected = inputs.iter().map(Input::expected_facts).sum();
+    let result = ingest_all(conn, opened, expected, options, tally);
     conn.pragma_update(None, "foreign_keys", true)?;
     let mut summary = result?;
     summary.files = inputs.len();
@@ -242,6 +275,7 @@ pub fn ingest(conn: &mut Connection, inputs: &[Input], options: &Options) -> Res
 fn ingest_all(
     conn: &mut Connection,
     opened: Vec<Opened>,
+    expected_facts: u64,
     options: &Options,
     mut tally: Tally,
 ) -> Result<Summary> {
@@ -252,8 +286,17 @@ fn ingest_all(
         [],
         |r| r.get(0),
     )?;
+    let bulk = bulk::Bulk::begin(&tx, expected_facts)?;
+    let batch = Batch {
+        first_batch_id,
+        bulk: bulk.is_some(),
+    };
     for file in opened {
-        ingest_file(&tx, &mut catalog, file, first_batch_id, options, &mut tally)?;
+        ingest_file(&tx, &mut catalog, file, &batch, options, &mut tally)?;
+    }
+    if let Some(bulk) = bulk {
+        bulk.finish(&tx, &mut tally, first_batch_id)?;
+        tally.sort_problems();
     }
     let Tally {
         problems,
@@ -271,11 +314,18 @@ fn ingest_all(
     Ok(summary)
 }
 
+/// What every file of one ingest shares.
+struct Batch {
+    /// Batches from this id on belong to this ingest.
+    first_batch_id: i64,
+    bulk: bool,
+}
+
 fn ingest_file(
     tx: &Transaction,
     catalog: &mut Catalog,
     file: Opened,
-    first_batch_id: i64,
+    batch: &Batch,
     options: &Options,
     tally: &mut Tally,
 ) -> Result<()> {
@@ -294,12 +344,14 @@ fn ingest_file(
         ],
     )?;
     tally.file = name.clone();
+    tally.files.push(name.clone());
     tally.rows = 0;
     let ctx = FileContext {
         name,
         batch_id: tx.last_insert_rowid(),
-        first_batch_id,
+        first_batch_id: batch.first_batch_id,
         errors_on_repeats: matches!(file, Opened::Csv(_)),
+        bulk: batch.bulk,
     };
     let (inserted_before, present_before) = (tally.inserted(), tally.present());
     let (rows, sha256) = match file {

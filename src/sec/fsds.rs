@@ -33,9 +33,15 @@ pub fn looks_like(path: &Path) -> bool {
     if !path.is_file() {
         return false;
     }
-    let Ok(file) = File::open(path) else {
+    let Ok(mut file) = File::open(path) else {
         return false;
     };
+    // Only a file that starts like a zip is opened as one: finding a zip's directory
+    // scans back from the end, through all of a large CSV.
+    let mut magic = [0_u8; 4];
+    if std::io::Read::read_exact(&mut file, &mut magic).is_err() || magic != *b"PK\x03\x04" {
+        return false;
+    }
     match ZipArchive::new(file) {
         Ok(archive) => {
             archive.index_for_name(NUM).is_some() && archive.index_for_name(SUB).is_some()

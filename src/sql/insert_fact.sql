@@ -1,4 +1,4 @@
--- Appends one fact unless a fact with the same identity key is already stored.
+-- Appends one fact (src/ingest/facts.rs adds the clause that skips a fact already stored).
 INSERT INTO facts (
     entity_id, metric_id, segment, period_id, measure, value, value_high, precision,
     value_text, unit_id, qualifier, basis, disclosure_type, source_id, published_on,
@@ -7,4 +7,3 @@ INSERT INTO facts (
     ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
     ?20, ?21
 )
-ON CONFLICT (entity_id, metric_id, segment, period_id, fact_key) DO NOTHING

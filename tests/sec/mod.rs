@@ -7,7 +7,7 @@ use crate::reports::{num, report_rows, row};
 use crate::util::{assert_contains, Dir};
 use std::path::PathBuf;
 
-fn sec_file(name: &str) -> Option<String> {
+pub(crate) fn sec_file(name: &str) -> Option<String> {
     let dir: PathBuf = shared_dir("sec")?;
     Some(
         dir.join("sec")
@@ -20,7 +20,7 @@ fn sec_file(name: &str) -> Option<String> {
 
 /// An empty database with the bundled reference data (entities, metrics, concept map),
 /// but no facts: what an SEC import alone gives.
-fn reference_only() -> Dir {
+pub(crate) fn reference_only() -> Dir {
     let dir = Dir::with_empty_db();
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
     let files = ["entities.csv", "metrics.csv", "concepts.csv"].map(|f| format!("{data}/{f}"));

@@ -1,0 +1,32 @@
+-- Every fact that repeats the identity key of an earlier fact (the columns of the unique
+-- index facts_by_entity_metric; read in the order of that index, built without its
+-- uniqueness for this, so nothing is sorted), with what it is: 'present' (the same fact
+-- stored before this ingest), 'repeated' (the same fact earlier in the same SEC file),
+-- or 'other' (kept once from another file of this ingest, given twice in a facts CSV,
+-- or a different fact whose key collides), which src/ingest/bulk.rs words row by row.
+-- The same fact: every column of the identity (src/ingest/facts.rs) equal, value types
+-- too; entity, metric, segment, period and key are equal within a group.
+INSERT INTO temp.repeats (repeat_id, first_id, batch_id, class)
+SELECT d.fact_id, d.first_id, r.batch_id,
+    CASE
+        WHEN NOT (r.measure = f.measure
+            AND r.value = f.value AND typeof(r.value) = typeof(f.value)
+            AND r.value_high IS f.value_high AND typeof(r.value_high) = typeof(f.value_high)
+            AND r.unit_id = f.unit_id AND r.qualifier = f.qualifier AND r.basis = f.basis
+            AND r.disclosure_type = f.disclosure_type AND r.source_id = f.source_id
+            AND r.concept_id IS f.concept_id) THEN 'other'
+        WHEN f.batch_id < ?1 THEN 'present'
+        WHEN f.batch_id = r.batch_id AND b.file_kind <> 'facts' THEN 'repeated'
+        ELSE 'other'
+    END
+FROM (
+    SELECT fact_id,
+        first_value(fact_id) OVER (
+            PARTITION BY entity_id, metric_id, segment, period_id, fact_key ORDER BY fact_id
+        ) AS first_id
+    FROM facts
+) AS d
+JOIN facts AS r ON r.fact_id = d.fact_id
+JOIN facts AS f ON f.fact_id = d.first_id
+JOIN ingest_batches AS b ON b.batch_id = r.batch_id
+WHERE d.fact_id <> d.first_id

@@ -253,7 +253,8 @@ pub fn ingest(conn: &mut Connection, inputs: &[Input], options: &Options) -> Res
     // Stable: files of one kind keep their order.
     opened.sort_by_key(Opened::kind);
     // A bigger page cache keeps the indexes' pages in memory during a load (bounded:
-    // ingest stays well under 64 MiB), and temporary B-trees stay in memory.
+    // ingest stays well under 64 MiB). Temporary files (the sorts of a bulk load's index
+    // builds) stay files, so memory stays bounded whatever the load's size.
     conn.pragma_update(None, "cache_size", -INGEST_CACHE_KIB)?;
     conn.pragma_update(None, "temp_store", "FILE")?;
     // Every id a fact points at comes from the catalog, read or written inside this

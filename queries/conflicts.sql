@@ -51,8 +51,10 @@ SELECT
     m.group_facts, m.disagrees_with, m.group_min, m.group_max,
     m.group_max - m.group_min AS spread,
     f.quote, m.fact_id
+-- CROSS JOIN keeps members the outer loop: with statistics (after ANALYZE) SQLite may
+-- otherwise read every fact and probe members with each.
 FROM members AS m
-JOIN facts AS f ON f.fact_id = m.fact_id
+CROSS JOIN facts AS f ON f.fact_id = m.fact_id
 JOIN sources AS s ON s.source_id = f.source_id
 ORDER BY m.entity, m.metric, m.segment, m.period_end, m.period_label, m.measure, m.basis,
          m.value, m.fact_id

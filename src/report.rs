@@ -111,7 +111,9 @@ mod tests {
     }
 
     /// Issue 5: a report for one entity reads that entity's facts through an index,
-    /// never the whole facts table (cloud-peers spans entities by design).
+    /// never the whole facts table (cloud-peers spans entities by design). A report may
+    /// read every fact in one pass for all entities, as `all_facts`, in a branch that
+    /// only runs without an entity: the next test shows it does not run with one.
     #[test]
     fn one_entity_reports_never_scan_all_facts() {
         let conn = crate::db::memory();
@@ -129,6 +131,49 @@ mod tests {
             if report.params.contains(&"entity") {
                 assert!(scans.is_empty(), "{}: {scans:?}\n{lines:#?}", report.name);
             }
+        }
+    }
+
+    /// What the plans above cannot show: run for one entity, no report steps through
+    /// another entity's 20,000 facts in a full scan (SQLite counts such steps; the one
+    /// entity has three conflicting facts).
+    #[test]
+    fn one_entity_reports_step_through_none_of_the_other_facts() {
+        let conn = crate::db::memory();
+        conn.execute_batch(
+            "INSERT INTO entities (ticker, name, fiscal_year_end) VALUES
+                 ('AMZN', 'Amazon', '12-31'), ('ZZZZ', 'Other', '12-31');
+             INSERT INTO sources (slug, publisher, title, kind) VALUES ('s', 'p', 't', 'news');
+             INSERT INTO metrics (slug, name, unit_id) VALUES ('capex', 'Capex', 1);
+             INSERT INTO periods (kind, start_date, end_date, label, fiscal_year, fiscal_quarter)
+                 VALUES ('quarter', '2026-01-01', '2026-03-31', 'Q1 FY2026', 2026, 1);
+             INSERT INTO ingest_batches (file_name, content_sha256, file_kind, rows_read,
+                 rows_inserted, rows_present, ingested_at)
+                 VALUES ('f', printf('%064d', 0), 'facts', 0, 0, 0, 'now');
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20020)
+             INSERT INTO facts (entity_id, metric_id, period_id, value, precision, value_text,
+                 unit_id, disclosure_type, source_id, published_on, batch_id, line, fact_key)
+             SELECT CASE WHEN i <= 3 THEN 1 ELSE 2 END, 1, 1, i, 1, i, 1,
+                 'third_party_estimate', 1, '2026-04-01', 1, i, i FROM n;
+             ANALYZE;",
+        )
+        .unwrap();
+        for report in all().into_iter().filter(|r| r.params.contains(&"entity")) {
+            let mut stmt = conn.prepare(&report.run_sql()).unwrap();
+            for param in &report.params {
+                if let Some(i) = stmt.parameter_index(&format!(":{param}")).unwrap() {
+                    let value = match *param {
+                        "entity" => Value::Text("AMZN".into()),
+                        _ => Value::Null,
+                    };
+                    stmt.raw_bind_parameter(i, value).unwrap();
+                }
+            }
+            let mut rows = stmt.raw_query();
+            while rows.next().unwrap().is_some() {}
+            drop(rows);
+            let steps = stmt.get_status(rusqlite::StatementStatus::FullscanStep);
+            assert!(steps < 20_000, "{}: {steps} full-scan steps", report.name);
         }
     }
 }

@@ -7,10 +7,13 @@
 //! It generates a deterministic synthetic facts CSV (fixed seed; ~2,000 entities, 50
 //! metrics, 40 quarters, the three disclosure types, 100 sources, ~60-character quotes,
 //! a third of them quoted), then times: the sqlite3 shell's `.import` of it into a plain
-//! table (the baseline), `amzdb ingest` of it (with peak memory from /usr/bin/time), an
-//! incremental ingest of more rows into the loaded database, every report for one entity
-//! on the bundled database and on the large one, `amzdb report capex-fcf --format csv`
-//! against the shell printing the view, and bytes per fact. It prints every figure as a
+//! table (the baseline), `amzdb ingest` of it (with peak memory from /usr/bin/time; the
+//! bulk path, and the row-by-row path for comparison), an incremental ingest of more
+//! rows into the loaded database (a fifth as many, at most 1M), every report for one
+//! entity on the bundled database and on the large one, `amzdb report capex-fcf --format
+//! csv` against the shell printing the view, disclosure-mix over all entities against
+//! DuckDB's time for the same aggregate over the same rows (when Python's duckdb package
+//! is installed: `pip install duckdb`), and bytes per fact. It prints every figure as a
 //! ratio against its baseline.
 
 use rand::rngs::StdRng;
@@ -179,7 +182,7 @@ fn main() {
     } else {
         generate(&data, 0, rows, 42).expect("generate the facts CSV")
     };
-    let more = rows.min(1_000_000) / 5;
+    let more = (rows / 5).min(1_000_000);
     let more_dir = work.join("more");
     let more_facts = if more_dir.join(format!("facts-{rows}.csv")).exists() {
         more_dir.join(format!("facts-{rows}.csv"))
@@ -209,11 +212,21 @@ fn main() {
     );
 
     // amzdb: schema and reference data first, then the facts, timed with peak memory.
+    // First the row-by-row path (every fact through the unique index), for comparison.
     let db = work.join("amzdb.sqlite");
-    fresh_db(
-        &db,
-        &["entities.csv", "sources.csv", "metrics.csv"].map(|f| data.join(f)),
+    let reference = ["entities.csv", "sources.csv", "metrics.csv"].map(|f| data.join(f));
+    fresh_db(&db, &reference);
+    std::env::set_var("AMZDB_BULK", "never");
+    let (by_row, peak_row) = time_and_memory(&["ingest", facts.to_str().expect("UTF-8")], &db);
+    std::env::remove_var("AMZDB_BULK");
+    println!(
+        "amzdb ingest, row by row:          {:>8.2} s  {:>9.0} rows/s  {:.2}x the shell  peak {:.1} MiB",
+        by_row.as_secs_f64(),
+        rate(rows, by_row),
+        shell.as_secs_f64() / by_row.as_secs_f64(),
+        peak_row
     );
+    fresh_db(&db, &reference);
     let (ingest, peak) = time_and_memory(&["ingest", facts.to_str().expect("UTF-8")], &db);
     println!(
         "amzdb ingest (validated, indexed): {:>8.2} s  {:>9.0} rows/s  {:.2}x the shell  peak {:.1} MiB",
@@ -300,11 +313,54 @@ fn main() {
             "csv",
         ]))
     });
-    println!(
-        "disclosure-mix over all {facts_count} facts: {:.2} s",
-        mix.as_secs_f64()
-    );
+    match duckdb_aggregate(&[&facts, &more_facts]) {
+        Some(duck) => println!(
+            "disclosure-mix over all {facts_count} facts: amzdb {:.2} s, DuckDB {:.2} s for the same aggregate ({:.1}x DuckDB)",
+            mix.as_secs_f64(),
+            duck,
+            mix.as_secs_f64() / duck
+        ),
+        None => println!(
+            "disclosure-mix over all {facts_count} facts: amzdb {:.2} s (DuckDB: python3 -c 'import duckdb' failed; pip install duckdb)",
+            mix.as_secs_f64()
+        ),
+    }
     sec(&work);
+}
+
+/// DuckDB's best of three times (s) for disclosure-mix's aggregate (facts per entity and
+/// metric, by disclosure type, in order) over the rows of these CSVs, loaded first into
+/// an in-memory table; None without Python's duckdb package.
+fn duckdb_aggregate(csvs: &[&Path]) -> Option<f64> {
+    let files: Vec<String> = csvs.iter().map(|p| format!("'{}'", p.display())).collect();
+    let script = format!(
+        r#"
+import duckdb, time
+con = duckdb.connect()
+con.execute("CREATE TABLE facts AS SELECT * FROM read_csv([{files}], all_varchar = true)")
+q = '''SELECT entity, metric, count(*) AS facts,
+    sum((disclosure_type = 'audited')::INT) AS audited,
+    sum((disclosure_type = 'management_commentary')::INT) AS management_commentary,
+    sum((disclosure_type = 'third_party_estimate')::INT) AS third_party_estimate
+    FROM facts GROUP BY entity, metric ORDER BY entity, metric'''
+best = 1e9
+for _ in range(3):
+    start = time.perf_counter()
+    con.execute(q).fetchall()
+    best = min(best, time.perf_counter() - start)
+print(best)
+"#,
+        files = files.join(", ")
+    );
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
 }
 
 /// SEC imports on the real files in ../shared/sec, when they are there: an FSDS quarter's

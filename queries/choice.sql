@@ -1,9 +1,10 @@
 -- fragment: choice
 -- title: The shared rule that picks one figure among many
--- description: Candidate facts after the report options (entity, as-of date, minimum disclosure type), ranked within each (entity, metric, segment, period, measure, basis, unit): most trusted disclosure type, then the company's own documents, then the most precise, then exact before qualified, then the latest published, then the lowest fact_id. `chosen` keeps the first of each group with how many competed and whether any two disagree beyond their stated precision.
--- params: entity, as_of, min_rank
+-- description: Candidate facts after the report options (entity, as-of date, minimum disclosure type; a report may fix the entities it spans as `peers`, a space-separated list of tickers), ranked within each (entity, metric, segment, period, measure, basis, unit): most trusted disclosure type, then the company's own documents, then the most precise, then exact before qualified, then the latest published, then the lowest fact_id. `chosen` keeps the first of each group with how many competed and whether any two disagree beyond their stated precision.
+-- params: entity, as_of, min_rank, peers
 params AS (
-    SELECT :entity AS entity, :as_of AS as_of, coalesce(:min_rank, 3) AS min_rank
+    SELECT :entity AS entity, :as_of AS as_of, coalesce(:min_rank, 3) AS min_rank,
+        :peers AS peers
 ),
 candidate AS (
     SELECT
@@ -29,11 +30,16 @@ candidate AS (
     JOIN units AS u ON u.unit_id = f.unit_id
     JOIN sources AS s ON s.source_id = f.source_id
     JOIN params
-    -- One entity's facts through the (entity, metric, ...) index; every entity without one.
+    -- One entity's facts through the (entity, metric, ...) index, or a report's peers';
+    -- every entity without either.
     WHERE f.entity_id IN (
             SELECT entity_id FROM entities WHERE ticker = (SELECT entity FROM params)
             UNION ALL
-            SELECT entity_id FROM entities WHERE (SELECT entity FROM params) IS NULL
+            SELECT entity_id FROM entities
+            WHERE instr(' ' || (SELECT peers FROM params) || ' ', ' ' || ticker || ' ') > 0
+            UNION ALL
+            SELECT entity_id FROM entities
+            WHERE (SELECT entity FROM params) IS NULL AND (SELECT peers FROM params) IS NULL
           )
       AND (params.as_of IS NULL OR f.published_on <= params.as_of)
       AND CASE f.disclosure_type

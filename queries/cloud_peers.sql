@@ -1,8 +1,9 @@
 -- name: cloud-peers
 -- view: cloud_peers
 -- title: AWS, Azure and Google Cloud side by side
--- description: One row per calendar quarter (fiscal quarters aligned by their dates; backlog and RPO at the quarter's end; an instant on another date gets a row of its own): revenue and growth of AWS (AMZN), Azure (MSFT) and Google Cloud (GOOGL), AWS backlog, Microsoft's RPO and Google Cloud's backlog (or RPO), basis actual, chosen by the shared rule across all entities (--entity does not apply).
+-- description: One row per calendar quarter (fiscal quarters aligned by their dates; backlog and RPO at the quarter's end; an instant on another date gets a row of its own): revenue and growth of AWS (AMZN), Azure (MSFT) and Google Cloud (GOOGL), AWS backlog, Microsoft's RPO and Google Cloud's backlog (or RPO), basis actual, chosen by the shared rule among the facts of AMZN, MSFT and GOOGL only (--entity does not apply).
 -- params: as_of, min_rank
+-- fixed: peers = 'AMZN MSFT GOOGL'
 -- table: period, aws_revenue:AWS=usd, aws_yoy_pct:AWS YoY=pct, azure_yoy_pct:Azure YoY=pct, google_cloud_yoy_pct:GCP YoY=pct, aws_backlog:AWS backlog=usd, microsoft_rpo:MSFT RPO=usd, google_cloud_backlog:GCP backlog=usd
 WITH
 --@include choice

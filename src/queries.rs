@@ -24,6 +24,8 @@ pub struct Query {
     /// Parameters of included fragments the report does not take: always NULL (e.g. a
     /// report across entities includes the choice rule but takes no entity).
     pub fixed_null: Vec<&'static str>,
+    /// A fragment's parameter the report sets to a constant (`-- fixed: name = 'literal'`).
+    pub fixed: Option<(&'static str, &'static str)>,
     /// The columns a table shows by default (`-- table:`), with their styles.
     pub table: &'static str,
     /// What `--chart` draws (`-- chart:`), if the report is a time series.
@@ -48,6 +50,11 @@ impl File {
                     .strip_prefix(':')
             })
             .map(str::trim)
+    }
+
+    fn fixed(&self) -> Option<(&'static str, &'static str)> {
+        let (name, literal) = self.header("fixed")?.split_once('=')?;
+        Some((name.trim(), literal.trim()))
     }
 
     fn params(&self) -> Vec<&'static str> {
@@ -93,10 +100,11 @@ pub fn all() -> Vec<Query> {
         .filter(|f| f.header("fragment").is_none())
         .map(|f| {
             let params = f.params();
+            let fixed = f.fixed();
             let fixed_null = included(f.text)
                 .iter()
                 .flat_map(File::params)
-                .filter(|p| !params.contains(p))
+                .filter(|p| !params.contains(p) && fixed.map(|(name, _)| name) != Some(*p))
                 .collect();
             Query {
                 name: f.header("name").unwrap_or_default(),
@@ -105,6 +113,7 @@ pub fn all() -> Vec<Query> {
                 view: f.header("view"),
                 params,
                 fixed_null,
+                fixed,
                 table: f.header("table").unwrap_or_default(),
                 chart: f.header("chart").unwrap_or_default(),
                 sql: expand(f.text),
@@ -125,22 +134,26 @@ impl Query {
 
     /// The query as its view: every parameter replaced by NULL.
     pub fn view_sql(&self) -> String {
-        self.params
-            .iter()
-            .chain(&self.fixed_null)
-            .fold(self.sql.clone(), |sql, param| replace_param(&sql, param))
+        self.params.iter().fold(self.run_sql(), |sql, param| {
+            replace_param(&sql, param, "NULL")
+        })
     }
 
-    /// The SQL the CLI runs: parameters it does not take are NULL, the rest are bound.
+    /// The SQL the CLI runs: parameters it does not take are NULL or their fixed value,
+    /// the rest are bound.
     pub fn run_sql(&self) -> String {
-        self.fixed_null
-            .iter()
-            .fold(self.sql.clone(), |sql, param| replace_param(&sql, param))
+        let sql = self.fixed_null.iter().fold(self.sql.clone(), |sql, param| {
+            replace_param(&sql, param, "NULL")
+        });
+        match self.fixed {
+            Some((name, literal)) => replace_param(&sql, name, literal),
+            None => sql,
+        }
     }
 }
 
-/// Replaces `:name` (not `:name_more`) with NULL.
-fn replace_param(sql: &str, name: &str) -> String {
+/// Replaces `:name` (not `:name_more`) with `with`.
+fn replace_param(sql: &str, name: &str, with: &str) -> String {
     let token = format!(":{name}");
     let mut out = String::with_capacity(sql.len());
     let mut rest = sql;
@@ -148,7 +161,7 @@ fn replace_param(sql: &str, name: &str) -> String {
         let after = &rest[at + token.len()..];
         let whole = !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
         out.push_str(&rest[..at]);
-        out.push_str(if whole { "NULL" } else { &token });
+        out.push_str(if whole { with } else { &token });
         rest = after;
     }
     out.push_str(rest);
@@ -178,8 +191,15 @@ mod tests {
                 q.name
             );
             if q.view.is_some() {
-                for p in q.params.iter().chain(&q.fixed_null) {
+                let fixed = q.fixed.map(|(name, _)| name);
+                for p in q.params.iter().chain(&q.fixed_null).chain(&fixed) {
                     assert!(!q.view_sql().contains(&format!(":{p}")), "{}: :{p}", q.name);
+                }
+                for p in q.fixed_null.iter().chain(&fixed) {
+                    assert!(!q.run_sql().contains(&format!(":{p}")), "{}: :{p}", q.name);
+                }
+                if let Some((name, literal)) = q.fixed {
+                    assert!(q.view_sql().contains(literal), "{}: {name}", q.name);
                 }
             }
         }
@@ -188,7 +208,7 @@ mod tests {
     #[test]
     fn parameters_are_replaced_as_whole_tokens() {
         assert_eq!(
-            replace_param("a = :as_of, b = :as_of_x", "as_of"),
+            replace_param("a = :as_of, b = :as_of_x", "as_of", "NULL"),
             "a = NULL, b = :as_of_x"
         );
     }

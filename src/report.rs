@@ -135,14 +135,16 @@ mod tests {
     }
 
     /// What the plans above cannot show: run for one entity, no report steps through
-    /// another entity's 20,000 facts in a full scan (SQLite counts such steps; the one
-    /// entity has three conflicting facts).
+    /// the 20,000 facts of 100 other entities in a full scan (SQLite counts such steps;
+    /// the one entity has three conflicting facts; statistics as after ANALYZE).
     #[test]
     fn one_entity_reports_step_through_none_of_the_other_facts() {
         let conn = crate::db::memory();
         conn.execute_batch(
-            "INSERT INTO entities (ticker, name, fiscal_year_end) VALUES
-                 ('AMZN', 'Amazon', '12-31'), ('ZZZZ', 'Other', '12-31');
+            "INSERT INTO entities (ticker, name, fiscal_year_end) VALUES ('AMZN', 'Amazon', '12-31');
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100)
+             INSERT INTO entities (ticker, name, fiscal_year_end)
+             SELECT printf('Z%03d', i), 'Other', '12-31' FROM n;
              INSERT INTO sources (slug, publisher, title, kind) VALUES ('s', 'p', 't', 'news');
              INSERT INTO metrics (slug, name, unit_id) VALUES ('capex', 'Capex', 1);
              INSERT INTO periods (kind, start_date, end_date, label, fiscal_year, fiscal_quarter)
@@ -150,15 +152,19 @@ mod tests {
              INSERT INTO ingest_batches (file_name, content_sha256, file_kind, rows_read,
                  rows_inserted, rows_present, ingested_at)
                  VALUES ('f', printf('%064d', 0), 'facts', 0, 0, 0, 'now');
-             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20020)
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20003)
              INSERT INTO facts (entity_id, metric_id, period_id, value, precision, value_text,
                  unit_id, disclosure_type, source_id, published_on, batch_id, line, fact_key)
-             SELECT CASE WHEN i <= 3 THEN 1 ELSE 2 END, 1, 1, i, 1, i, 1,
+             SELECT CASE WHEN i <= 3 THEN 1 ELSE 2 + i % 100 END, 1, 1, i, 1, i, 1,
                  'third_party_estimate', 1, '2026-04-01', 1, i, i FROM n;
              ANALYZE;",
         )
         .unwrap();
-        for report in all().into_iter().filter(|r| r.params.contains(&"entity")) {
+        // Every report for one entity, and cloud-peers, which reads its three peers only.
+        let scoped = all()
+            .into_iter()
+            .filter(|r| r.params.contains(&"entity") || r.fixed.is_some());
+        for report in scoped {
             let mut stmt = conn.prepare(&report.run_sql()).unwrap();
             for param in &report.params {
                 if let Some(i) = stmt.parameter_index(&format!(":{param}")).unwrap() {

@@ -19,9 +19,12 @@ pub fn run(db_path: &Path, args: &MigrateArgs, out: &mut dyn Write) -> Result<()
         }
         return Ok(());
     }
-    let before = {
+    let (before, views_current) = {
         let conn = super::readable_unmigrated(db_path)?;
-        db::status(&conn, db_path)?
+        (
+            db::status(&conn, db_path)?,
+            crate::views::up_to_date(&conn)?,
+        )
     };
     let conn = super::writable(db_path)?;
     let after = db::status(&conn, db_path)?;
@@ -37,9 +40,14 @@ pub fn run(db_path: &Path, args: &MigrateArgs, out: &mut dyn Write) -> Result<()
         .collect();
     let latest = after.iter().map(|m| m.version).max().unwrap_or(0);
     if newly.is_empty() {
+        let views = if views_current {
+            ""
+        } else {
+            "; views brought up to date with this amzdb's queries"
+        };
         writeln!(
             out,
-            "{}: schema is up to date (version {latest})",
+            "{}: schema is up to date (version {latest}){views}",
             db_path.display()
         )
         .map_err(io)?;

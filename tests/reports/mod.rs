@@ -128,7 +128,15 @@ fn migrate_gives_an_older_database_the_current_views() {
         )
         .unwrap();
     }
-    crate::util::assert_contains(&dir.run(&["migrate"]), "up to date");
+    crate::util::assert_contains(
+        &dir.run(&["migrate"]),
+        "); views brought up to date with this amzdb's queries",
+    );
+    let again = dir.run(&["migrate"]);
+    assert!(
+        again.contains("schema is up to date (version ") && !again.contains("views"),
+        "{again}"
+    );
     let columns: i64 = dir.one("SELECT count(*) FROM pragma_table_info('conflicts')");
     assert!(columns > 10, "conflicts is the current view again");
     assert_view_agrees_with_cli(&dir, "capex-fcf", "capex_vs_fcf");

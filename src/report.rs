@@ -88,10 +88,11 @@ pub fn run(conn: &Connection, report: &Query, options: &Options) -> Result<Rows>
 mod tests {
     use super::*;
 
-    /// The plan's lines for a report run for one entity.
-    fn plan(conn: &Connection, report: &Query) -> Vec<String> {
+    /// `sql` (a report's, or a plan of it) prepared with the report's options bound as
+    /// for `--entity AMZN` and nothing else.
+    fn for_amazon<'c>(conn: &'c Connection, report: &Query, sql: &str) -> rusqlite::Statement<'c> {
         let mut stmt = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {}", report.run_sql()))
+            .prepare(sql)
             .unwrap_or_else(|e| panic!("{}: {e}", report.name));
         for param in &report.params {
             if let Some(i) = stmt.parameter_index(&format!(":{param}")).unwrap() {
@@ -102,6 +103,13 @@ mod tests {
                 stmt.raw_bind_parameter(i, value).unwrap();
             }
         }
+        stmt
+    }
+
+    /// The plan's lines for a report run for one entity.
+    fn plan(conn: &Connection, report: &Query) -> Vec<String> {
+        let sql = format!("EXPLAIN QUERY PLAN {}", report.run_sql());
+        let mut stmt = for_amazon(conn, report, &sql);
         let mut rows = stmt.raw_query();
         let mut lines = Vec::new();
         while let Some(row) = rows.next().unwrap() {
@@ -165,16 +173,7 @@ mod tests {
             .into_iter()
             .filter(|r| r.params.contains(&"entity") || r.fixed.is_some());
         for report in scoped {
-            let mut stmt = conn.prepare(&report.run_sql()).unwrap();
-            for param in &report.params {
-                if let Some(i) = stmt.parameter_index(&format!(":{param}")).unwrap() {
-                    let value = match *param {
-                        "entity" => Value::Text("AMZN".into()),
-                        _ => Value::Null,
-                    };
-                    stmt.raw_bind_parameter(i, value).unwrap();
-                }
-            }
+            let mut stmt = for_amazon(&conn, &report, &report.run_sql());
             let mut rows = stmt.raw_query();
             while rows.next().unwrap().is_some() {}
             drop(rows);

@@ -257,23 +257,7 @@ JOIN sources AS s USING (source_id)";
 fn checked_state(db: &Path) -> State {
     let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .unwrap_or_else(|e| panic!("{}: {e}", db.display()));
-    let integrity: Vec<String> = conn
-        .prepare("PRAGMA integrity_check")
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .expect("integrity_check");
-    assert_eq!(integrity, ["ok"], "{}: integrity_check", db.display());
-    let orphans: Vec<String> = conn
-        .prepare(
-            "SELECT \"table\" || ' row ' || rowid || ' -> ' || parent \
-             FROM pragma_foreign_key_check",
-        )
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .expect("foreign_key_check");
-    assert!(
-        orphans.is_empty(),
-        "{}: foreign keys: {orphans:?}",
-        db.display()
-    );
+    crate::util::assert_sound(&conn, db);
     let tables: Vec<String> = conn
         .prepare(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \

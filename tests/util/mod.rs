@@ -65,18 +65,7 @@ impl Dir {
     pub fn assert_sound(&self) {
         let conn = Connection::open_with_flags(self.join(DB), OpenFlags::SQLITE_OPEN_READ_ONLY)
             .expect("open the database");
-        let integrity: String = conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .expect("integrity_check");
-        assert_eq!(integrity, "ok");
-        let orphans: Vec<String> = conn
-            .prepare(
-                "SELECT \"table\" || ' row ' || rowid || ' -> ' || parent \
-                 FROM pragma_foreign_key_check",
-            )
-            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-            .expect("foreign_key_check");
-        assert!(orphans.is_empty(), "rows pointing nowhere: {orphans:?}");
+        assert_sound(&conn, &self.join(DB));
     }
 
     pub fn path(&self) -> &Path {
@@ -242,6 +231,27 @@ impl Snapshot {
             "the database file bytes changed"
         );
     }
+}
+
+/// Asserts `PRAGMA integrity_check` is ok and `PRAGMA foreign_key_check` finds nothing.
+pub fn assert_sound(conn: &Connection, db: &Path) {
+    let integrity: Vec<String> = conn
+        .prepare("PRAGMA integrity_check")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("integrity_check");
+    assert_eq!(integrity, ["ok"], "{}: integrity_check", db.display());
+    let orphans: Vec<String> = conn
+        .prepare(
+            "SELECT \"table\" || ' row ' || rowid || ' -> ' || parent \
+             FROM pragma_foreign_key_check",
+        )
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("foreign_key_check");
+    assert!(
+        orphans.is_empty(),
+        "{}: rows pointing nowhere: {orphans:?}",
+        db.display()
+    );
 }
 
 /// A facts file: the full header and the given rows (each ends with a newline).

@@ -5,6 +5,7 @@
 mod bulk;
 mod dataset;
 mod docs;
+mod hardening;
 mod properties;
 mod reliability;
 mod reports;

@@ -1,0 +1,1 @@
+//! Hardening: database (issue 10).

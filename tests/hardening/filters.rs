@@ -1,0 +1,1 @@
+//! Hardening: filters (issue 10).

@@ -1,0 +1,1 @@
+//! Hardening: fsds (issue 10).

@@ -1,0 +1,8 @@
+//! Issue 10, hardening: regression tests named after the defects a hostile user found.
+//! One file per area, each driving the real binary on real files.
+
+mod database;
+mod filters;
+mod fsds;
+mod rules;
+mod writer;

@@ -1,0 +1,1 @@
+//! Hardening: rules (issue 10).

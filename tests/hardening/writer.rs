@@ -1,0 +1,1 @@
+//! Hardening: writer (issue 10).

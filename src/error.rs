@@ -54,6 +54,10 @@ pub enum Error {
     Input(Problems),
     #[error("refused: {0}")]
     Refused(String),
+    /// An output file (a backup, an export) could not be written: names that file, never
+    /// the database it was read from.
+    #[error("{path}: {message}")]
+    Output { path: PathBuf, message: String },
     #[error("{0}")]
     Usage(String),
 }

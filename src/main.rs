@@ -9,19 +9,18 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     ignore_file_size_signal();
     let cli = amzdb::cli::Cli::parse();
+    amzdb::output::file::protect_database(&cli.db);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result =
         amzdb::run(&cli, &mut out).and_then(|()| out.flush().map_err(|e| Error::io("<stdout>", e)));
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        // `amzdb ... | head` closes the pipe early: not an error.
-        Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
-            ExitCode::SUCCESS
-        }
+        // `amzdb ... | head` closes the pipe early: not an error, whatever the format.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             if let Some(message) = e.database_problem(&cli.db) {
-                eprintln!("amzdb: error: {message}");
+                amzdb::say!("amzdb: error: {message}");
                 return ExitCode::from(e.exit_code() as u8);
             }
             let mut message = format!("amzdb: error: {e}");
@@ -33,10 +32,24 @@ fn main() -> ExitCode {
                 }
                 cause = c.source();
             }
-            eprintln!("{message}");
+            amzdb::say!("{message}");
             ExitCode::from(e.exit_code() as u8)
         }
     }
+}
+
+/// Whether a closed pipe caused the error, however deeply a writer (CSV, JSON) wrapped it.
+fn is_broken_pipe(e: &Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+        {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 /// A write past the file-size limit (`ulimit -f`) raises SIGXFSZ, which by default kills

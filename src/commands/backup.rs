@@ -4,16 +4,20 @@
 //! The copy is made with SQLite's online backup API from a read-only connection, in one
 //! step, so it is the database as of one committed transaction (what is in the WAL
 //! included, an uncommitted write of another process excluded). It is written to a
-//! temporary file beside FILE, checked with `PRAGMA integrity_check`, flushed to disk and
-//! only then renamed to FILE: a failure or a kill never leaves a half-written FILE. The
-//! database is copied as it is, never migrated first, so a backup taken before an upgrade
-//! is the database as the old amzdb left it.
+//! temporary file beside FILE (`output::file`: FILE is checked first, a symlink, device or
+//! the database's own files refused), switched to rollback-journal mode so that it can be
+//! read from read-only storage, checked with `PRAGMA integrity_check`, flushed to disk and
+//! only then renamed to FILE: a failure or a kill never leaves a half-written FILE, and
+//! the next backup to FILE removes what a killed one left. The database is copied as it
+//! is, never migrated first, so a backup taken before an upgrade is the database as the
+//! old amzdb left it.
 
 use crate::cli::BackupArgs;
 use crate::db;
 use crate::error::{Error, Result};
+use crate::output::file;
 use rusqlite::backup::{Backup, StepResult};
-use rusqlite::Connection;
+use rusqlite::{Connection, ErrorCode};
 use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -26,39 +30,24 @@ pub fn run(db_path: &Path, args: &BackupArgs, out: &mut dyn Write) -> Result<()>
             db_path.display()
         )));
     }
-    if is_same_file(db_path, target) {
-        return Err(Error::Refused(format!(
-            "{}: is the database itself; back it up to another file",
-            target.display()
-        )));
-    }
-    if target.exists() && !args.force {
+    file::check_target(target)?;
+    if std::fs::symlink_metadata(target).is_ok() && !args.force {
         return Err(exists(target));
     }
-    if target.is_dir() {
-        return Err(Error::Refused(format!(
-            "{}: is a directory; name the backup file",
-            target.display()
-        )));
-    }
-    db::check_directory(target)?;
+    file::remove_stale(target);
     let source = db::open_ro(db_path)?;
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
     // Removed on any early return; only a complete, checked copy is renamed into place.
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".backup")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .into_temp_path();
-    let facts = copy(&source, &tmp)?;
+    let tmp = file::temporary_file(target)?.into_temp_path();
+    let copied = copy(&source, &tmp, target);
+    if copied.is_err() {
+        // SQLite's side files of the copy: a failed write leaves its `-journal`.
+        for suffix in ["-journal", "-wal", "-shm"] {
+            let mut side = tmp.as_os_str().to_owned();
+            side.push(suffix);
+            let _ = std::fs::remove_file(side);
+        }
+    }
+    let facts = copied?;
     drop(source);
     let io = |e| Error::io(target, e);
     std::fs::File::open(&tmp)
@@ -69,23 +58,13 @@ pub fn run(db_path: &Path, args: &BackupArgs, out: &mut dyn Write) -> Result<()>
         .map_err(|e| Error::io(db_path, e))?
         .permissions();
     std::fs::set_permissions(&tmp, permissions).map_err(io)?;
-    if args.force {
-        tmp.persist(target).map_err(|e| io(e.error))?;
-    } else {
-        // Refuses, atomically, a FILE that appeared since the check above.
-        tmp.persist_noclobber(target).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                exists(target)
-            } else {
-                io(e.error)
-            }
-        })?;
-    }
-    #[cfg(unix)]
-    {
-        // Make the rename itself durable.
-        let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
-    }
+    // Without --force, refuses atomically a FILE that appeared since the check above.
+    file::place(tmp, target, args.force).map_err(|e| match e {
+        Error::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
+            exists(target)
+        }
+        e => e,
+    })?;
     writeln!(
         out,
         "backed up {} to {} ({facts} facts)",
@@ -102,24 +81,63 @@ fn exists(target: &Path) -> Error {
     ))
 }
 
-fn is_same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
+/// A failure of the copy, named after FILE: writing it (a full disk, a file-size limit)
+/// is the copy's problem, not the database's.
+fn writing(target: &Path, e: rusqlite::Error) -> Error {
+    let full = matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DiskFull | ErrorCode::SystemIoFailure)
+    );
+    let why = if full {
+        " (the disk may be full or a file-size limit such as `ulimit -f` reached)"
+    } else {
+        ""
+    };
+    Error::Output {
+        path: target.to_path_buf(),
+        message: format!(
+            "writing the backup failed{why}; no backup was written and the database was not \
+             changed (SQLite: {e})"
+        ),
     }
 }
 
+/// Whether a failed backup step failed writing the copy rather than reading the database.
+fn is_write_failure(e: &rusqlite::Error) -> bool {
+    let rusqlite::Error::SqliteFailure(failure, _) = e else {
+        return false;
+    };
+    failure.code == ErrorCode::DiskFull
+        || failure.code == ErrorCode::ReadOnly
+        || failure.code == ErrorCode::CannotOpen
+        || [
+            rusqlite::ffi::SQLITE_IOERR_WRITE,
+            rusqlite::ffi::SQLITE_IOERR_FSYNC,
+            rusqlite::ffi::SQLITE_IOERR_TRUNCATE,
+            rusqlite::ffi::SQLITE_IOERR_DELETE,
+        ]
+        .contains(&failure.extended_code)
+}
+
 /// Copies the database into the (empty) file `tmp` and checks the copy; returns how many
-/// facts it holds.
-fn copy(source: &Connection, tmp: &Path) -> Result<i64> {
-    let mut dest = Connection::open(tmp)?;
+/// facts it holds. Errors about the copy name `target`.
+fn copy(source: &Connection, tmp: &Path, target: &Path) -> Result<i64> {
+    let at = |e| writing(target, e);
+    let mut dest = Connection::open(tmp).map_err(at)?;
     {
-        let backup = Backup::new(source, &mut dest)?;
+        let backup = Backup::new(source, &mut dest).map_err(at)?;
         let deadline = Instant::now() + Duration::from_millis(db::BUSY_TIMEOUT_MS.into());
         // Every page in one step: one read transaction, so one consistent state. A
         // reader of a WAL database does not block writers, and is rarely blocked.
         loop {
-            match backup.step(-1)? {
+            let step = backup.step(-1).map_err(|e| {
+                if is_write_failure(&e) {
+                    writing(target, e)
+                } else {
+                    Error::Sql(e)
+                }
+            })?;
+            match step {
                 StepResult::Done => break,
                 StepResult::More => {}
                 StepResult::Busy | StepResult::Locked if Instant::now() < deadline => {
@@ -135,22 +153,42 @@ fn copy(source: &Connection, tmp: &Path) -> Result<i64> {
             }
         }
     }
-    let check: String = dest.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    // The page copy keeps the database's WAL mode, whose readers need to create a -shm
+    // file (or write the -wal) beside it: on read-only storage neither amzdb nor the
+    // sqlite3 shell could open it. A rollback-journal copy is read with no file created.
+    let mode: String = dest
+        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+        .map_err(at)?;
+    if !mode.eq_ignore_ascii_case("delete") {
+        return Err(Error::Output {
+            path: target.to_path_buf(),
+            message: format!(
+                "SQLite kept the copy in {mode} mode, not rollback-journal mode; no backup was \
+                 written"
+            ),
+        });
+    }
+    let check: String = dest
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(at)?;
     if check != "ok" {
         return Err(Error::Refused(format!(
             "the copy failed SQLite's integrity check ({check}); no backup was written"
         )));
     }
-    let has_facts: bool = dest.query_row(
-        "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'facts'",
-        [],
-        |r| r.get(0),
-    )?;
+    let has_facts: bool = dest
+        .query_row(
+            "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'facts'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(at)?;
     let facts = if has_facts {
-        dest.query_row("SELECT count(*) FROM facts", [], |r| r.get(0))?
+        dest.query_row("SELECT count(*) FROM facts", [], |r| r.get(0))
+            .map_err(at)?
     } else {
         0
     };
-    dest.close().map_err(|(_, e)| Error::Sql(e))?;
+    dest.close().map_err(|(_, e)| writing(target, e))?;
     Ok(facts)
 }

@@ -2,12 +2,19 @@
 //! facts as CSV files in amzdb's own interchange formats, so `amzdb ingest DIR` into an
 //! empty database gives the same facts (a portable, human-readable backup, and how the
 //! bundled audited history is made from the SEC importer's output).
+//!
+//! The files are written into a temporary directory beside DIR, which is renamed into
+//! place only when all are complete: a failure (a full disk) or a kill never leaves a
+//! partial set. An existing DIR is replaced whole when it is empty or an earlier dump
+//! (nothing but these files); a DIR holding anything else is refused and left alone.
 
 use crate::cli::DumpArgs;
 use crate::error::{Error, Result};
 use crate::output::{self, CsvOptions, Rows};
 
+use rusqlite::Connection;
 use std::io::Write;
+use std::path::Path;
 
 const FILES: &[(&str, &str)] = &[
     ("entities", include_str!("../sql/dump/entities.sql")),
@@ -18,8 +25,20 @@ const FILES: &[(&str, &str)] = &[
 ];
 
 pub fn run(db: &std::path::Path, args: &DumpArgs, out: &mut dyn Write) -> Result<()> {
-    std::fs::create_dir_all(&args.dir).map_err(|e| Error::io(&args.dir, e))?;
     let conn = super::readable(db)?;
+    let names: Vec<String> = FILES.iter().map(|(stem, _)| format!("{stem}.csv")).collect();
+    let counts = output::file::write_dir(&args.dir, &names, |dir| dump(&conn, args, dir))?;
+    writeln!(
+        out,
+        "dumped {} to {}",
+        counts.join(", "),
+        args.dir.display()
+    )
+    .map_err(|e| Error::io("<stdout>", e))
+}
+
+/// Writes the files into `dir`; returns what each holds ("12 facts").
+fn dump(conn: &Connection, args: &DumpArgs, dir: &Path) -> Result<Vec<String>> {
     let mut counts = Vec::new();
     for (stem, sql) in FILES {
         let mut stmt = conn.prepare(sql)?;
@@ -32,19 +51,21 @@ pub fn run(db: &std::path::Path, args: &DumpArgs, out: &mut dyn Write) -> Result
             }
         }
         let rows = Rows::collect_bound(&mut stmt)?;
-        let path = args.dir.join(format!("{stem}.csv"));
+        let path = dir.join(format!("{stem}.csv"));
         let raw = CsvOptions {
             bom: false,
             raw: true,
         };
-        super::write_atomically(&path, |w| output::write_csv(&rows, raw, w))?;
+        // The directory is private to this run until renamed: plain writes, synced by
+        // `write_dir` before the rename. The error names the file as it will be named.
+        let named = args.dir.join(format!("{stem}.csv"));
+        let mut file = std::io::BufWriter::new(
+            std::fs::File::create(&path).map_err(|e| Error::io(&named, e))?,
+        );
+        output::write_csv(&rows, raw, &mut file)
+            .and_then(|()| file.flush())
+            .map_err(|e| Error::io(&named, e))?;
         counts.push(format!("{} {stem}", rows.rows.len()));
     }
-    writeln!(
-        out,
-        "dumped {} to {}",
-        counts.join(", "),
-        args.dir.display()
-    )
-    .map_err(|e| Error::io("<stdout>", e))
+    Ok(counts)
 }

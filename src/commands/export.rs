@@ -1,6 +1,7 @@
 //! `amzdb export DIR`: every report, the facts with their provenance, and the reference
-//! tables as CSV files for spreadsheets. Each file is written beside its final name and
-//! renamed into place, so a failure or a kill never leaves a half-written file.
+//! tables as CSV files for spreadsheets. Each file goes through `output::file`: written
+//! beside its final name and renamed into place, so a failure or a kill never leaves a
+//! half-written file (and the next export removes what a killed one left).
 
 use crate::cli::ExportArgs;
 use crate::error::{Error, Result};
@@ -28,7 +29,6 @@ pub fn run(db: &Path, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
     if !args.dir.is_dir() {
         std::fs::create_dir_all(&args.dir).map_err(|e| Error::io(&args.dir, e))?;
     }
-    remove_stale_temporaries(&args.dir)?;
     let conn = super::readable(db)?;
     let options = CsvOptions {
         bom: args.bom,
@@ -54,24 +54,8 @@ pub fn run(db: &Path, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
     .map_err(|e| Error::io("<stdout>", e))
 }
 
-/// Removes the hidden temporary files an earlier export left when it was killed
-/// (`.facts.csv.XXXXXX`); finished files are never named like that.
-fn remove_stale_temporaries(dir: &Path) -> Result<()> {
-    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
-        let path = entry.map_err(|e| Error::io(dir, e))?.path();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if name.starts_with('.') && name.contains(".csv.") && path.is_file() {
-            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
-        }
-    }
-    Ok(())
-}
-
 fn write_file(dir: &Path, stem: &str, rows: &Rows, options: CsvOptions) -> Result<String> {
     let name = format!("{stem}.csv");
-    super::write_atomically(&dir.join(&name), |w| output::write_csv(rows, options, w))?;
+    output::file::write(&dir.join(&name), |w| output::write_csv(rows, options, w))?;
     Ok(name)
 }

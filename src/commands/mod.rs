@@ -21,53 +21,17 @@ use rusqlite::Connection;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Writes a command's output to standard output, or to `--output FILE`.
+/// Writes a command's output to standard output, or to `--output FILE` (through the
+/// one file writer, `output::file`).
 pub fn emit(
     args: &OutputArgs,
     out: &mut dyn Write,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
     match &args.output {
-        Some(path) => write_atomically(path, write),
+        Some(path) => crate::output::file::write(path, write),
         None => write(out).map_err(|e| Error::io("<stdout>", e)),
     }
-}
-
-/// Writes a file whole or not at all: into a temporary file beside it, flushed to disk,
-/// then renamed over the final name. A failure or a kill leaves no half-written file.
-pub fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let mut file = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    {
-        let mut buffered = std::io::BufWriter::new(file.as_file_mut());
-        write(&mut buffered).map_err(|e| Error::io(path, e))?;
-        buffered.flush().map_err(|e| Error::io(path, e))?;
-    }
-    let io = |e| Error::io(path, e);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // Temporary files are private; the result is an ordinary file.
-        file.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(io)?;
-    }
-    file.as_file().sync_all().map_err(io)?;
-    file.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
 }
 
 /// Opens the database for writing, creating it with the bundled dataset if missing.

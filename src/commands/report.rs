@@ -61,9 +61,10 @@ pub fn run(db: &Path, args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
         })?;
         let who = options.entity.as_deref().unwrap_or("all entities");
         let title = format!("{} ({who})", query.title);
-        let points = chart::write_svg(path, &title, &rows, &spec)
+        let (svg, points) = chart::render_svg(&title, &rows, &spec)
             .map_err(|e| Error::Refused(format!("{}: {e}", path.display())))?;
-        eprintln!("amzdb: drew {points} points to {}", path.display());
+        output::file::write(path, |w| w.write_all(svg.as_bytes()))?;
+        crate::say!("amzdb: drew {points} points to {}", path.display());
     }
     let spec = TableSpec::parse(query.table);
     super::emit(&args.output, out, |w| {

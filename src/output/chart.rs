@@ -6,7 +6,6 @@
 use super::Rows;
 use plotters::prelude::*;
 use rusqlite::types::Value;
-use std::path::Path;
 
 #[derive(Debug, Default, Clone)]
 pub struct ChartSpec {
@@ -101,8 +100,9 @@ fn lines(rows: &Rows, spec: &ChartSpec) -> (Vec<String>, Vec<Line>) {
     (xs, out)
 }
 
-/// Draws the chart into an SVG file; an error says why nothing could be drawn.
-pub fn write_svg(path: &Path, title: &str, rows: &Rows, spec: &ChartSpec) -> Result<usize, String> {
+/// Draws the chart as SVG text (written to its file by `output::file`, like every output
+/// file) and counts its points; an error says why nothing could be drawn.
+pub fn render_svg(title: &str, rows: &Rows, spec: &ChartSpec) -> Result<(String, usize), String> {
     let (xs, lines) = lines(rows, spec);
     let points: usize = lines.iter().map(|(_, p)| p.len()).sum();
     if points == 0 {
@@ -113,8 +113,9 @@ pub fn write_svg(path: &Path, title: &str, rows: &Rows, spec: &ChartSpec) -> Res
         .flat_map(|(_, p)| p.iter().map(|(_, v)| *v))
         .fold((0.0_f64, 0.0_f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let pad = ((hi - lo) * 0.1).max(1.0);
-    let draw = || -> Result<(), Box<dyn std::error::Error>> {
-        let root = SVGBackend::new(path, (960, 540)).into_drawing_area();
+    let mut svg = String::new();
+    let mut draw = || -> Result<(), Box<dyn std::error::Error>> {
+        let root = SVGBackend::with_string(&mut svg, (960, 540)).into_drawing_area();
         root.fill(&WHITE)?;
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 22))
@@ -161,5 +162,5 @@ pub fn write_svg(path: &Path, title: &str, rows: &Rows, spec: &ChartSpec) -> Res
         Ok(())
     };
     draw().map_err(|e| e.to_string())?;
-    Ok(points)
+    Ok((svg, points))
 }

@@ -1,7 +1,24 @@
-//! Rows -> table, CSV, JSON or markdown. The only module that writes results.
+//! Rows -> table, CSV, JSON or markdown. The only module that writes results; `file`
+//! writes every output file, `say!` every line on stderr.
 
 pub mod chart;
+pub mod file;
 pub mod people;
+
+/// Prints a line on standard error like `eprintln!`, but never panics: when stderr is
+/// closed (`2>&-`, or a pipe whose reader has gone, as in `amzdb ... 2>&1 | head -1`) the
+/// line is lost instead of amzdb dying with exit code 101.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::output::say(format_args!($($arg)*))
+    };
+}
+
+/// What `say!` calls.
+pub fn say(line: std::fmt::Arguments) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
 
 use crate::cli::Format;
 use rusqlite::types::Value;
@@ -112,11 +129,23 @@ pub fn write_csv(rows: &Rows, options: CsvOptions, out: &mut dyn Write) -> io::R
     }
     let cell = if options.raw { plain } else { spreadsheet_safe };
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(&rows.columns)?;
+    w.write_record(&rows.columns).map_err(unwrap_io)?;
     for row in &rows.rows {
-        w.write_record(row.iter().map(cell))?;
+        w.write_record(row.iter().map(cell)).map_err(unwrap_io)?;
     }
     w.flush()
+}
+
+/// The I/O error inside a CSV writer's error, as it was (a closed pipe stays a
+/// `BrokenPipe` that main recognises, a full disk says so), not wrapped as `Other`.
+fn unwrap_io(e: csv::Error) -> io::Error {
+    if !matches!(e.kind(), csv::ErrorKind::Io(_)) {
+        return io::Error::other(e);
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
 }
 
 fn json(value: &Value) -> serde_json::Value {

@@ -126,7 +126,14 @@ fn dump_round_trips_through_ingest() {
 fn export_removes_the_temporaries_a_killed_export_left() {
     let dir = dir_with("reports_capex");
     std::fs::create_dir_all(dir.join("sheets")).unwrap();
-    dir.write("sheets/.facts.csv.Ab12Cd", "entity,metric\nhalf a ro");
+    // Temporaries are `.NAME.amzdb-PID-XXXXXX.tmp`; this one's process is gone.
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    dir.write(
+        &format!("sheets/.facts.csv.amzdb-{pid}-Ab12Cd.tmp"),
+        "entity,metric\nhalf a ro",
+    );
     dir.write("sheets/notes.txt", "mine");
     dir.run(&["export", "sheets"]);
     let names = files_in(&dir.join("sheets"));

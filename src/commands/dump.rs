@@ -26,7 +26,10 @@ const FILES: &[(&str, &str)] = &[
 
 pub fn run(db: &std::path::Path, args: &DumpArgs, out: &mut dyn Write) -> Result<()> {
     let conn = super::readable(db)?;
-    let names: Vec<String> = FILES.iter().map(|(stem, _)| format!("{stem}.csv")).collect();
+    let names: Vec<String> = FILES
+        .iter()
+        .map(|(stem, _)| format!("{stem}.csv"))
+        .collect();
     let counts = output::file::write_dir(&args.dir, &names, |dir| dump(&conn, args, dir))?;
     writeln!(
         out,

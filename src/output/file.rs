@@ -300,9 +300,7 @@ fn special(target: &Path, meta: &Metadata) -> Option<String> {
         } else {
             return None;
         };
-        Some(format!(
-            "is {what}; amzdb writes only regular files"
-        ))
+        Some(format!("is {what}; amzdb writes only regular files"))
     }
     #[cfg(not(unix))]
     None
@@ -328,8 +326,7 @@ fn database_file(target: &Path, meta: Option<&Metadata>, db: &Path) -> Option<St
             let mut name = base.as_os_str().to_owned();
             name.push(suffix);
             let file = PathBuf::from(name);
-            let same = same_inode(meta, &file)
-                || (located.is_some() && located == locate(&file));
+            let same = same_inode(meta, &file) || (located.is_some() && located == locate(&file));
             if same {
                 return Some(format!("{what} ({})", file.display()));
             }
@@ -445,10 +442,7 @@ mod tests {
         assert!(database_file(&wal, None, &db)
             .unwrap()
             .starts_with("the database's write-ahead log"));
-        assert_eq!(
-            database_file(&dir.path().join("y.sqlite"), None, &db),
-            None
-        );
+        assert_eq!(database_file(&dir.path().join("y.sqlite"), None, &db), None);
     }
 
     #[test]

@@ -134,10 +134,16 @@ fn backup_and_output_refuse_a_device_node_and_leave_dev_null_a_character_device(
              regular files"
         ),
     );
-    assert!(!stderr.contains(DB), "the database is not to blame:\n{stderr}");
+    assert!(
+        !stderr.contains(DB),
+        "the database is not to blame:\n{stderr}"
+    );
     assert!(is_char_device(&node), "the device node was replaced");
     let stderr = dir.run_err(&["facts", "--output", target]);
-    assert_contains(&stderr, &format!("refused: {target}: is a character device"));
+    assert_contains(
+        &stderr,
+        &format!("refused: {target}: is a character device"),
+    );
     assert!(is_char_device(&node), "the device node was replaced");
     assert_eq!(hidden(dir.path()), Vec::<String>::new());
     // The real one, now that amzdb is known to refuse a device node.
@@ -227,7 +233,10 @@ fn backup_onto_a_full_disk_names_the_target_and_leaves_no_journal() {
     assert!(!dir.join("copy.sqlite").exists());
     assert_eq!(hidden(dir.path()), Vec::<String>::new(), "temporaries left");
     // Without the limit the same backup succeeds.
-    assert_contains(&dir.run(&["backup", "copy.sqlite"]), "backed up test.sqlite");
+    assert_contains(
+        &dir.run(&["backup", "copy.sqlite"]),
+        "backed up test.sqlite",
+    );
 }
 
 #[test]
@@ -266,14 +275,9 @@ fn backup_is_readable_from_read_only_storage_by_another_user() {
     // Another user, no write permission anywhere near the copy.
     let as_nobody = |program: &str| {
         let mut cmd = Command::new("setpriv");
-        cmd.args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            program,
-        ])
-        .current_dir(dir.path())
-        .env_remove("AMZDB_DB");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", program])
+            .current_dir(dir.path())
+            .env_remove("AMZDB_DB");
         cmd
     };
     if !as_nobody("true").status().is_ok_and(|s| s.success()) {
@@ -283,7 +287,11 @@ fn backup_is_readable_from_read_only_storage_by_another_user() {
     }
     if let Some(shell) = crate::util::sqlite3_shell() {
         let out = as_nobody(shell)
-            .args(["-readonly", "replica/copy.sqlite", "SELECT count(*) FROM facts"])
+            .args([
+                "-readonly",
+                "replica/copy.sqlite",
+                "SELECT count(*) FROM facts",
+            ])
             .output()
             .unwrap();
         assert!(

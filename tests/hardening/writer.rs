@@ -8,6 +8,7 @@ use crate::util::{assert_contains, Dir, DB};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_amzdb");
 
@@ -457,4 +458,72 @@ fn a_closed_stderr_never_makes_amzdb_panic() {
     std::fs::create_dir(dir.join("folder")).unwrap();
     let (code, _) = into_closed_pipe(&dir, &["facts", "--output", "folder"], true);
     assert_eq!(code, Some(1), "a refusal exits 1; 101 is a panic");
+}
+
+/// Runs amzdb until a temporary named `.PREFIX...` appears in `watch`, kills it with
+/// SIGKILL there and returns what it left (tries again when it finished first).
+fn killed_mid_write(dir: &Dir, watch: &Path, prefix: &str, args: &[&str]) -> Vec<String> {
+    let temporaries = || -> Vec<String> {
+        if !watch.is_dir() {
+            return Vec::new();
+        }
+        hidden(watch)
+            .into_iter()
+            .filter(|n| n.starts_with(prefix))
+            .collect()
+    };
+    for _ in 0..20 {
+        let mut child = Command::new(BIN)
+            .args(["--db", DB])
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("AMZDB_DB")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if !temporaries().is_empty() {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                let left = temporaries();
+                if !left.is_empty() {
+                    return left;
+                }
+                break;
+            }
+            if child.try_wait().unwrap().is_some() || Instant::now() > deadline {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    panic!("amzdb {args:?} was never caught writing a temporary file");
+}
+
+#[test]
+fn a_killed_backup_or_export_leaves_its_temporaries_only_until_the_next_run() {
+    let dir = bundled();
+    let left = killed_mid_write(
+        &dir,
+        dir.path(),
+        ".copy.sqlite.amzdb-",
+        &["backup", "copy.sqlite"],
+    );
+    eprintln!("a killed backup left {left:?}");
+    assert_contains(
+        &dir.run(&["backup", "copy.sqlite", "--force"]),
+        "backed up test.sqlite to copy.sqlite",
+    );
+    assert_eq!(hidden(dir.path()), Vec::<String>::new(), "after a backup");
+
+    let sheets = dir.join("sheets");
+    let left = killed_mid_write(&dir, &sheets, ".", &["export", "sheets"]);
+    eprintln!("a killed export left {left:?}");
+    assert!(left.iter().all(|n| n.contains(".csv.amzdb-")), "{left:?}");
+    dir.run(&["export", "sheets"]);
+    assert_eq!(hidden(&sheets), Vec::<String>::new(), "after an export");
 }

@@ -55,41 +55,55 @@ pub fn check_target(target: &Path) -> Result<()> {
     if target.file_name().is_none() {
         return refuse(target, "is not a file name");
     }
-    let dir = parent(target);
-    match fs::metadata(dir) {
-        Ok(meta) if meta.is_dir() => {}
-        Ok(_) => return refuse(target, &format!("{} is not a directory", dir.display())),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return refuse(
-                target,
-                &format!(
-                    "the directory {} does not exist; create it first",
-                    dir.display()
-                ),
-            )
-        }
-        Err(e) => return Err(Error::io(dir, e)),
-    }
-    let meta = match fs::symlink_metadata(target) {
-        Ok(meta) => Some(meta),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(Error::io(target, e)),
-    };
+    check_directory(target)?;
+    let meta = metadata(target)?;
     if let Some(what) = meta.as_ref().and_then(|m| special(target, m)) {
         return refuse(target, &what);
     }
-    if let Some(db) = DATABASE.get() {
-        if let Some(what) = database_file(target, meta.as_ref(), db) {
-            return refuse(
-                target,
-                &format!(
-                    "is {what}; amzdb never writes over its database or the database's -wal, \
-                     -shm or -journal file: choose another file"
-                ),
-            );
-        }
+    check_not_database(target, meta.as_ref())
+}
+
+/// Refuses a target whose directory is missing (or not a directory).
+fn check_directory(target: &Path) -> Result<()> {
+    let dir = parent(target);
+    match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => refuse(target, &format!("{} is not a directory", dir.display())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => refuse(
+            target,
+            &format!(
+                "the directory {} does not exist; create it first",
+                dir.display()
+            ),
+        ),
+        Err(e) => Err(Error::io(dir, e)),
     }
-    Ok(())
+}
+
+/// Refuses a target that is one of the database's files.
+fn check_not_database(target: &Path, meta: Option<&Metadata>) -> Result<()> {
+    let Some(what) = DATABASE
+        .get()
+        .and_then(|db| database_file(target, meta, db))
+    else {
+        return Ok(());
+    };
+    refuse(
+        target,
+        &format!(
+            "is {what}; amzdb never writes over its database or the database's -wal, -shm or \
+             -journal file: choose another file"
+        ),
+    )
+}
+
+/// A target's own metadata (a link is not followed); None when nothing is there.
+fn metadata(target: &Path) -> Result<Option<Metadata>> {
+    match fs::symlink_metadata(target) {
+        Ok(meta) => Ok(Some(meta)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(target, e)),
+    }
 }
 
 /// An empty temporary file beside `target`, removed when dropped.
@@ -128,11 +142,9 @@ pub fn write_dir<T>(
     if target.file_name().is_none() {
         return refuse(target, "is not a directory name");
     }
-    let existing = match fs::symlink_metadata(target) {
-        Ok(meta) => Some(meta),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(Error::io(target, e)),
-    };
+    check_directory(target)?;
+    let existing = metadata(target)?;
+    check_not_database(target, existing.as_ref())?;
     if let Some(meta) = &existing {
         if !meta.is_dir() {
             let what = if meta.file_type().is_symlink() {
@@ -153,9 +165,6 @@ pub fn write_dir<T>(
                 ),
             );
         }
-    }
-    if !parent(target).is_dir() {
-        check_target(target)?;
     }
     remove_stale(target);
     let tmp = tempfile::Builder::new()

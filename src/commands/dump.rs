@@ -18,6 +18,7 @@ const FILES: &[(&str, &str)] = &[
 ];
 
 pub fn run(db: &std::path::Path, args: &DumpArgs, out: &mut dyn Write) -> Result<()> {
+    let args = &crate::filters::resolve_dump(&super::readable(db)?, args)?;
     std::fs::create_dir_all(&args.dir).map_err(|e| Error::io(&args.dir, e))?;
     let conn = super::readable(db)?;
     let mut counts = Vec::new();

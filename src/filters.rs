@@ -120,7 +120,11 @@ fn unknown(conn: &Connection, filter: Filter, value: &str) -> Result<String> {
     let known = known(conn, filter)?;
     let what = format!("{} '{value}'", filter.what());
     if catalog::nearest(value, known.iter().map(String::as_str)).is_some() {
-        return Ok(catalog::unknown(&what, value, known.iter().map(String::as_str)));
+        return Ok(catalog::unknown(
+            &what,
+            value,
+            known.iter().map(String::as_str),
+        ));
     }
     let list = match known.len() {
         0 => format!("the database has no {}", filter.plural()),
@@ -228,7 +232,10 @@ pub fn why_no_report_rows(conn: &Connection, scope: &ReportScope) -> Result<Stri
         if let Some(p) = scope.period {
             of.push(format!("period '{p}'"));
         }
-        format!("{who} has no facts of {}{published}{trusted}", of.join(" for "))
+        format!(
+            "{who} has no facts of {}{published}{trusted}",
+            of.join(" for ")
+        )
     } else {
         format!(
             "{who} has facts{published}{trusted}, but none that report {} shows",
@@ -298,12 +305,18 @@ mod tests {
     fn values_resolve_to_their_stored_spelling() {
         let conn = db();
         assert_eq!(ok(&conn, Filter::Entity, "amzn"), "AMZN");
-        assert_eq!(ok(&conn, Filter::Metric, "Free-Cash-Flow"), "free_cash_flow");
+        assert_eq!(
+            ok(&conn, Filter::Metric, "Free-Cash-Flow"),
+            "free_cash_flow"
+        );
         assert_eq!(ok(&conn, Filter::Period, "q1 fy2026"), "Q1 FY2026");
         assert_eq!(ok(&conn, Filter::Period, "Q1FY2026"), "Q1 FY2026");
         assert_eq!(ok(&conn, Filter::Segment, "aws"), "AWS");
         assert_eq!(ok(&conn, Filter::Segment, ""), "");
-        assert_eq!(ok(&conn, Filter::SourceKind, "earnings-call"), "earnings_call");
+        assert_eq!(
+            ok(&conn, Filter::SourceKind, "earnings-call"),
+            "earnings_call"
+        );
         assert_eq!(resolve(&conn, Filter::Entity, None).unwrap(), None);
     }
 
@@ -327,6 +340,31 @@ mod tests {
             "unknown segment 'Advertising services'; known segments: '', 'AWS', 'Cloud'"
         );
         assert!(err(&conn, Filter::SourceKind, "filings").ends_with("did you mean 'filing'?"));
+    }
+
+    /// The skip scan of segments.sql finds exactly the segments a full scan finds,
+    /// across entities and metrics with gaps between them.
+    #[test]
+    fn the_segment_skip_scan_finds_every_segment() {
+        let conn = db();
+        conn.execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 4 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+             INSERT INTO facts (entity_id, metric_id, segment, period_id, value, precision,
+                 value_text, unit_id, disclosure_type, source_id, batch_id, line, fact_key)
+             SELECT 1 + i % 2, 1 + i % 3 % 2, printf('S%d', i % 17), 1, 1, 1, '1', 1,
+                 'audited', 1, 1, i, i FROM n;",
+        )
+        .unwrap();
+        let mut stmt = conn
+            .prepare("SELECT DISTINCT segment FROM facts ORDER BY segment")
+            .unwrap();
+        let all: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(all.len(), 20);
+        assert_eq!(known(&conn, Filter::Segment).unwrap(), all);
     }
 
     #[test]

@@ -66,7 +66,11 @@ pub fn run(db: &Path, args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
     if rows.rows.is_empty() {
         let scope = ReportScope {
             report: query.name,
-            entity: options.entity.as_deref(),
+            // A report that spans entities itself does not use --entity.
+            entity: options
+                .entity
+                .as_deref()
+                .filter(|_| query.params.contains(&"entity")),
             as_of: options.as_of.as_deref(),
             min_disclosure: options.min_disclosure,
             metric: options.metric.as_deref(),

@@ -136,11 +136,25 @@ fn unknown_report_and_dump_filters_are_errors_not_zero_rows() {
             "unknown entity 'DECQ'; did you mean 'DECO'?",
         ),
         (
-            &["report", "provenance", "--entity", "DECO", "--metric", "capx"],
+            &[
+                "report",
+                "provenance",
+                "--entity",
+                "DECO",
+                "--metric",
+                "capx",
+            ],
             "unknown metric 'capx'; did you mean 'capex'?",
         ),
         (
-            &["report", "provenance", "--entity", "DECO", "--period", "FY2052"],
+            &[
+                "report",
+                "provenance",
+                "--entity",
+                "DECO",
+                "--period",
+                "FY2052",
+            ],
             "unknown period 'FY2052'; did you mean 'FY2025'?",
         ),
         (
@@ -174,8 +188,22 @@ fn unknown_report_and_dump_filters_are_errors_not_zero_rows() {
         "a refused dump created its directory"
     );
     // Known values in another spelling dump the same files.
-    dir.run(&["dump", "exact", "--entity", "DECO", "--source-kind", "filing"]);
-    dir.run(&["dump", "loose", "--entity", "deco", "--source-kind", "Filing"]);
+    dir.run(&[
+        "dump",
+        "exact",
+        "--entity",
+        "DECO",
+        "--source-kind",
+        "filing",
+    ]);
+    dir.run(&[
+        "dump",
+        "loose",
+        "--entity",
+        "deco",
+        "--source-kind",
+        "Filing",
+    ]);
     let facts = |d: &str| std::fs::read_to_string(dir.join(d).join("facts.csv")).unwrap();
     assert_eq!(facts("exact").lines().count(), 8);
     assert_eq!(facts("loose"), facts("exact"));
@@ -190,7 +218,14 @@ fn known_filters_that_find_nothing_say_why() {
         err
     };
     assert_eq!(
-        empty(&["report", "capex-fcf", "--entity", "deco", "--as-of", "2001-01-01"]),
+        empty(&[
+            "report",
+            "capex-fcf",
+            "--entity",
+            "deco",
+            "--as-of",
+            "2001-01-01"
+        ]),
         "amzdb: note: DECO has facts, but none published on or before 2001-01-01\n"
     );
     assert_eq!(

@@ -149,7 +149,12 @@ fn report_options_are_bound_never_spliced_into_sql() {
     // Bound as a value, an injection names no known entity or metric: refused as
     // unknown (exit 2), with nothing found and nothing changed.
     let refused = |args: &[&str]| {
-        let out = dir.cmd().arg("report").args(args).output().expect("run amzdb");
+        let out = dir
+            .cmd()
+            .arg("report")
+            .args(args)
+            .output()
+            .expect("run amzdb");
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(out.stdout.is_empty(), "{args:?} found rows");

@@ -347,7 +347,11 @@ fn facts_options_are_bound_never_spliced_into_sql() {
                 .output()
                 .expect("run amzdb");
             let stderr = String::from_utf8_lossy(&out.stderr);
-            assert_eq!(out.status.code(), Some(2), "{option} {injected:?}: {stderr}");
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{option} {injected:?}: {stderr}"
+            );
             assert!(out.stdout.is_empty(), "{option} {injected:?} found rows");
             let what = option.trim_start_matches("--");
             assert!(

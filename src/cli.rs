@@ -188,6 +188,7 @@ pub struct QueryArgs {
     /// One SQL statement; it runs on a read-only connection, so writes are refused.
     pub sql: String,
     /// Stop the statement after this many seconds (0: no limit); Ctrl-C stops it too.
+    /// A statement stopped by its limit exits 1, by Ctrl-C 130; nothing is changed.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub timeout: u64,
     #[command(flatten)]

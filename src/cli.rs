@@ -50,12 +50,12 @@ pub struct BackupArgs {
     pub force: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct DumpArgs {
     /// The directory to write entities.csv, sources.csv, metrics.csv, concepts.csv and
     /// facts.csv into.
     pub dir: PathBuf,
-    /// Only this entity's facts (and the sources they cite).
+    /// Only this entity's facts (and the sources they cite); a ticker, any case.
     #[arg(long)]
     pub entity: Option<String>,
     /// Only facts from sources of this kind, e.g. filing.
@@ -119,7 +119,7 @@ pub enum InputFormat {
 
 #[derive(Debug, Args)]
 pub struct FactsArgs {
-    /// Only this entity (ticker), e.g. AMZN.
+    /// Only this entity (ticker, any case), e.g. AMZN. Unknown filter values are errors.
     #[arg(long)]
     pub entity: Option<String>,
     /// Only this metric (slug), e.g. capex.
@@ -128,7 +128,8 @@ pub struct FactsArgs {
     /// Only this segment, e.g. AWS ("" for the whole company).
     #[arg(long)]
     pub segment: Option<String>,
-    /// Only this period, by its canonical label, e.g. "Q1 FY2026" or "2026-03-31".
+    /// Only this period, by its canonical label, e.g. "Q1 FY2026" or "2026-03-31" (any
+    /// case or spacing).
     #[arg(long)]
     pub period: Option<String>,
     #[command(flatten)]
@@ -139,9 +140,10 @@ pub struct FactsArgs {
 pub struct ReportArgs {
     /// The report, e.g. capex-fcf; leave it out to list every report.
     pub name: Option<String>,
-    /// Only this entity (ticker).
-    #[arg(long, default_value = "AMZN", conflicts_with = "all_entities")]
-    pub entity: String,
+    /// Only this entity (ticker, any case) [default: AMZN]. An unknown ticker is an
+    /// error; reports that span entities (cloud-peers) ignore it.
+    #[arg(long, conflicts_with = "all_entities")]
+    pub entity: Option<String>,
     /// Every entity instead of one.
     #[arg(long)]
     pub all_entities: bool,
@@ -158,6 +160,11 @@ pub struct ReportArgs {
     /// Only this period label (reports that take one, e.g. provenance).
     #[arg(long)]
     pub period: Option<String>,
+    /// Stop the report after this many seconds (0: no limit). The default, 300, is far
+    /// beyond what any report takes (seconds on millions of facts), so it only stops a
+    /// report that would otherwise run on unnoticed, e.g. on a damaged or huge database.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub timeout: u64,
     /// Show every column in the table, not only the main ones.
     #[arg(long)]
     pub wide: bool,
@@ -180,6 +187,10 @@ pub enum Disclosure {
 pub struct QueryArgs {
     /// One SQL statement; it runs on a read-only connection, so writes are refused.
     pub sql: String,
+    /// Stop the statement after this many seconds (0: no limit); Ctrl-C stops it too.
+    /// A statement stopped by its limit exits 1, by Ctrl-C 130; nothing is changed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -10,6 +10,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub const EXIT_FAILURE: i32 = 1;
 /// Exit code for a usage error (clap uses it too).
 pub const EXIT_USAGE: i32 = 2;
+/// Exit code when Ctrl-C stopped a command (128 + SIGINT, as shells report it).
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -60,6 +62,12 @@ pub enum Error {
     Output { path: PathBuf, message: String },
     #[error("{0}")]
     Usage(String),
+    /// User SQL ran past its `--timeout`.
+    #[error("{0}")]
+    TimeLimit(String),
+    /// Ctrl-C stopped user SQL.
+    #[error("{0}")]
+    Interrupted(String),
 }
 
 impl Error {
@@ -122,6 +130,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => EXIT_USAGE,
+            Error::Interrupted(_) => EXIT_INTERRUPTED,
             _ => EXIT_FAILURE,
         }
     }

@@ -4,6 +4,7 @@ pub mod cli;
 pub mod commands;
 pub mod db;
 pub mod error;
+pub mod filters;
 pub mod ingest;
 pub mod model;
 pub mod output;
@@ -11,6 +12,7 @@ pub mod parse;
 pub mod queries;
 pub mod report;
 pub mod sec;
+pub mod time_limit;
 mod views;
 
 use cli::{Cli, Command};

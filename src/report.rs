@@ -29,13 +29,9 @@ impl Options {
             "as_of" => text(&self.as_of),
             "metric" => text(&self.metric),
             "period" => text(&self.period),
-            "min_rank" => self.min_disclosure.map(|d| {
-                Value::Integer(match d {
-                    DisclosureType::Audited => 1,
-                    DisclosureType::ManagementCommentary => 2,
-                    DisclosureType::ThirdPartyEstimate => 3,
-                })
-            }),
+            "min_rank" => self
+                .min_disclosure
+                .map(|d| Value::Integer(crate::filters::rank(d))),
             _ => None,
         }
     }

@@ -26,6 +26,7 @@ const FILES: &[(&str, &str)] = &[
 
 pub fn run(db: &std::path::Path, args: &DumpArgs, out: &mut dyn Write) -> Result<()> {
     let conn = super::readable(db)?;
+    let args = &crate::filters::resolve_dump(&conn, args)?;
     let names: Vec<String> = FILES
         .iter()
         .map(|(stem, _)| format!("{stem}.csv"))

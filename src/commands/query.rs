@@ -4,12 +4,14 @@
 //! connection is read-only with `query_only` on (`db::open_ro`), its authorizer refuses
 //! writes, ATTACH/DETACH, pragmas that set a value and functions that load code while the
 //! statement is prepared, and a statement SQLite reports as writing is refused before it
-//! runs. Each refusal says what was refused and why.
+//! runs. Each refusal says what was refused and why. The statement runs under a time limit
+//! (`--timeout`, 60 s by default) and Ctrl-C stops it cleanly (`time_limit`).
 
 use crate::cli::QueryArgs;
 use crate::db::{self, Refusal};
 use crate::error::{Error, Result};
 use crate::output::{self, Rows};
+use crate::time_limit;
 use std::io::Write;
 use std::path::Path;
 
@@ -17,6 +19,7 @@ pub fn run(db: &Path, args: &QueryArgs, out: &mut dyn Write) -> Result<()> {
     let mut conn = super::readable(db)?;
     // The same guard as `open_ro` installs, with a slot this command can read back.
     let refusals = db::guard_read_only(&mut conn)?;
+    let watch = time_limit::watch(&mut conn, args.timeout, "query")?;
     let mut stmt = match conn.prepare(&args.sql) {
         Ok(stmt) => stmt,
         Err(e) => {
@@ -44,7 +47,8 @@ pub fn run(db: &Path, args: &QueryArgs, out: &mut dyn Write) -> Result<()> {
             .to_ascii_uppercase();
         return Err(explain(Refusal::Write(verb), &args.sql));
     }
-    let rows = Rows::collect(&mut stmt, [])?;
+    let rows = watch.check(Rows::collect(&mut stmt, []))?;
+    drop(watch);
     super::emit(&args.output, out, |w| {
         output::write(&rows, args.output.format, w)
     })

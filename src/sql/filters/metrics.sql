@@ -1,0 +1,2 @@
+-- Every metric slug, for the "did you mean" of an unknown --metric.
+SELECT slug FROM metrics ORDER BY slug

@@ -102,14 +102,18 @@ impl Measure {
     }
 
     /// The unit a claim of this measure must have, given its metric's unit; for changes
-    /// of a percentage, percentage points and basis points are accepted too.
-    pub fn fits_unit(self, metric_unit: &str, unit: &str) -> bool {
+    /// of a percentage, percentage points and basis points are accepted too. A metric
+    /// named after an XBRL concept (`us-gaap:Revenues`) has no unit of its own: as in
+    /// XBRL, each of its facts carries its unit (USD, CAD, shares, pure, ...). The same
+    /// rule holds for a facts CSV and an SEC import.
+    pub fn fits_unit(self, metric: &str, metric_unit: &str, unit: &str) -> bool {
         if self.is_pct() {
             unit == "%"
         } else if self.is_multiple() {
             unit == "x"
         } else {
             unit == metric_unit
+                || metric.contains(':')
                 || (self.is_change() && metric_unit == "%" && matches!(unit, "pp" | "bps"))
         }
     }

@@ -274,15 +274,17 @@ pub(super) fn check(
     let measure = check
         .parse("measure", row.get("measure"), |v| v.parse::<Measure>())
         .unwrap_or(Measure::Level);
+    let concept = row.opt("concept");
+    let fits = |metric_unit: &str| measure.fits_unit(metric, metric_unit, unit, concept.is_some());
     let unit_id = match catalog.units.get(unit) {
         Some(id) => Some(Unit::Known(*id)),
-        // A unit new to the database is declared by the fact that uses it when its
-        // metric is named after an XBRL concept (whose facts carry their own units), as
-        // an SEC import declares it: the same rule on both paths.
+        // A unit new to the database is declared by the fact that uses it when the fact
+        // carries its own unit (see `Measure::fits_unit`), as an SEC import declares it:
+        // the same rule on both paths.
         None if unit_ok
-            && metric_known.is_some_and(|(_, metric_unit)| {
-                metric.contains(':') && measure.fits_unit(metric, metric_unit, unit)
-            }) =>
+            && !unit.is_empty()
+            && metric_known
+                .is_some_and(|(_, metric_unit)| metric_unit != unit && fits(metric_unit)) =>
         {
             Some(Unit::New(unit.to_string()))
         }
@@ -368,7 +370,7 @@ pub(super) fn check(
         _ => {}
     }
     if let (Some((_, metric_unit)), Some(_)) = (&metric_known, &unit_id) {
-        if !measure.fits_unit(metric, metric_unit, unit) {
+        if !fits(metric_unit) {
             let expected = measure.expected_unit(metric_unit);
             check.problem(
                 "unit",
@@ -377,7 +379,6 @@ pub(super) fn check(
             );
         }
     }
-    let concept = row.opt("concept");
     check.identifier("concept", concept.unwrap_or(""), Identifier::Concept);
     if !check.problems.is_empty() {
         return Err(check.problems);

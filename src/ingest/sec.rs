@@ -328,15 +328,9 @@ fn write_fact(
         .keys
         .concept_id(conn, &fact.concept, fact.label.as_deref())?;
     let unit_id = catalog.unit_id(conn, &unit, "a unit named in SEC XBRL data")?;
-    // A fact whose unit does not fit the metric its concept maps to (a share count
-    // under a USD metric, a figure in CAD under one in USD) is stored under the metric
-    // named after its concept, as a facts CSV would have to state it.
-    let mapped = catalog.keys.concepts[&fact.concept]
-        .metric_id
-        .and_then(|id| catalog.metrics.values().find(|m| m.id == id))
-        .filter(|m| Measure::Level.fits_unit(&m.row.slug, &m.row.unit, &unit))
-        .map(|m| m.id);
-    let metric_id = match mapped {
+    // The fact keeps the unit its filing gave, whatever the metric's unit (a figure in
+    // CAD under a metric in USD): a facts CSV row citing its concept may do the same.
+    let metric_id = match catalog.keys.concepts[&fact.concept].metric_id {
         Some(id) => id,
         None => metric_named_after(conn, catalog, fact, &unit)?,
     };

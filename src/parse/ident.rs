@@ -133,7 +133,6 @@ fn is_unit(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::Identifier::*;
-    use super::*;
 
     #[test]
     fn invisible_characters_are_refused_in_every_kind() {

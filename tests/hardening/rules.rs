@@ -58,7 +58,10 @@ fn a_segment_with_a_zero_width_space_or_nul_is_refused_not_stored_apart_from_aws
          character (U+202E)",
     );
     assert_contains(&stderr, "bad.csv:5: column 'segment': \"\\u{feff}AWS\"");
-    assert_contains(&stderr, "expected a segment name such as AWS or North America");
+    assert_contains(
+        &stderr,
+        "expected a segment name such as AWS or North America",
+    );
     assert_contains(&stderr, "4 problems found; nothing was written");
 }
 
@@ -114,12 +117,18 @@ fn companyfacts_and_fsds_refuse_invisible_characters_in_concepts_and_units() {
     dir.write("cf.json", json);
     let stderr = dir.refused_unchanged(&["ingest", "--entity", "TEST", "cf.json"]);
     assert_contains(&stderr, "column 'concept': \"us-gaap:Revenues\\u{200b}\"");
-    assert_contains(&stderr, "contains a zero-width character (U+200B) at character 17");
+    assert_contains(
+        &stderr,
+        "contains a zero-width character (U+200B) at character 17",
+    );
     let json = companyfacts("us-gaap:Revenues", "USD\u{200b}", &[&annual()]);
     dir.write("cf.json", json);
     let stderr = dir.refused_unchanged(&["ingest", "--entity", "TEST", "cf.json"]);
     assert_contains(&stderr, "cf.json:1: column 'unit': \"USD\\u{200b}\"");
-    assert_contains(&stderr, "contains a zero-width character (U+200B) at character 4");
+    assert_contains(
+        &stderr,
+        "contains a zero-width character (U+200B) at character 4",
+    );
     let stderr = dir.refused_unchanged(&["ingest", "--entity", "TE\u{200b}ST", "cf.json"]);
     assert_contains(&stderr, "column 'entity': \"TE\\u{200b}ST\"");
 
@@ -140,7 +149,10 @@ fn companyfacts_and_fsds_refuse_invisible_characters_in_concepts_and_units() {
     );
     let stderr = dir.refused_unchanged(&["ingest", "q"]);
     assert_contains(&stderr, ":2: column 'unit': \"USD\\u{200b}\"");
-    assert_contains(&stderr, ":3: column 'version': \"us-gaap:Revenues\\0\": contains a NUL");
+    assert_contains(
+        &stderr,
+        ":3: column 'version': \"us-gaap:Revenues\\0\": contains a NUL",
+    );
 }
 
 #[test]
@@ -150,7 +162,10 @@ fn a_lone_cr_file_reports_each_error_at_its_own_line() {
     let text = facts_csv(&[GOOD_ROW, &bad, GOOD_ROW]).replace('\n', "\r");
     let stderr = dir.ingest_refused("mac.csv", text);
     assert_contains(&stderr, "mac.csv:3: column 'value': \"zz\"");
-    assert_contains(&stderr, "mac.csv:4: column 'value': \"5B\": the same fact as line 2");
+    assert_contains(
+        &stderr,
+        "mac.csv:4: column 'value': \"5B\": the same fact as line 2",
+    );
     // And a mix of line ends counts each one.
     let text = format!("{}\r\n{GOOD_ROW}\r{bad}\n", crate::util::FACTS_HEADER);
     let stderr = dir.ingest_refused("mixed.csv", text);
@@ -265,10 +280,27 @@ fn sec_units_and_metrics_named_after_concepts_are_valid_in_csv() {
         ),
         "CAD USD/shares pure"
     );
-    // An amzdb metric keeps its own unit: a figure in another currency is refused.
+    // A level citing its XBRL concept keeps its filing's unit, as an SEC import stores it.
+    dir.write(
+        "xbrl.csv",
+        format!(
+            "{},concept\n{},us-gaap:PaymentsToAcquireProductiveAssets\n",
+            crate::util::FACTS_HEADER,
+            GOOD_ROW.replace(",USD,", ",JPY,")
+        ),
+    );
+    dir.run(&["ingest", "xbrl.csv"]);
+    assert_eq!(
+        dir.one::<i64>("SELECT count(*) FROM facts JOIN units USING (unit_id) WHERE unit = 'JPY'"),
+        1
+    );
+    // Without a concept, an amzdb metric keeps its own unit: another currency is refused.
     let row = GOOD_ROW.replace(",USD,", ",CAD,");
     let stderr = dir.ingest_refused("bad.csv", facts_csv(&[&row]));
-    assert_contains(&stderr, "bad.csv:2: column 'unit': \"CAD\": does not fit metric 'capex'");
+    assert_contains(
+        &stderr,
+        "bad.csv:2: column 'unit': \"CAD\": does not fit metric 'capex'",
+    );
 }
 
 // ---- values that can be stored can be reported ----
@@ -309,7 +341,10 @@ fn capex_of_5e18_usd_is_refused_at_ingest_naming_the_value_and_the_bound() {
     // A percentage has a bound of its own (reports turn changes of one into bps).
     let row = "DECO,capex,,Q1 FY2026,yoy_pct,2000000000000000,,%,exact,actual,audited,deco-10q,,,";
     let stderr = dir.ingest_refused("pct.csv", facts_csv(&[row]));
-    assert_contains(&stderr, "at most 1000000000000000 (10^15) in magnitude for unit %");
+    assert_contains(
+        &stderr,
+        "at most 1000000000000000 (10^15) in magnitude for unit %",
+    );
 }
 
 #[test]
@@ -346,7 +381,8 @@ fn values_at_the_bound_ingest_and_every_report_and_export_still_work() {
 // ---- round trips: import, dump, ingest the dump into an empty database ----
 
 /// Every stored fact with everything that makes it what it is, sorted.
-const FACTS: &str = "SELECT e.ticker, m.slug, f.segment, p.kind, p.start_date, p.end_date, p.label, \
+const FACTS: &str =
+    "SELECT e.ticker, m.slug, f.segment, p.kind, p.start_date, p.end_date, p.label, \
     f.measure, quote(f.value), quote(f.value_high), quote(f.precision), f.value_text, u.unit, \
     f.qualifier, f.basis, f.disclosure_type, s.slug, quote(f.published_on), quote(f.quote), \
     quote(f.note), quote(c.concept) \
@@ -391,8 +427,16 @@ fn dump_reloads(dir: &Dir) -> usize {
     let after = all_facts(&dir.join("again.sqlite"));
     assert!(!before.is_empty());
     if before != after {
-        let lost: Vec<_> = before.iter().filter(|f| !after.contains(f)).take(5).collect();
-        let new: Vec<_> = after.iter().filter(|f| !before.contains(f)).take(5).collect();
+        let lost: Vec<_> = before
+            .iter()
+            .filter(|f| !after.contains(f))
+            .take(5)
+            .collect();
+        let new: Vec<_> = after
+            .iter()
+            .filter(|f| !before.contains(f))
+            .take(5)
+            .collect();
         panic!(
             "{} facts before, {} after; lost {lost:#?}; new {new:#?}",
             before.len(),

@@ -186,7 +186,7 @@ fn a_date_out_of_range_says_the_supported_range() {
 }
 
 #[test]
-fn companyfacts_refuses_the_periods_dates_and_units_a_facts_csv_refuses() {
+fn companyfacts_refuses_the_periods_dates_units_and_values_a_facts_csv_refuses() {
     let dir = Dir::with_empty_db();
     for (fact, unit, expected) in [
         (
@@ -213,6 +213,13 @@ fn companyfacts_refuses_the_periods_dates_and_units_a_facts_csv_refuses() {
             "",
             "column 'unit': \"\": us-gaap:Revenues [] in filing 0000009999-25-000001: expected \
              a unit such as USD",
+        ),
+        (
+            cf_fact("", "2024-12-31", "5000000000000000000", "2025-02-01"),
+            "USD",
+            "column 'val': \"5000000000000000000\": us-gaap:Revenues [USD] in filing \
+             0000009999-25-000001: 5000000000000000000 USD is beyond the bound of amzdb values: \
+             at most 100000000000000000 (10^17)",
         ),
     ] {
         let facts = [annual(), fact];

@@ -102,14 +102,20 @@ impl Measure {
     }
 
     /// The unit a claim of this measure must have, given its metric's unit; for changes
-    /// of a percentage, percentage points and basis points are accepted too.
-    pub fn fits_unit(self, metric_unit: &str, unit: &str) -> bool {
+    /// of a percentage, percentage points and basis points are accepted too. As in XBRL,
+    /// a level reported for an XBRL concept carries its own unit (a filer reports in CAD,
+    /// a concept holds share counts and dollars): a metric named after a concept
+    /// (`us-gaap:Revenues`) has no unit of its own, and a level citing its concept
+    /// (`from_xbrl`) keeps the unit its filing gave. The same rule holds for a facts CSV
+    /// and an SEC import, so a dump of an import ingests again.
+    pub fn fits_unit(self, metric: &str, metric_unit: &str, unit: &str, from_xbrl: bool) -> bool {
         if self.is_pct() {
             unit == "%"
         } else if self.is_multiple() {
             unit == "x"
         } else {
             unit == metric_unit
+                || (self == Measure::Level && (from_xbrl || metric.contains(':')))
                 || (self.is_change() && metric_unit == "%" && matches!(unit, "pp" | "bps"))
         }
     }

@@ -97,6 +97,8 @@ impl Catalog {
 pub struct Keys {
     pub concepts: HashMap<String, ConceptRow>,
     periods: HashMap<Period, i64>,
+    /// Units a facts file declared (see `facts::Unit`), until the catalog learns them.
+    new_units: HashMap<String, i64>,
 }
 
 impl Catalog {
@@ -191,6 +193,7 @@ impl Catalog {
 
     /// The id of a unit, inserting it the first time (SEC files name their own units).
     pub fn unit_id(&mut self, conn: &Connection, unit: &str, description: &str) -> Result<i64> {
+        self.learn_new_units();
         if let Some(id) = self.units.get(unit) {
             return Ok(*id);
         }
@@ -199,6 +202,11 @@ impl Catalog {
         let id = conn.last_insert_rowid();
         self.units.insert(unit.to_string(), id);
         Ok(id)
+    }
+
+    /// Adds the units facts files declared to the units the next files are checked with.
+    pub fn learn_new_units(&mut self) {
+        self.units.extend(self.keys.new_units.drain());
     }
 
     /// The fiscal year end of a known entity.
@@ -253,6 +261,18 @@ impl Keys {
             }
         };
         self.periods.insert(period.clone(), id);
+        Ok(id)
+    }
+
+    /// The id of a unit a facts row declares, inserting it the first time it is seen.
+    pub fn unit_id(&mut self, conn: &Connection, unit: &str) -> Result<i64> {
+        if let Some(id) = self.new_units.get(unit) {
+            return Ok(*id);
+        }
+        conn.prepare_cached("INSERT INTO units (unit, description) VALUES (?1, ?2)")?
+            .execute(params![unit, "a unit declared by a fact of a facts file"])?;
+        let id = conn.last_insert_rowid();
+        self.new_units.insert(unit.to_string(), id);
         Ok(id)
     }
 

@@ -8,8 +8,8 @@ use super::{FileContext, RowOutcome, Tally};
 use crate::error::{Problem, Result};
 use crate::model::FileKind;
 use crate::model::{Basis, DisclosureType, Measure, Qualifier};
-use crate::parse::value::{parse_value, Number};
-use crate::parse::{period::parse_date, FiscalYearEnd, ParsedValue, Period};
+use crate::parse::value::{magnitude_problem, parse_value, Number};
+use crate::parse::{period::parse_date, FiscalYearEnd, Identifier, ParsedValue, Period};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection};
 use std::collections::HashMap;
@@ -169,7 +169,7 @@ pub(super) struct Checked {
     value_high: Option<Number>,
     precision: Number,
     value_text: String,
-    unit_id: i64,
+    unit: Unit,
     qualifier: Qualifier,
     basis: Basis,
     disclosure_type: DisclosureType,
@@ -178,6 +178,12 @@ pub(super) struct Checked {
     quote: Option<String>,
     note: Option<String>,
     concept: Option<String>,
+}
+
+/// A fact's unit: one the database knows, or one its first fact declares.
+pub(super) enum Unit {
+    Known(i64),
+    New(String),
 }
 
 /// Periods already parsed, by fiscal calendar and text: a facts file names few periods
@@ -217,12 +223,22 @@ pub(super) fn check(
     let unit = check.required(row, "unit");
     let disclosure_text = check.required(row, "disclosure_type");
     let source = check.required(row, "source");
+    let segment = row.get("segment");
+    // Names that cannot be valid say why before they are looked up.
+    let named = [
+        check.identifier("entity", entity, Identifier::Ticker),
+        check.identifier("metric", metric, Identifier::Metric),
+        check.identifier("source", source, Identifier::Source),
+        check.identifier("unit", unit, Identifier::Unit),
+    ];
+    let [entity_ok, metric_ok, source_ok, unit_ok] = named;
+    check.identifier("segment", segment, Identifier::Segment);
 
     let entity_known = catalog
         .entities
         .get(entity)
         .map(|e| (e.id, &e.row.fiscal_year_end));
-    if entity_known.is_none() && !entity.is_empty() {
+    if entity_known.is_none() && entity_ok && !entity.is_empty() {
         let message = catalog::unknown(
             "entity",
             entity,
@@ -237,7 +253,7 @@ pub(super) fn check(
         );
     }
     let metric_known = catalog.metrics.get(metric).map(|m| (m.id, &m.row.unit));
-    if metric_known.is_none() && !metric.is_empty() {
+    if metric_known.is_none() && metric_ok && !metric.is_empty() {
         let message =
             catalog::unknown("metric", metric, catalog.metrics.keys().map(String::as_str));
         check.problem(
@@ -250,24 +266,40 @@ pub(super) fn check(
         .sources
         .get(source)
         .map(|s| (s.id, &s.row.published_on));
-    if source_known.is_none() && !source.is_empty() {
+    if source_known.is_none() && source_ok && !source.is_empty() {
         let message =
             catalog::unknown("source", source, catalog.sources.keys().map(String::as_str));
         check.problem("source", source, format!("{message}; sources come from a sources CSV (source,publisher,title,published_on,url,kind)"));
     }
-    let unit_id = catalog.units.get(unit).copied();
-    if unit_id.is_none() && !unit.is_empty() {
-        let message = format!(
-            "{}; known units: {}",
-            catalog::unknown("unit", unit, catalog.units.keys().map(String::as_str)),
-            known_units(catalog.units)
-        );
-        check.problem("unit", unit, message);
-    }
-
     let measure = check
         .parse("measure", row.get("measure"), |v| v.parse::<Measure>())
         .unwrap_or(Measure::Level);
+    let concept = row.opt("concept");
+    let fits = |metric_unit: &str| measure.fits_unit(metric, metric_unit, unit, concept.is_some());
+    let unit_id = match catalog.units.get(unit) {
+        Some(id) => Some(Unit::Known(*id)),
+        // A unit new to the database is declared by the fact that uses it when the fact
+        // carries its own unit (see `Measure::fits_unit`), as an SEC import declares it:
+        // the same rule on both paths.
+        None if unit_ok
+            && !unit.is_empty()
+            && metric_known
+                .is_some_and(|(_, metric_unit)| metric_unit != unit && fits(metric_unit)) =>
+        {
+            Some(Unit::New(unit.to_string()))
+        }
+        None => {
+            if unit_ok && !unit.is_empty() {
+                let message = format!(
+                    "{}; known units: {}",
+                    catalog::unknown("unit", unit, catalog.units.keys().map(String::as_str)),
+                    known_units(catalog.units)
+                );
+                check.problem("unit", unit, message);
+            }
+            None
+        }
+    };
     let qualifier = check
         .parse("qualifier", row.get("qualifier"), |v| {
             v.parse::<Qualifier>()
@@ -304,6 +336,17 @@ pub(super) fn check(
             }
         }
     }
+    for (column, text, parsed) in [
+        ("value", value_text, &value),
+        ("value_high", value_high_text, &value_high),
+    ] {
+        if let Some(message) = parsed
+            .as_ref()
+            .and_then(|p| magnitude_problem(p.amount, unit))
+        {
+            check.problem(column, text, message);
+        }
+    }
     let numbers = value
         .as_ref()
         .and_then(|v| exact(&mut check, "value", value_text, v));
@@ -326,8 +369,8 @@ pub(super) fn check(
         ),
         _ => {}
     }
-    if let (Some((_, metric_unit)), Some(_)) = (&metric_known, unit_id) {
-        if !measure.fits_unit(metric_unit, unit) {
+    if let (Some((_, metric_unit)), Some(_)) = (&metric_known, &unit_id) {
+        if !fits(metric_unit) {
             let expected = measure.expected_unit(metric_unit);
             check.problem(
                 "unit",
@@ -336,12 +379,7 @@ pub(super) fn check(
             );
         }
     }
-    let concept = row.opt("concept");
-    if let Some(c) = concept {
-        if let Some(message) = crate::sec::concept_problem(c) {
-            check.problem("concept", c, message);
-        }
-    }
+    check.identifier("concept", concept.unwrap_or(""), Identifier::Concept);
     if !check.problems.is_empty() {
         return Err(check.problems);
     }
@@ -371,14 +409,14 @@ pub(super) fn check(
         line: row.line,
         entity_id,
         metric_id,
-        segment: row.get("segment").to_string(),
+        segment: segment.to_string(),
         period,
         measure,
         value,
         value_high: high.map(|(v, _)| v),
         precision,
         value_text: value_text.to_string(),
-        unit_id,
+        unit: unit_id,
         qualifier,
         basis,
         disclosure_type,
@@ -401,6 +439,10 @@ pub(super) fn write(
         Some(concept) => Some(keys.concept_id(conn, concept, None)?),
         None => None,
     };
+    let unit_id = match &c.unit {
+        Unit::Known(id) => *id,
+        Unit::New(unit) => keys.unit_id(conn, unit)?,
+    };
     let fact = NewFact {
         identity: Identity {
             entity_id: c.entity_id,
@@ -410,7 +452,7 @@ pub(super) fn write(
             measure: c.measure,
             value: c.value,
             value_high: c.value_high,
-            unit_id: c.unit_id,
+            unit_id,
             qualifier: c.qualifier,
             basis: c.basis,
             disclosure_type: c.disclosure_type,
@@ -440,7 +482,7 @@ pub(super) fn ingest_file(
 ) -> Result<usize> {
     let (lookups, keys) = catalog.split();
     let reference = &lookups;
-    std::thread::scope(|scope| {
+    let rows = std::thread::scope(|scope| {
         let (send, receive) =
             std::sync::mpsc::sync_channel::<Vec<std::result::Result<Checked, Vec<Problem>>>>(4);
         let name = ctx.name.clone();
@@ -481,7 +523,9 @@ pub(super) fn ingest_file(
         reader
             .join()
             .map_err(|_| crate::error::Error::Refused("the facts reader thread failed".into()))
-    })
+    });
+    catalog.learn_new_units();
+    rows
 }
 
 /// The insert statement: appends a fact unless one with its identity key is stored.

@@ -99,9 +99,11 @@ impl Read for HashingReader {
     }
 }
 
-/// Turns CRLF line ends into LF as bytes stream through, so the CSV reader counts lines
-/// right (rust-csv#395: with CRLF it reports every line one too low). A CRLF inside a
-/// quoted field becomes LF too, which is how spreadsheets write line breaks in cells.
+/// Turns CRLF and lone CR line ends into LF as bytes stream through, so the CSV reader
+/// counts lines right: it counts LFs only (rust-csv#395: with CRLF it reports every line
+/// one too low, and a file of lone CRs, as classic Mac OS wrote them, all at line 1). A
+/// line break inside a quoted field becomes LF too, which is how spreadsheets write line
+/// breaks in cells.
 pub struct CrlfToLf<R> {
     inner: R,
     pending_cr: bool,
@@ -131,6 +133,10 @@ impl<R: Read> Read for CrlfToLf<R> {
             let offset = usize::from(self.pending_cr);
             let n = self.inner.read(&mut buf[offset..])?;
             if n == 0 {
+                // A CR at the very end is a line end of its own.
+                if self.pending_cr {
+                    buf[0] = b'\n';
+                }
                 self.pending_cr = false;
                 return Ok(offset);
             }
@@ -151,6 +157,11 @@ impl<R: Read> Read for CrlfToLf<R> {
                         i += 1;
                         continue;
                     }
+                    // A lone CR ends a line just as LF does.
+                    buf[w] = b'\n';
+                    w += 1;
+                    i += 1;
+                    continue;
                 }
                 buf[w] = buf[i];
                 w += 1;
@@ -274,11 +285,16 @@ mod tests {
     }
 
     #[test]
-    fn crlf_becomes_lf_across_chunk_boundaries() {
+    fn crlf_and_lone_cr_become_lf_across_chunk_boundaries() {
         for chunk in [2, 3, 4, 64] {
             assert_eq!(
                 through(b"a,b\r\nc\r\n\r\nd\re\r", chunk),
-                b"a,b\nc\n\nd\re\r",
+                b"a,b\nc\n\nd\ne\n",
+                "chunk {chunk}"
+            );
+            assert_eq!(
+                through(b"\r\r\n\r\rx\n\r", chunk),
+                b"\n\n\n\nx\n\n",
                 "chunk {chunk}"
             );
         }

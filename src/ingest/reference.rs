@@ -7,7 +7,7 @@ use super::reader::Row;
 use super::RowOutcome;
 use crate::error::{Problem, Result};
 use crate::model::SourceKind;
-use crate::parse::{period::parse_date, FiscalYearEnd};
+use crate::parse::{period::parse_date, FiscalYearEnd, Identifier};
 use rusqlite::{params, Connection};
 
 /// Collects the problems of one row.
@@ -41,6 +41,18 @@ impl<'a> Check<'a> {
             self.problem(column, value, "required field is empty");
         }
         value
+    }
+
+    /// Checks a non-empty identifier against its kind's rule (the same on every input
+    /// path); says whether it passed.
+    pub fn identifier(&mut self, column: &str, value: &str, kind: Identifier) -> bool {
+        match kind.problem(value).filter(|_| !value.is_empty()) {
+            Some(message) => {
+                self.problem(column, value, message);
+                false
+            }
+            None => true,
+        }
     }
 
     /// Parses a non-empty field, recording why it does not parse.
@@ -106,17 +118,7 @@ pub(super) fn entity(
 ) -> Result<RowOutcome> {
     let mut check = Check::new(file, row.line);
     let ticker = check.required(row, "ticker").to_string();
-    if !ticker.is_empty()
-        && !ticker
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '.' || c == '-')
-    {
-        check.problem(
-            "ticker",
-            &ticker,
-            "expected an upper-case ticker such as AMZN or BRK.B",
-        );
-    }
+    check.identifier("ticker", &ticker, Identifier::Ticker);
     let name = check.required(row, "name").to_string();
     let fye_text = check.required(row, "fiscal_year_end");
     let fye = check.parse("fiscal_year_end", fye_text, |v| v.parse::<FiscalYearEnd>());
@@ -190,13 +192,7 @@ pub(super) fn source(
 ) -> Result<RowOutcome> {
     let mut check = Check::new(file, row.line);
     let slug = check.required(row, "source").to_string();
-    if slug.chars().any(char::is_whitespace) {
-        check.problem(
-            "source",
-            &slug,
-            "a source slug has no spaces, e.g. quartz-2026-05-01",
-        );
-    }
+    check.identifier("source", &slug, Identifier::Source);
     let publisher = check.required(row, "publisher").to_string();
     let title = check.required(row, "title").to_string();
     let kind_text = check.required(row, "kind");
@@ -206,7 +202,9 @@ pub(super) fn source(
     });
     let entity = row.opt("entity").map(str::to_string);
     if let Some(ticker) = &entity {
-        if !catalog.entities.contains_key(ticker) {
+        if check.identifier("entity", ticker, Identifier::Ticker)
+            && !catalog.entities.contains_key(ticker)
+        {
             let message = catalog::unknown(
                 "entity",
                 ticker,
@@ -320,12 +318,13 @@ pub(super) fn concept(
 ) -> Result<RowOutcome> {
     let mut check = Check::new(file, row.line);
     let concept = check.required(row, "concept").to_string();
-    if let (false, Some(message)) = (concept.is_empty(), crate::sec::concept_problem(&concept)) {
-        check.problem("concept", &concept, message);
-    }
+    check.identifier("concept", &concept, Identifier::Concept);
     let metric = check.required(row, "metric").to_string();
     let metric_id = catalog.metrics.get(&metric).map(|m| m.id);
-    if metric_id.is_none() && !metric.is_empty() {
+    if metric_id.is_none()
+        && check.identifier("metric", &metric, Identifier::Metric)
+        && !metric.is_empty()
+    {
         let message = catalog::unknown(
             "metric",
             &metric,
@@ -377,25 +376,21 @@ pub(super) fn metric(
 ) -> Result<RowOutcome> {
     let mut check = Check::new(file, row.line);
     let slug = check.required(row, "metric").to_string();
-    if !slug
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-    {
-        check.problem(
-            "metric",
-            &slug,
-            "a metric slug is lower_snake_case, e.g. free_cash_flow",
-        );
-    }
+    check.identifier("metric", &slug, Identifier::Metric);
     let name = check.required(row, "name").to_string();
     let unit = check.required(row, "unit").to_string();
-    if !unit.is_empty() && !catalog.units.contains_key(&unit) {
-        let message = format!(
-            "{}; known units: {}",
-            catalog::unknown("unit", &unit, catalog.units.keys().map(String::as_str)),
-            known_units(&catalog.units)
-        );
-        check.problem("unit", &unit, message);
+    // A unit new to the database is declared by the metric that uses it, as an SEC
+    // import declares the units its facts use: the same rule decides on both paths.
+    if !catalog.units.contains_key(&unit) && check.identifier("unit", &unit, Identifier::Unit) {
+        if let Some(near) = catalog::nearest(&unit, catalog.units.keys().map(String::as_str))
+            .filter(|near| near.eq_ignore_ascii_case(&unit))
+        {
+            check.problem(
+                "unit",
+                &unit,
+                format!("unknown unit; did you mean '{near}'? (units are case-sensitive)"),
+            );
+        }
     }
     let new = MetricRow {
         slug: slug.clone(),
@@ -418,15 +413,11 @@ pub(super) fn metric(
         }
     }
     check.outcome(|| {
+        let unit_id = catalog.unit_id(conn, &new.unit, "a unit declared by a metrics file")?;
         conn.prepare_cached(
             "INSERT INTO metrics (slug, name, unit_id, description) VALUES (?1, ?2, ?3, ?4)",
         )?
-        .execute(params![
-            new.slug,
-            new.name,
-            catalog.units[&new.unit],
-            new.description
-        ])?;
+        .execute(params![new.slug, new.name, unit_id, new.description])?;
         catalog.metrics.insert(
             slug,
             Known {

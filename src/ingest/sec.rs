@@ -10,12 +10,13 @@ use super::reference::{self, Check};
 use super::{FileContext, RowOutcome, Tally};
 use crate::error::{Problem, Result};
 use crate::model::{Basis, DisclosureType, FileKind, Measure, Qualifier};
-use crate::parse::value::Number;
-use crate::parse::{FiscalYearEnd, Period};
+use crate::parse::period::date_in_range;
+use crate::parse::value::{magnitude_problem, Number};
+use crate::parse::{FiscalYearEnd, Identifier, Period};
 use crate::sec::{Filing, SecFact, SecReader};
 use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Forms whose financial statements are audited (10-K) or reviewed (10-Q) by the
 /// company's auditor, with their amendments; amzdb classes them all as audited.
@@ -96,11 +97,16 @@ pub(super) fn ingest(
     }
     let mut source_of: HashMap<String, (i64, i64, FiscalYearEnd, DisclosureType, String)> =
         HashMap::new();
+    // Filings already refused (their company or the filing itself, with a problem said
+    // once): their facts are passed over without a second problem each.
+    let mut refused: HashSet<String> = HashSet::new();
     for filing in reader.filings() {
         let Some(&(entity_id, fye)) = entity_of_cik.get(&filing.cik) else {
+            refused.insert(filing.accession.clone());
             continue;
         };
         let Some(source_id) = source_for(conn, catalog, filing, entity_id, &name, tally)? else {
+            refused.insert(filing.accession.clone());
             continue;
         };
         source_of.insert(
@@ -117,6 +123,9 @@ pub(super) fn ingest(
     let mut each = |fact: SecFact| -> Result<()> {
         let Some((source_id, entity_id, fye, disclosure, filed)) = source_of.get(&fact.accession)
         else {
+            if refused.contains(&fact.accession) {
+                return Ok(());
+            }
             tally.problem(
                 Problem::file(
                     &name,
@@ -161,6 +170,11 @@ fn entity_for(
     tally: &mut Tally,
 ) -> Result<Option<Known<EntityRow>>> {
     let ticker = ticker.map_or_else(|| format!("CIK{}", company.cik), str::to_uppercase);
+    if let Some(message) = Identifier::Ticker.problem(&ticker) {
+        tally
+            .problem(Problem::file(file, format!("--entity: {message}")).column("entity", &ticker));
+        return Ok(None);
+    }
     if let Some(e) = catalog.entities.get(&ticker).cloned() {
         // A known ticker without a CIK gains this one (it names the same company).
         if e.row.cik.is_none() {
@@ -229,6 +243,16 @@ fn source_for(
     let Some(entity) = entity else {
         return Ok(None);
     };
+    if let Err(message) = date_in_range(filing.filed) {
+        tally.problem(
+            Problem::file(
+                file,
+                format!("filing {} ({}): {message}", filing.accession, filing.form),
+            )
+            .column("filed", &filing.filed.to_string()),
+        );
+        return Ok(None);
+    }
     let slug = format!("sec-{}", filing.accession);
     let row = SourceRow {
         slug: slug.clone(),
@@ -263,26 +287,49 @@ fn write_fact(
     disclosure: DisclosureType,
     filed: &str,
 ) -> Result<RowOutcome> {
-    let bad = |message: String| {
-        RowOutcome::Problems(vec![Problem::file(&ctx.name, message)
-            .at(fact.line)
-            .column("val", &fact.value.to_string())])
+    let bad_field = |column: &str, value: &str, message: String| {
+        RowOutcome::Problems(vec![Problem::file(
+            &ctx.name,
+            format!(
+                "{} [{}] in filing {}: {message}",
+                fact.concept, fact.unit, fact.accession
+            ),
+        )
+        .at(fact.line)
+        .column(column, value)])
     };
+    let bad = |message: String| bad_field("val", &fact.value.to_string(), message);
+    // The rules a facts CSV follows, so that whatever is stored here can be dumped and
+    // ingested again.
+    let unit = unit_name(&fact.unit).to_string();
+    if let Some(message) = Identifier::Unit.problem(&unit) {
+        return Ok(bad_field("unit", &fact.unit, message));
+    }
+    for (column, date) in [("start", fact.start), ("end", Some(fact.end))] {
+        if let Some(Err(message)) = date.map(date_in_range) {
+            return Ok(bad_field(
+                column,
+                &date.map(|d| d.to_string()).unwrap_or_default(),
+                message,
+            ));
+        }
+    }
+    if let Some(message) = magnitude_problem(fact.value, &unit) {
+        return Ok(bad(message));
+    }
     let value = fact.value.normalize();
     let (Ok(number), Ok(precision)) = (
         Number::from_decimal(value),
         Number::from_decimal(Decimal::new(1, value.scale())),
     ) else {
-        return Ok(bad(format!(
-            "{}: the value does not fit amzdb's exact numbers",
-            fact.concept
-        )));
+        return Ok(bad("the value does not fit amzdb's exact numbers".into()));
     };
     let concept_id = catalog
         .keys
         .concept_id(conn, &fact.concept, fact.label.as_deref())?;
-    let unit = unit_name(&fact.unit).to_string();
     let unit_id = catalog.unit_id(conn, &unit, "a unit named in SEC XBRL data")?;
+    // The fact keeps the unit its filing gave, whatever the metric's unit (a figure in
+    // CAD under a metric in USD): a facts CSV row citing its concept may do the same.
     let metric_id = match catalog.keys.concepts[&fact.concept].metric_id {
         Some(id) => id,
         None => metric_named_after(conn, catalog, fact, &unit)?,

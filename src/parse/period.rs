@@ -221,18 +221,39 @@ fn parse_fiscal_year(word: &str) -> Result<i32, String> {
         .filter(|y| y.len() == 4)
         .and_then(|y| y.parse::<i32>().ok())
         .ok_or_else(|| format!("{word} is not a fiscal year like FY2026; expected {EXPECTED}"))?;
-    if !(1900..=2200).contains(&year) {
-        return Err(format!("fiscal year {year} is out of range (1900 to 2200)"));
+    // A date late in 2200 can fall in fiscal year 2201 of a calendar ending in January:
+    // every label `Period::from_dates` gives a supported date parses again.
+    if !(FIRST_YEAR..=LAST_YEAR + 1).contains(&year) {
+        return Err(format!(
+            "fiscal year {year} is out of range (FY{FIRST_YEAR} to FY{}, ending by {LAST_YEAR}-12-31)",
+            LAST_YEAR + 1
+        ));
     }
     Ok(year)
+}
+
+/// The years of the dates amzdb stores, on every input path.
+pub const FIRST_YEAR: i32 = 1900;
+pub const LAST_YEAR: i32 = 2200;
+
+/// A date, if it is within the supported range; else why not.
+pub fn date_in_range(date: NaiveDate) -> Result<NaiveDate, String> {
+    if (FIRST_YEAR..=LAST_YEAR).contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(format!(
+            "{date} is outside the supported range of dates, {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31"
+        ))
+    }
 }
 
 /// Parses an ISO date, saying why one that looks like a date is not one.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .ok()
-        .filter(|d| (1900..=2200).contains(&d.year()) && text.len() == 10)
+        .filter(|_| text.len() == 10)
         .ok_or_else(|| format!("{text:?} is not a date (expected YYYY-MM-DD, a real calendar day)"))
+        .and_then(date_in_range)
 }
 
 #[cfg(test)]

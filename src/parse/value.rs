@@ -51,6 +51,45 @@ impl Number {
     }
 }
 
+/// The largest magnitude of a value, in base units: 10^17. Reports add and subtract
+/// stored values in 64-bit integers, and the most any view combines is 32 of them:
+/// capex_vs_fcf derives a quarter as a difference of two year-to-date figures, sums four
+/// such quarters into a TTM, subtracts two TTMs for free cash flow and two of those for a
+/// change on a year earlier (32 x 10^17 = 3.2 x 10^18 < 9.2 x 10^18). The largest real
+/// SEC figures (share counts, totals in yen or won) stay near 10^15.
+pub const MAX_MAGNITUDE: i64 = 100_000_000_000_000_000;
+
+/// The largest magnitude of a percentage, change of one or multiple: 10^15, because
+/// the consistency view turns a change of two percentages into basis points (x 100).
+pub const MAX_RATIO_MAGNITUDE: i64 = 1_000_000_000_000_000;
+
+/// The bound on values of a unit.
+pub fn max_magnitude(unit: &str) -> i64 {
+    match unit {
+        "%" | "pp" | "bps" | "x" => MAX_RATIO_MAGNITUDE,
+        _ => MAX_MAGNITUDE,
+    }
+}
+
+/// Why a value is too large to store in `unit`, if it is: stored values must stay
+/// computable by every report.
+pub fn magnitude_problem(amount: Decimal, unit: &str) -> Option<String> {
+    let bound = max_magnitude(unit);
+    (amount.abs() > Decimal::from(bound)).then(|| {
+        format!(
+            "{} {unit} is beyond the bound of amzdb values: at most {bound} (10^{}) in \
+             magnitude{}, so that the sums and differences reports compute stay exact",
+            amount.normalize(),
+            bound.ilog10(),
+            if bound == MAX_MAGNITUDE {
+                String::new()
+            } else {
+                format!(" for unit {unit}")
+            }
+        )
+    })
+}
+
 impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -825,7 +825,7 @@ fn num_row(
             false,
             if custom { "tag" } else { "version" },
             &concept,
-            message,
+            &message,
         );
     }
     if !ok {

@@ -10,18 +10,10 @@ use crate::error::Problem;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-/// Why a text cannot be an XBRL concept (`taxonomy:Tag`), or None if it can be one.
-pub fn concept_problem(text: &str) -> Option<&'static str> {
-    let shape_ok = text
-        .split_once(':')
-        .is_some_and(|(prefix, tag)| !prefix.is_empty() && !tag.is_empty() && !tag.contains(':'));
-    if !shape_ok {
-        Some("expected taxonomy:Tag, e.g. us-gaap:Revenues")
-    } else if text.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        Some("a concept has no spaces or control characters")
-    } else {
-        None
-    }
+/// Why a text cannot be an XBRL concept (`taxonomy:Tag`), or None if it can be one: the
+/// rule every input path shares (see `parse::ident`).
+pub fn concept_problem(text: &str) -> Option<String> {
+    crate::parse::Identifier::Concept.problem(text)
 }
 
 /// Whether a text is an EDGAR accession number: `nnnnnnnnnn-nn-nnnnnn`.

@@ -182,9 +182,16 @@ fn hold_shared_lock(path: &Path) -> Result<()> {
             break;
         }
         let e = std::io::Error::last_os_error();
-        let busy = matches!(e.raw_os_error(), Some(libc::EAGAIN | libc::EACCES));
-        if !busy || std::time::Instant::now() >= deadline {
+        if !matches!(e.raw_os_error(), Some(libc::EAGAIN | libc::EACCES)) {
             return Err(Error::io(path, e));
+        }
+        if std::time::Instant::now() >= deadline {
+            return Err(Error::Refused(format!(
+                "{}: database is busy: another process is writing it and did not finish \
+                 within {} s; nothing was read, try again when it is done",
+                path.display(),
+                BUSY_TIMEOUT_MS / 1000
+            )));
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }

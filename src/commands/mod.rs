@@ -167,6 +167,7 @@ pub fn create(path: &Path, bundled: bool) -> Result<bool> {
     if exists(path)? {
         return Ok(false);
     }
+    remove_stale_creations(dir, &file_name.to_string_lossy());
     let tmp: PathBuf = path.with_file_name(format!(
         ".{}.creating-{}",
         file_name.to_string_lossy(),
@@ -193,6 +194,29 @@ pub fn create(path: &Path, bundled: bool) -> Result<bool> {
         None => eprintln!("amzdb: created {} (empty)", path.display()),
     }
     Ok(true)
+}
+
+/// Removes what creators killed part-way left (`.NAME.creating-PID` and its -wal, -shm or
+/// -journal): while this process holds the directory's lock no other creator is at work.
+/// Best effort: a file that cannot be removed is left, and the creation goes on.
+fn remove_stale_creations(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.creating-");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = ["-wal", "-shm", "-journal"]
+            .iter()
+            .find_map(|s| rest.strip_suffix(s))
+            .unwrap_or(rest);
+        if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Takes an exclusive lock on a directory (flock on it, waiting for the holder), for

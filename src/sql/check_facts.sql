@@ -3,7 +3,8 @@
 -- for the same fact in each index, so SQLite reads (and, with cell_size_check on, checks)
 -- the interior pages on the way and one leaf page of each tree per sample; a damaged
 -- page fails the statement with SQLITE_CORRUPT. Counts the sampled facts an index does
--- not find (not 0: the table and an index disagree).
+-- not find (not 0: the table and an index disagree). It runs before migrations, on every
+-- schema since V1: keep it valid for all of them.
 WITH RECURSIVE sample (id) AS (
     SELECT :first
     UNION ALL

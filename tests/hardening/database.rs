@@ -1,7 +1,7 @@
 //! Hardening: database (issue 10). Read-only storage read as another user, racing creators
 //! of the default database, and damaged database files.
 
-use crate::util::{assert_contains, fixtures, Dir, DB};
+use crate::util::{assert_contains, fixtures, unprivileged_amzdb, Dir, DB};
 use rand::{Rng, SeedableRng};
 use rusqlite::Connection;
 use std::os::unix::fs::PermissionsExt;
@@ -9,46 +9,6 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_amzdb");
-
-/// The user and group ids of `nobody`, who owns none of the test files.
-const NOBODY: &str = "65534";
-
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
-}
-
-/// How to run amzdb as a user the permission bits apply to: as root (CI), through setpriv
-/// as nobody; otherwise as the current user. None (after saying why) when nobody cannot
-/// run the binary: setpriv is missing, or a directory above it is not searchable.
-fn unprivileged() -> Option<Vec<String>> {
-    if !is_root() {
-        return Some(vec![BIN.to_string()]);
-    }
-    let prefix: Vec<String> = [
-        "setpriv",
-        &format!("--reuid={NOBODY}"),
-        &format!("--regid={NOBODY}"),
-        "--clear-groups",
-        BIN,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let works = Command::new(&prefix[0])
-        .args(&prefix[1..])
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !works {
-        eprintln!(
-            "skipped: cannot run {BIN} as nobody with setpriv (not installed, or a directory \
-             above the binary is not searchable by other users)"
-        );
-        return None;
-    }
-    Some(prefix)
-}
 
 /// Runs `amzdb --db DB ARGS` in `dir` as the unprivileged user.
 fn run_as(user: &[String], dir: &Path, db: &str, args: &[&str]) -> Output {
@@ -140,7 +100,9 @@ fn bundled_database() -> (Dir, Vec<u8>) {
 
 #[test]
 fn read_commands_open_a_database_in_a_directory_they_cannot_write() {
-    let Some(user) = unprivileged() else { return };
+    let Some(user) = unprivileged_amzdb() else {
+        return;
+    };
     let (writable, bytes) = bundled_database();
     let ro = ReadOnlyCopy::new(&bytes);
     let sub = ro.sub();
@@ -203,7 +165,9 @@ fn read_commands_open_a_database_in_a_directory_they_cannot_write() {
 
 #[test]
 fn an_unreadable_database_says_cannot_read_not_cannot_write() {
-    let Some(user) = unprivileged() else { return };
+    let Some(user) = unprivileged_amzdb() else {
+        return;
+    };
     let (_writable, bytes) = bundled_database();
     let ro = ReadOnlyCopy::new(&bytes);
     let sub = ro.sub();
@@ -239,7 +203,9 @@ fn an_unreadable_database_says_cannot_read_not_cannot_write() {
 
 #[test]
 fn a_read_of_an_older_schema_in_a_read_only_directory_says_it_cannot_upgrade_it_there() {
-    let Some(user) = unprivileged() else { return };
+    let Some(user) = unprivileged_amzdb() else {
+        return;
+    };
     let old = Dir::new();
     let sql = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/upgrade/v1.sql"),
@@ -267,7 +233,9 @@ fn a_read_of_an_older_schema_in_a_read_only_directory_says_it_cannot_upgrade_it_
 
 #[test]
 fn a_wal_with_changes_in_a_read_only_directory_says_what_to_do() {
-    let Some(user) = unprivileged() else { return };
+    let Some(user) = unprivileged_amzdb() else {
+        return;
+    };
     let (writable, _) = bundled_database();
     let ro = ReadOnlyCopy::new(&[]);
     let sub = ro.sub();
@@ -466,4 +434,56 @@ fn every_command_refuses_a_database_with_a_damaged_schema_page() {
     refused_as_damaged(&dir, &bytes, &["migrate"]);
     refused_as_damaged(&dir, &bytes, &["facts", "--metric", "capex"]);
     refused_as_damaged(&dir, &bytes, &["report", "capex-fcf"]);
+}
+
+/// The cost of the check writes run, on a database named by AMZDB_CHECK_DB (the README's
+/// figure comes from a 10M-fact database; see there for how it is made):
+/// `AMZDB_CHECK_DB=/path/to/10m.sqlite cargo test --release --test cli check_cost -- --ignored --nocapture`
+#[test]
+#[ignore = "needs a large database named by AMZDB_CHECK_DB"]
+fn check_cost() {
+    let path = std::path::PathBuf::from(
+        std::env::var("AMZDB_CHECK_DB").expect("AMZDB_CHECK_DB names a database"),
+    );
+    let conn = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("open the database");
+    let facts: i64 = conn
+        .query_row("SELECT count(*) FROM facts", [], |r| r.get(0))
+        .unwrap();
+    for run in 1..=3 {
+        let start = std::time::Instant::now();
+        amzdb::db::check_intact(&conn, &path).expect("the database is intact");
+        eprintln!(
+            "run {run}: check of {} ({facts} facts, {} MiB): {:.3} s",
+            path.display(),
+            std::fs::metadata(&path).unwrap().len() >> 20,
+            start.elapsed().as_secs_f64()
+        );
+    }
+}
+
+#[test]
+fn a_creator_killed_part_way_leaves_nothing_the_next_one_keeps() {
+    let dir = Dir::new();
+    // What a creator killed while loading the bundled dataset leaves behind.
+    for name in [
+        ".amzdb.sqlite.creating-4242",
+        ".amzdb.sqlite.creating-4242-wal",
+        ".amzdb.sqlite.creating-4242-shm",
+        "notes.creating-1",
+    ] {
+        dir.write(name, "partial");
+    }
+    let out = dir
+        .amzdb()
+        .args(["facts", "--metric", "capex"])
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    // (A reader leaves the database's -wal and -shm; they are SQLite's, not leftovers.)
+    let left: Vec<String> = names(dir.path())
+        .into_iter()
+        .filter(|n| !n.starts_with("amzdb.sqlite-"))
+        .collect();
+    assert_eq!(left, ["amzdb.sqlite", "notes.creating-1"]);
 }

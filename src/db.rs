@@ -156,6 +156,13 @@ fn file_uri(path: &Path) -> Result<String> {
 /// process, and a reader's connection lives as long as its command).
 static HELD_LOCKS: Mutex<Vec<std::fs::File>> = Mutex::new(Vec::new());
 
+/// An open-file-description lock where there are such (Linux), else a process one (then
+/// SQLite closing its descriptor of the file at the end releases it).
+#[cfg(target_os = "linux")]
+const SET_LOCK: libc::c_int = libc::F_OFD_SETLK;
+#[cfg(not(target_os = "linux"))]
+const SET_LOCK: libc::c_int = libc::F_SETLK;
+
 /// Takes the shared lock SQLite's readers take on a database file (a read lock on its
 /// 510 "shared" bytes above 1 GiB), waiting up to the busy timeout for a writer that holds
 /// it exclusively. An open-file-description lock: closing another descriptor of the same
@@ -178,7 +185,7 @@ fn hold_shared_lock(path: &Path) -> Result<()> {
         lock.l_len = SHARED_SIZE;
         use std::os::fd::AsRawFd;
         // SAFETY: the descriptor is open for the whole call and `lock` outlives it.
-        if unsafe { libc::fcntl(file.as_raw_fd(), libc::F_OFD_SETLK, &lock) } == 0 {
+        if unsafe { libc::fcntl(file.as_raw_fd(), SET_LOCK, &lock) } == 0 {
             break;
         }
         let e = std::io::Error::last_os_error();

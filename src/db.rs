@@ -213,19 +213,21 @@ fn hold_shared_lock(path: &Path) -> Result<()> {
 /// it whole.
 const FACTS_TABLE: &str = "facts";
 
-/// How many facts [`check_intact`] samples (every fact of a smaller table)...
+/// How many facts [`check_intact`] samples at least (every fact of a smaller table)...
 const FACT_SAMPLES: i64 = 10_000;
 
 /// ...and the widest gap between two samples, in fact ids: less than the facts under
-/// one interior page of the lowest level (a leaf holds ~20 facts, an interior page ~400
-/// leaves), so every interior page of the table is read, however large it grows.
+/// one interior page of the lowest level (measured on 10M facts: 22 facts a leaf, ~365
+/// leaves an interior page), so every interior page of the table is read however large it
+/// grows (beyond 10M facts the samples, and the cost, grow with the table: 0.15-0.2 s at
+/// 10M facts).
 const MAX_STEP: i64 = 1_000;
 
 /// Refuses a database SQLite finds damaged, before a write builds on it. Costs little
 /// beside a write: every table but facts is checked whole (`PRAGMA quick_check(TABLE)`,
 /// with its indexes; the schema is read and parsed when the database opens), and the
-/// facts table and its indexes are sampled along evenly spaced fact ids (all of them up to
-/// 10,000 facts; see `sql/check_facts.sql`), with SQLite checking the size of every cell
+/// facts table and its indexes are sampled along evenly spaced fact ids (every fact up to
+/// 10,000; see `sql/check_facts.sql`), with SQLite checking the size of every cell
 /// of every page it reads. What it cannot see: a damaged leaf page of facts or its indexes
 /// that no sample lands on, and the free-page list; a write that reaches such a page fails
 /// with SQLITE_CORRUPT, rolls back, and is reported the same way.

@@ -487,3 +487,65 @@ fn a_creator_killed_part_way_leaves_nothing_the_next_one_keeps() {
         .collect();
     assert_eq!(left, ["amzdb.sqlite", "notes.creating-1"]);
 }
+
+#[test]
+fn a_reader_in_a_read_only_directory_keeps_writers_from_changing_the_file_under_it() {
+    let Some(user) = unprivileged_amzdb() else {
+        return;
+    };
+    let (_writable, bytes) = bundled_database();
+    let ro = ReadOnlyCopy::new(&bytes);
+    let sub = ro.sub();
+    let inode = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(sub.join(DB)).unwrap().ino()
+    };
+    // A long read, as the other user.
+    let mut reader = Command::new(&user[0])
+        .args(&user[1..])
+        .args(["--db", DB, "query"])
+        .arg(
+            "with recursive r(x) as (select 1 union all select x + 1 from r where x < 5000000) \
+             select count(*) from r",
+        )
+        .current_dir(&sub)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Its lock: a read lock on SQLite's shared bytes of the file (/proc/locks lists it).
+    let locked = || {
+        std::fs::read_to_string("/proc/locks").is_ok_and(|locks| {
+            locks.lines().any(|l| {
+                l.contains(" READ ")
+                    && l.contains(&format!(":{inode} "))
+                    && l.ends_with("1073741826 1073742335")
+            })
+        })
+    };
+    let start = std::time::Instant::now();
+    while !locked() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "the reader took no lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // A writer (root, whom the directory does not stop) cannot take the file from WAL
+    // mode meanwhile: that needs the exclusive lock.
+    let writer = Connection::open(sub.join(DB)).unwrap();
+    let switched = writer.query_row("PRAGMA journal_mode = DELETE", [], |r| {
+        r.get::<_, String>(0)
+    });
+    assert_eq!(
+        switched.unwrap_err().sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy)
+    );
+    let out = reader.wait_with_output().unwrap();
+    assert_contains(&assert_ok(&out), "5000000");
+    let mode: String = writer
+        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete");
+}

@@ -501,7 +501,7 @@ fn a_reader_in_a_read_only_directory_keeps_writers_from_changing_the_file_under_
         std::fs::metadata(sub.join(DB)).unwrap().ino()
     };
     // A long read, as the other user.
-    let mut reader = Command::new(&user[0])
+    let reader = Command::new(&user[0])
         .args(&user[1..])
         .args(["--db", DB, "query"])
         .arg(

@@ -31,6 +31,7 @@ pub struct MigrationStatus {
 /// database that is not amzdb's, or one made by a newer amzdb.
 pub fn open_rw(path: &Path) -> Result<Connection> {
     check_directory(path)?;
+    check_readable(path)?;
     let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -39,6 +40,8 @@ pub fn open_rw(path: &Path) -> Result<Connection> {
     )?;
     check_is_amzdb(&conn, path)?;
     conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
+    // Before anything is written: a write must not build on a damaged file.
+    check_intact(&conn, path)?;
     // A writer takes the write lock when its transaction begins (BEGIN IMMEDIATE), so a
     // second writer waits up to the busy timeout. A deferred transaction that has already
     // read would instead fail at its first write at once, whatever the timeout.
@@ -62,6 +65,245 @@ pub fn check_directory(path: &Path) -> Result<()> {
     }
 }
 
+/// Refuses, with "cannot read", a database file this user may not read (SQLite would only
+/// say "unable to open database file"). A missing file passes: callers create it.
+pub fn check_readable(path: &Path) -> Result<()> {
+    match std::fs::File::open(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::CannotRead {
+            path: path.to_path_buf(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Whether SQLite failed because it could not create or open the `-shm` file (the WAL
+/// index) it needs to read a database in WAL mode.
+fn needs_wal_index(e: &rusqlite::Error) -> bool {
+    use rusqlite::ffi;
+    matches!(
+        e.sqlite_error().map(|f| f.extended_code),
+        Some(
+            ffi::SQLITE_READONLY_DIRECTORY
+                | ffi::SQLITE_READONLY_CANTINIT
+                | ffi::SQLITE_READONLY_RECOVERY
+                | ffi::SQLITE_CANTOPEN
+        )
+    )
+}
+
+/// Whether the file's header says WAL mode (file format versions 2 at offsets 18 and 19).
+fn is_wal_mode(path: &Path) -> bool {
+    use std::io::Read;
+    let mut header = [0u8; 20];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut header))
+        .is_ok_and(|()| header[18] == 2 && header[19] == 2)
+}
+
+/// The `-wal` file beside a database.
+fn wal_of(path: &Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-wal");
+    name.into()
+}
+
+/// Opens a WAL-mode database that SQLite cannot read normally because this user cannot
+/// create its `-shm` file, as an immutable file: SQLite then reads the file alone, with
+/// no WAL index and no locks of its own.
+///
+/// That is the whole database only when no `-wal` file holds changes: with one, this
+/// refuses and says what to do. While the connection lives, amzdb holds a shared lock on
+/// the file (the lock SQLite's own readers take), so a writer that uses the file in the
+/// rollback-journal mode waits, none switches it to another journal mode, and a WAL writer
+/// closing does not fold its changes into the file under this reader. A WAL writer of
+/// another user that checkpoints a large write meanwhile is not stopped: see the README.
+fn open_immutable(path: &Path) -> Result<Connection> {
+    let wal = wal_of(path);
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return Err(Error::WalNeedsWritableDirectory {
+            path: path.to_path_buf(),
+            wal,
+        });
+    }
+    hold_shared_lock(path)?;
+    let uri = format!("{}?mode=ro&immutable=1", file_uri(path)?);
+    Ok(Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?)
+}
+
+/// `file:` URI of a path: absolute, every byte but letters, digits and `/._-~`
+/// percent-encoded (so `?`, `#`, `%` and spaces in names are read as part of the name).
+fn file_uri(path: &Path) -> Result<String> {
+    use std::os::unix::ffi::OsStrExt;
+    let absolute = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
+    let mut uri = String::from("file://");
+    for &b in absolute.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/._-~".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Ok(uri)
+}
+
+/// Files whose locks this process holds until it exits (amzdb runs one command per
+/// process, and a reader's connection lives as long as its command).
+static HELD_LOCKS: Mutex<Vec<std::fs::File>> = Mutex::new(Vec::new());
+
+/// An open-file-description lock where there are such (Linux), else a process one (then
+/// SQLite closing its descriptor of the file at the end releases it).
+#[cfg(target_os = "linux")]
+const SET_LOCK: libc::c_int = libc::F_OFD_SETLK;
+#[cfg(not(target_os = "linux"))]
+const SET_LOCK: libc::c_int = libc::F_SETLK;
+
+/// Takes the shared lock SQLite's readers take on a database file (a read lock on its
+/// 510 "shared" bytes above 1 GiB), waiting up to the busy timeout for a writer that holds
+/// it exclusively. An open-file-description lock: closing another descriptor of the same
+/// file (SQLite does) does not release it.
+fn hold_shared_lock(path: &Path) -> Result<()> {
+    const SHARED_FIRST: libc::off_t = 0x4000_0000 + 2;
+    const SHARED_SIZE: libc::off_t = 510;
+    let file = std::fs::File::open(path).map_err(|e| Error::CannotRead {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let deadline =
+        std::time::Instant::now() + std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into());
+    loop {
+        // SAFETY: flock is a plain C struct; all-zero is a valid value of it.
+        let mut lock: libc::flock = unsafe { std::mem::zeroed() };
+        lock.l_type = libc::F_RDLCK as libc::c_short;
+        lock.l_whence = libc::SEEK_SET as libc::c_short;
+        lock.l_start = SHARED_FIRST;
+        lock.l_len = SHARED_SIZE;
+        use std::os::fd::AsRawFd;
+        // SAFETY: the descriptor is open for the whole call and `lock` outlives it.
+        if unsafe { libc::fcntl(file.as_raw_fd(), SET_LOCK, &lock) } == 0 {
+            break;
+        }
+        let e = std::io::Error::last_os_error();
+        if !matches!(e.raw_os_error(), Some(libc::EAGAIN | libc::EACCES)) {
+            return Err(Error::io(path, e));
+        }
+        if std::time::Instant::now() >= deadline {
+            return Err(Error::Refused(format!(
+                "{}: database is busy: another process is writing it and did not finish \
+                 within {} s; nothing was read, try again when it is done",
+                path.display(),
+                BUSY_TIMEOUT_MS / 1000
+            )));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    HELD_LOCKS
+        .lock()
+        .map_err(|_| Error::Refused("a lock registry was poisoned".into()))?
+        .push(file);
+    Ok(())
+}
+
+/// The one table that grows with the data: [`check_intact`] samples it instead of reading
+/// it whole.
+const FACTS_TABLE: &str = "facts";
+
+/// How many facts [`check_intact`] samples at least (every fact of a smaller table)...
+const FACT_SAMPLES: i64 = 10_000;
+
+/// ...and the widest gap between two samples, in fact ids: less than the facts under
+/// one interior page of the lowest level (measured on 10M facts: 22 facts a leaf, ~365
+/// leaves an interior page), so every interior page of the table is read however large it
+/// grows (beyond 10M facts the samples, and the cost, grow with the table: 0.15-0.2 s at
+/// 10M facts).
+const MAX_STEP: i64 = 1_000;
+
+/// Refuses a database SQLite finds damaged, before a write builds on it. Costs little
+/// beside a write: every table but facts is checked whole (`PRAGMA quick_check(TABLE)`,
+/// with its indexes; the schema is read and parsed when the database opens), and the
+/// facts table and its indexes are sampled along evenly spaced fact ids (every fact up to
+/// 10,000; see `sql/check_facts.sql`), with SQLite checking the size of every cell
+/// of every page it reads. What it cannot see: a damaged leaf page of facts or its indexes
+/// that no sample lands on, and the free-page list; a write that reaches such a page fails
+/// with SQLITE_CORRUPT, rolls back, and is reported the same way.
+pub fn check_intact(conn: &Connection, path: &Path) -> Result<()> {
+    conn.pragma_update(None, "cell_size_check", true)?;
+    let checked = check_tables(conn, path);
+    conn.pragma_update(None, "cell_size_check", false)?;
+    checked.map_err(|e| damaged_or(e, path))
+}
+
+fn check_tables(conn: &Connection, path: &Path) -> Result<()> {
+    let damaged = |detail: String| Error::Damaged {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name <> ?1")?
+        .query_map([FACTS_TABLE], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for table in tables {
+        let found: Vec<String> = conn
+            .prepare("SELECT * FROM pragma_quick_check(?1)")?
+            .query_map([&table], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if found != ["ok"] {
+            return Err(damaged(format!("{table}: {}", found.join("; "))));
+        }
+    }
+    let has_facts: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+        [FACTS_TABLE],
+        |r| r.get(0),
+    )?;
+    if !has_facts {
+        return Ok(());
+    }
+    // Two subqueries: SQLite reads min() and max() of a rowid from the ends of the B-tree
+    // only when each is alone in its SELECT (together they cost a full scan).
+    let (first, last): (Option<i64>, Option<i64>) = conn.query_row(
+        "SELECT (SELECT min(fact_id) FROM facts), (SELECT max(fact_id) FROM facts)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let (Some(first), Some(last)) = (first, last) else {
+        return Ok(());
+    };
+    let step = ((last - first) / FACT_SAMPLES).clamp(1, MAX_STEP);
+    let missing: i64 = conn.query_row(
+        include_str!("sql/check_facts.sql"),
+        rusqlite::named_params! { ":first": first, ":last": last, ":step": step },
+        |r| r.get(0),
+    )?;
+    if missing > 0 {
+        return Err(damaged(format!(
+            "{missing} sampled facts are missing from an index of the facts table"
+        )));
+    }
+    Ok(())
+}
+
+/// An SQLite error that says the file is damaged, as [`Error::Damaged`] naming it;
+/// any other error as it is.
+pub fn damaged_or(e: Error, path: &Path) -> Error {
+    match e {
+        Error::Sql(ref sql)
+            if sql.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) =>
+        {
+            Error::Damaged {
+                path: path.to_path_buf(),
+                detail: sql.to_string(),
+            }
+        }
+        e => e,
+    }
+}
+
 /// Opens a database read-only (SQLite refuses every write on it). The database must
 /// exist and be at this amzdb's schema version: callers migrate it first.
 ///
@@ -69,12 +311,27 @@ pub fn check_directory(path: &Path) -> Result<()> {
 /// read-only, `query_only` is on, and an authorizer (see [`guard_read_only`]) refuses,
 /// while a statement is prepared, anything that would write, open another file, change a
 /// setting or load code.
+///
+/// A database in WAL mode is read through its `-shm` file, which SQLite creates beside it:
+/// in a directory this user cannot write, with no `-shm` there, SQLite cannot read it. Then,
+/// when no `-wal` file holds changes (so the file is the whole database), it is opened
+/// immutable (see [`open_immutable`]); otherwise the error says what to do.
 pub fn open_ro(path: &Path) -> Result<Connection> {
-    let mut conn = Connection::open_with_flags(
+    check_readable(path)?;
+    let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    check_is_amzdb(&conn, path)?;
+    let mut conn = match check_is_amzdb(&conn, path) {
+        Ok(()) => conn,
+        Err(Error::Sql(e)) if needs_wal_index(&e) && is_wal_mode(path) => {
+            drop(conn);
+            let conn = open_immutable(path)?;
+            check_is_amzdb(&conn, path)?;
+            conn
+        }
+        Err(e) => return Err(e),
+    };
     conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
     conn.pragma_update(None, "query_only", true)?;
     guard_read_only(&mut conn)?;

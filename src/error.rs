@@ -52,6 +52,36 @@ pub enum Error {
     MissingDirectory { path: PathBuf, dir: PathBuf },
     #[error("{path}: already exists; `amzdb init` only creates new databases (use `amzdb migrate` to upgrade one)")]
     AlreadyExists { path: PathBuf },
+    #[error("{path}: cannot read the database file ({source}); check that this user may read it and search its directory")]
+    CannotRead {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path}: cannot read: the database is in WAL mode and {wal} holds changes not yet \
+         written into it, which SQLite can read only through a -shm file it cannot create here \
+         (this user cannot write the directory); ask a user who can write it to run \
+         `amzdb --db {path} migrate` (which folds the WAL into the file), or read a copy made \
+         with `amzdb backup`"
+    )]
+    WalNeedsWritableDirectory { path: PathBuf, wal: PathBuf },
+    #[error(
+        "{path}: {what} older than this amzdb's and must be upgraded before it can be read, \
+         but amzdb cannot write it here ({why}); nothing was changed. Ask a user who can write \
+         the file and its directory to run `amzdb --db {path} migrate`, or copy it somewhere \
+         writable and upgrade the copy"
+    )]
+    CannotUpgradeHere {
+        path: PathBuf,
+        what: String,
+        why: String,
+    },
+    #[error(
+        "{path}: the database file is damaged (SQLite: {detail}); nothing was written. \
+         Restore it from a backup, or recover what SQLite can still read into a new file with \
+         `sqlite3 {path} .recover | sqlite3 recovered.sqlite`"
+    )]
+    Damaged { path: PathBuf, detail: String },
     #[error("{0}")]
     Input(Problems),
     #[error("refused: {0}")]
@@ -79,14 +109,23 @@ impl Error {
     }
 
     /// The database errors a user can act on (another writer holds the database, the
-    /// file is read-only, a write failed), said plainly and naming the database; None for
-    /// the others.
-    /// read-only, a write failed), said plainly and naming the database; None for the others.
+    /// file is read-only, a write failed, the file is damaged), said plainly and naming the
+    /// database; None for the others.
     pub fn database_problem(&self, db: &Path) -> Option<String> {
         let Error::Sql(rusqlite::Error::SqliteFailure(failure, text)) = self else {
             return None;
         };
+        let sqlite = text.clone().unwrap_or_else(|| failure.to_string());
         let what = match failure.code {
+            ErrorCode::DatabaseCorrupt => {
+                return Some(
+                    Error::Damaged {
+                        path: db.to_path_buf(),
+                        detail: sqlite,
+                    }
+                    .to_string(),
+                )
+            }
             ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => format!(
                 "database is busy: another process is writing to it and did not finish within {} s; \
                  nothing was written, try again when it is done",
@@ -95,8 +134,9 @@ impl Error {
             ErrorCode::ReadOnly => "cannot write: the database file, its directory or its -wal/-shm \
                  file is read-only; nothing was written"
                 .to_string(),
-            ErrorCode::CannotOpen => "cannot open the database file: check that it and its directory \
-                 are readable and writable"
+            ErrorCode::CannotOpen => "cannot open the database file or create its -wal/-shm \
+                 files beside it: check that this user can write the file and its directory; \
+                 nothing was written"
                 .to_string(),
             ErrorCode::DiskFull => "writing to the database failed: the disk is full; the transaction \
                  was rolled back and the database is as it was"
@@ -119,7 +159,6 @@ impl Error {
             }
             _ => return None,
         };
-        let sqlite = text.clone().unwrap_or_else(|| failure.to_string());
         Some(format!(
             "{}: {what} (SQLite: {sqlite}, code {})",
             db.display(),

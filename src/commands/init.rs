@@ -10,5 +10,12 @@ pub fn run(db: &Path, args: &InitArgs) -> Result<()> {
             path: db.to_path_buf(),
         });
     }
-    super::create(db, !args.empty)
+    if super::create(db, !args.empty)? {
+        Ok(())
+    } else {
+        // Another amzdb created it between the check above and this one's turn.
+        Err(Error::AlreadyExists {
+            path: db.to_path_buf(),
+        })
+    }
 }

@@ -120,11 +120,6 @@ fn signal_of(status: &ExitStatus) -> Option<i32> {
     status.signal()
 }
 
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
-}
-
 // ---------------------------------------------------------------------------------
 // Generated input: four companies, five metrics, five sources (a sixth comes with each
 // large ingest), and as many distinct facts as asked for.
@@ -620,14 +615,10 @@ fn a_write_past_the_file_size_limit_fails_cleanly_and_changes_nothing() {
 
 #[test]
 fn a_read_only_database_or_directory_fails_cleanly_and_changes_nothing() {
-    if is_root() {
-        // Permission bits do not stop root (as in CI); the file-size limit test above
-        // makes a write fail part-way instead.
-        eprintln!(
-            "skipped: running as root, where a read-only file or directory does not stop writes"
-        );
+    // Permission bits do not stop root (as in CI): amzdb runs as nobody then.
+    let Some(user) = crate::util::unprivileged_amzdb() else {
         return;
-    }
+    };
     use std::os::unix::fs::PermissionsExt;
     let dir = dir_with_seed(1_000);
     write_facts(dir.path(), "big.csv", 1, 5_000);
@@ -635,12 +626,28 @@ fn a_read_only_database_or_directory_fails_cleanly_and_changes_nothing() {
     let mode = |path: &Path, mode: u32| {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
     };
+    let as_user = |dir: &Path| -> Output {
+        Command::new(&user[0])
+            .args(&user[1..])
+            .args(["--db", DB])
+            .args(args)
+            .current_dir(dir)
+            .env_remove("AMZDB_DB")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
     let before = dir.snapshot();
 
+    // The file read-only, its directory writable by everyone (-wal and -shm can be made).
+    mode(dir.path(), 0o777);
     mode(&dir.join(DB), 0o444);
-    let stderr = dir.run_err(&args);
+    let out = as_user(dir.path());
     mode(&dir.join(DB), 0o644);
-    assert_contains(&stderr, "amzdb: error: test.sqlite: ");
+    mode(dir.path(), 0o755);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{}: {stderr}", out.status);
+    assert_contains(&stderr, "amzdb: error: test.sqlite: cannot write: ");
     eprintln!("read-only file: {}", stderr.trim_end());
     dir.snapshot().assert_same(&before);
 
@@ -651,11 +658,11 @@ fn a_read_only_database_or_directory_fails_cleanly_and_changes_nothing() {
     std::fs::copy(dir.join("big.csv"), sub.join("big.csv")).unwrap();
     std::fs::copy(dir.join("more_sources.csv"), sub.join("more_sources.csv")).unwrap();
     mode(&sub, 0o555);
-    let out = amzdb(&sub, DB, &args).output().unwrap();
+    let out = as_user(&sub);
     mode(&sub, 0o755);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{}: {stderr}", out.status);
-    assert_contains(&stderr, "amzdb: error: test.sqlite: ");
+    assert_contains(&stderr, "amzdb: error: test.sqlite: cannot write: ");
     eprintln!("read-only directory: {}", stderr.trim_end());
     let copy = std::fs::read(sub.join(DB)).unwrap();
     assert!(

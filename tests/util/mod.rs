@@ -292,3 +292,39 @@ pub fn sqlite3_shell() -> Option<&'static str> {
     }
     found
 }
+
+/// The user and group id of `nobody`, who owns none of the test files.
+pub const NOBODY: u32 = 65534;
+
+/// A command line (program and leading arguments) that runs the amzdb binary as a user
+/// the permission bits apply to: as root (as on CI), `nobody` through setpriv; otherwise
+/// the current user. None, after saying why, when nobody cannot run it (setpriv missing, or
+/// a directory above the binary not searchable by other users).
+pub fn unprivileged_amzdb() -> Option<Vec<String>> {
+    let bin = env!("CARGO_BIN_EXE_amzdb").to_string();
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        return Some(vec![bin]);
+    }
+    let prefix = vec![
+        "setpriv".to_string(),
+        format!("--reuid={NOBODY}"),
+        format!("--regid={NOBODY}"),
+        "--clear-groups".to_string(),
+        bin,
+    ];
+    let works = std::process::Command::new(&prefix[0])
+        .args(&prefix[1..])
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !works {
+        eprintln!(
+            "skipped: cannot run {} as nobody with setpriv (not installed, or a directory \
+             above the binary is not searchable by other users)",
+            prefix[4]
+        );
+        return None;
+    }
+    Some(prefix)
+}

@@ -298,33 +298,71 @@ pub const NOBODY: u32 = 65534;
 
 /// A command line (program and leading arguments) that runs the amzdb binary as a user
 /// the permission bits apply to: as root (as on CI), `nobody` through setpriv; otherwise
-/// the current user. None, after saying why, when nobody cannot run it (setpriv missing, or
-/// a directory above the binary not searchable by other users).
+/// the current user. When nobody cannot reach the binary where cargo built it (a checkout
+/// in a private directory), a copy in a world-readable directory under the system's
+/// temporary directory is run instead (one per build of the binary, reused). None, after
+/// saying why, only when setpriv cannot run anything as nobody.
 pub fn unprivileged_amzdb() -> Option<Vec<String>> {
     let bin = env!("CARGO_BIN_EXE_amzdb").to_string();
     // SAFETY: geteuid has no preconditions and cannot fail.
     if unsafe { libc::geteuid() } != 0 {
         return Some(vec![bin]);
     }
-    let prefix = vec![
-        "setpriv".to_string(),
-        format!("--reuid={NOBODY}"),
-        format!("--regid={NOBODY}"),
-        "--clear-groups".to_string(),
-        bin,
-    ];
-    let works = std::process::Command::new(&prefix[0])
-        .args(&prefix[1..])
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !works {
-        eprintln!(
-            "skipped: cannot run {} as nobody with setpriv (not installed, or a directory \
-             above the binary is not searchable by other users)",
-            prefix[4]
-        );
+    let as_nobody = |program: &str| -> Vec<String> {
+        vec![
+            "setpriv".to_string(),
+            format!("--reuid={NOBODY}"),
+            format!("--regid={NOBODY}"),
+            "--clear-groups".to_string(),
+            program.to_string(),
+        ]
+    };
+    let runs = |line: &[String], arg: &str| {
+        std::process::Command::new(&line[0])
+            .args(&line[1..])
+            .arg(arg)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !runs(&as_nobody("true"), "--version") {
+        eprintln!("skipped: setpriv cannot run a command as nobody (user {NOBODY}) here");
         return None;
     }
-    Some(prefix)
+    let in_place = as_nobody(&bin);
+    if runs(&in_place, "--version") {
+        return Some(in_place);
+    }
+    let copy = reachable_copy(Path::new(&bin));
+    let line = as_nobody(copy.to_str().expect("UTF-8 path"));
+    assert!(
+        runs(&line, "--version"),
+        "nobody cannot run the copy {} either",
+        copy.display()
+    );
+    Some(line)
+}
+
+/// A copy of the binary that every user can run: `TMP/amzdb-test-bin/SIZE-MTIME/amzdb`.
+fn reachable_copy(bin: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = std::fs::metadata(bin).expect("the amzdb binary");
+    let stamp = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    let top = std::env::temp_dir().join("amzdb-test-bin");
+    let dir = top.join(format!("{}-{stamp}", meta.len()));
+    let copy = dir.join("amzdb");
+    if !copy.is_file() {
+        std::fs::create_dir_all(&dir).expect("a directory for the copy");
+        // Copied under a private name and renamed, so a parallel test never runs half a copy.
+        let partial = dir.join(format!(".amzdb.{}", std::process::id()));
+        std::fs::copy(bin, &partial).expect("copy the binary");
+        std::fs::rename(&partial, &copy).expect("rename the copy");
+    }
+    for (path, mode) in [(&top, 0o755), (&dir, 0o755), (&copy, 0o755)] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    }
+    copy
 }

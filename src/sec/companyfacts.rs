@@ -7,23 +7,31 @@ use crate::error::{Error, Problem, Result};
 use chrono::{Datelike, NaiveDate};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use std::collections::HashMap;
 use std::io::Read;
+use std::marker::PhantomData;
 use std::path::Path;
+
+// A key given twice is refused everywhere: in the maps below (taxonomies, concepts, units)
+// by `Unique`, and among a struct's fields by serde (the fields amzdb does not use but the
+// SEC writes are named, as ignored, so that they are checked too).
 
 #[derive(Deserialize)]
 struct File {
     cik: serde_json::Value,
     #[serde(rename = "entityName")]
     entity_name: String,
-    facts: IndexMap<String, IndexMap<String, Concept>>,
+    facts: Unique<Unique<Concept>>,
 }
 
 #[derive(Deserialize)]
 struct Concept {
     label: Option<String>,
-    units: IndexMap<String, Vec<Fact>>,
+    #[serde(rename = "description")]
+    _description: Option<IgnoredAny>,
+    units: Unique<Vec<Fact>>,
 }
 
 #[derive(Deserialize)]
@@ -34,6 +42,66 @@ struct Fact {
     accn: String,
     form: String,
     filed: String,
+    #[serde(rename = "fy")]
+    _fy: Option<IgnoredAny>,
+    #[serde(rename = "fp")]
+    _fp: Option<IgnoredAny>,
+    #[serde(rename = "frame")]
+    _frame: Option<IgnoredAny>,
+}
+
+/// A JSON object read in file order that refuses a key given twice: serde (and JSON
+/// parsers generally) keep the last value, which silently dropped every fact of the first.
+struct Unique<V>(IndexMap<String, V>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Unique<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Visit<V>(PhantomData<V>);
+
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Visit<V> {
+            type Value = Unique<V>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut entries = IndexMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if entries.contains_key(&key) {
+                        // serde_json adds the line and column it stopped at: just past the key.
+                        return Err(de::Error::custom(format!(
+                            "the key {key:?} is given twice in one object (only one of its \
+                             values could be kept)"
+                        )));
+                    }
+                    let value = map.next_value()?;
+                    entries.insert(key, value);
+                }
+                Ok(Unique(entries))
+            }
+        }
+
+        deserializer.deserialize_map(Visit(PhantomData))
+    }
+}
+
+impl<V> Unique<V> {
+    fn iter(&self) -> indexmap::map::Iter<'_, String, V> {
+        self.0.iter()
+    }
+}
+
+impl<'a, V> IntoIterator for &'a Unique<V> {
+    type Item = (&'a String, &'a V);
+    type IntoIter = indexmap::map::Iter<'a, String, V>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 /// Whether a file looks like companyfacts JSON: a JSON object naming a cik and facts.
@@ -381,5 +449,31 @@ mod tests {
         assert_eq!(problems[0].column.as_deref(), Some("end"));
         assert_eq!(problems[0].value.as_deref(), Some("2025-02-30"));
         assert!(problems[0].message.contains("us-gaap:Revenues"));
+    }
+
+    #[test]
+    fn a_unit_given_twice_is_refused_not_kept_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("twice.json");
+        let fact = r#"{"end": "2025-03-31", "val": 7, "accn": "0000000001-25-000001", "form": "10-Q", "filed": "2025-04-01"}"#;
+        std::fs::write(
+            &path,
+            format!(
+                "{{\"cik\": 1, \"entityName\": \"X\", \"facts\": {{\"dei\": {{\"A\": {{\"units\": {{\n\
+                 \"USD\": [{fact}],\n\"USD\": [{fact}]}}}}}}}}}}"
+            ),
+        )
+        .unwrap();
+        let problems = open(&path).unwrap().err().expect("refused");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, Some(3));
+        assert_eq!(problems[0].column.as_deref(), Some("character 6"));
+        assert!(
+            problems[0]
+                .message
+                .contains("the key \"USD\" is given twice in one object"),
+            "{}",
+            problems[0]
+        );
     }
 }

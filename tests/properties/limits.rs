@@ -15,10 +15,10 @@ use std::time::{Duration, Instant};
 
 /// What one run of amzdb gave: exit code, stderr, peak resident memory (KB) when
 /// `/usr/bin/time` can measure it, and how long it took.
-struct Run {
-    code: Option<i32>,
-    stderr: String,
-    peak_kb: Option<u64>,
+pub(crate) struct Run {
+    pub(crate) code: Option<i32>,
+    pub(crate) stderr: String,
+    pub(crate) peak_kb: Option<u64>,
     took: Duration,
 }
 
@@ -26,7 +26,7 @@ const TIME: &str = "/usr/bin/time";
 const PEAK: &str = "amzdb-peak-rss-kb=";
 
 /// Runs `amzdb --db test.sqlite ARGS` in `dir`, measuring its peak memory if it can.
-fn run_measured(dir: &Dir, args: &[&str]) -> Run {
+pub(crate) fn run_measured(dir: &Dir, args: &[&str]) -> Run {
     let amzdb = env!("CARGO_BIN_EXE_amzdb");
     let measured = Path::new(TIME).is_file();
     let mut cmd = if measured {
@@ -68,7 +68,7 @@ fn run_measured(dir: &Dir, args: &[&str]) -> Run {
 
 impl Run {
     /// Asserts a refusal with exit code 1, in reasonable time and memory.
-    fn refused(&self, max_mb: u64) -> &str {
+    pub(crate) fn refused(&self, max_mb: u64) -> &str {
         assert_eq!(self.code, Some(1), "expected exit code 1:\n{}", self.stderr);
         assert!(self.stderr.starts_with("amzdb: error: "), "{}", self.stderr);
         assert!(

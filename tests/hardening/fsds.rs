@@ -361,8 +361,21 @@ fn companyfacts_a_key_given_twice_is_refused_with_its_line_and_column() {
                 "{{\"us-gaap\": {{\"Revenues\": {{\"units\": {{\"USD\": [\n{}]}}}}}}}}",
                 FACT_A.replace("\"fy\": 2025,", "\"fy\": 2025, \"fy\": 2026,")
             ),
-            "field.json:3: column 'character 104': not companyfacts JSON: duplicate field `fy` \
-             at line 3 column 104",
+            "field.json:3: column 'character 104': not companyfacts JSON: the key \"fy\" is \
+             given twice in one object",
+        ),
+        (
+            // Inside a value amzdb does not read, at any depth.
+            "unread.json",
+            format!(
+                "{{\"us-gaap\": {{\"Revenues\": {{\"units\": {{\"USD\": [\n{}]}}}}}}}}",
+                FACT_A.replace(
+                    "\"fy\": 2025,",
+                    "\"fy\": 2025, \"extra\": [{\"a\": {\"b\": 1,\n\"b\": 2}}],"
+                )
+            ),
+            "unread.json:4: column 'character 4': not companyfacts JSON: the key \"b\" is \
+             given twice in one object",
         ),
     ];
     for (name, facts, expected) in cases {

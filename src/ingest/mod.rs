@@ -17,6 +17,8 @@ use crate::sec::{companyfacts, fsds, SecReader};
 use catalog::Catalog;
 pub use input::Input;
 use reader::CsvFile;
+/// The CSV reader's limits, which the SEC's tab-separated files share.
+pub(crate) use reader::{is_too_long, RecordLimit, MAX_COLUMNS};
 use rusqlite::{params, Connection, Transaction};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -126,6 +128,13 @@ impl Tally {
         self.problems.push(problem);
     }
 
+    /// Takes problems a reader kept (the first `Problems::CAP`) and counted.
+    pub fn problems(&mut self, found: Problems) {
+        let unkept = found.total - found.shown.len();
+        found.shown.into_iter().for_each(|p| self.problem(p));
+        self.problems.total += unkept;
+    }
+
     /// Puts the problems in the order of the files and their lines (a bulk load finds
     /// repeated facts after every row is read; the row-by-row path, on their line).
     /// Problems of files never begun (unreadable ones) stay first.
@@ -201,28 +210,32 @@ impl Opened {
     }
 }
 
-fn open(
-    input: &Input,
-    format: Option<Format>,
-) -> Result<std::result::Result<Opened, Vec<Problem>>> {
+/// Opens an input in the format given or recognised.
+fn open(input: &Input, format: Format) -> Result<std::result::Result<Opened, Problems>> {
+    let problems = |found: Vec<Problem>| {
+        let mut problems = Problems::default();
+        found.into_iter().for_each(|p| problems.push(p));
+        problems
+    };
     let path = match input {
-        Input::File(path) => path,
-        Input::Embedded { .. } => {
-            return Ok(CsvFile::open(input)?.map(|f| Opened::Csv(Box::new(f))))
+        Input::File(path) if format != Format::Csv => path,
+        _ => {
+            return Ok(CsvFile::open(input)?
+                .map(|f| Opened::Csv(Box::new(f)))
+                .map_err(problems))
         }
     };
-    let format = format.unwrap_or_else(|| recognise(path));
     let sec = |kind, reader: Box<dyn SecReader>| Opened::Sec {
         kind,
         path: path.clone(),
         reader,
     };
     Ok(match format {
-        Format::Csv => CsvFile::open(input)?.map(|f| Opened::Csv(Box::new(f))),
-        Format::CompanyFacts => {
-            companyfacts::open(path)?.map(|r| sec(FileKind::CompanyFacts, Box::new(r)))
-        }
+        Format::CompanyFacts => companyfacts::open(path)?
+            .map(|r| sec(FileKind::CompanyFacts, Box::new(r)))
+            .map_err(problems),
         Format::Fsds => fsds::open(path)?.map(|r| sec(FileKind::Fsds, Box::new(r))),
+        Format::Csv => unreachable!("CSV is opened above"),
     })
 }
 
@@ -243,15 +256,29 @@ pub fn ingest(conn: &mut Connection, inputs: &[Input], options: &Options) -> Res
         progress: options.progress.clone(),
         ..Tally::default()
     };
-    let mut opened = Vec::new();
+    // Files are opened one at a time (a directory may hold thousands): here only to learn
+    // each one's kind, which orders them, then again when its turn comes.
+    let mut ordered = Vec::new();
     for input in inputs {
-        match open(input, options.format)? {
-            Ok(file) => opened.push(file),
-            Err(found) => found.into_iter().for_each(|p| tally.problem(p)),
-        }
+        let format = match input {
+            Input::File(path) => options.format.unwrap_or_else(|| recognise(path)),
+            Input::Embedded { .. } => Format::Csv,
+        };
+        let kind = match format {
+            Format::Csv => match CsvFile::open(input)? {
+                Ok(file) => file.kind,
+                Err(found) => {
+                    found.into_iter().for_each(|p| tally.problem(p));
+                    continue;
+                }
+            },
+            Format::CompanyFacts => FileKind::CompanyFacts,
+            Format::Fsds => FileKind::Fsds,
+        };
+        ordered.push((kind, input, format));
     }
     // Stable: files of one kind keep their order.
-    opened.sort_by_key(Opened::kind);
+    ordered.sort_by_key(|(kind, ..)| *kind);
     // A bigger page cache keeps the indexes' pages in memory during a load (bounded:
     // ingest stays well under 64 MiB). Temporary files (the sorts of a bulk load's index
     // builds) stay files, so memory stays bounded whatever the load's size.
@@ -265,7 +292,7 @@ pub fn ingest(conn: &mut Connection, inputs: &[Input], options: &Options) -> Res
     // after ingests of every kind.
     conn.pragma_update(None, "foreign_keys", false)?;
     let expected = inputs.iter().map(Input::expected_facts).sum();
-    let result = ingest_all(conn, opened, expected, options, tally);
+    let result = ingest_all(conn, &ordered, expected, options, tally);
     conn.pragma_update(None, "foreign_keys", true)?;
     let mut summary = result?;
     summary.files = inputs.len();
@@ -275,7 +302,7 @@ pub fn ingest(conn: &mut Connection, inputs: &[Input], options: &Options) -> Res
 /// The ingest transaction itself: every opened file, then commit (or not, dry run).
 fn ingest_all(
     conn: &mut Connection,
-    opened: Vec<Opened>,
+    ordered: &[(FileKind, &Input, Format)],
     expected_facts: u64,
     options: &Options,
     mut tally: Tally,
@@ -292,8 +319,18 @@ fn ingest_all(
         first_batch_id,
         bulk: bulk.is_some(),
     };
-    for file in opened {
-        ingest_file(&tx, &mut catalog, file, &batch, options, &mut tally)?;
+    for &(kind, input, format) in ordered {
+        match open(input, format)? {
+            Ok(file) if file.kind() == kind => {
+                ingest_file(&tx, &mut catalog, file, &batch, options, &mut tally)?
+            }
+            Ok(_) => tally.problem(Problem::file(
+                &input.name(),
+                "changed while amzdb was reading it (its header names another kind of file \
+                 now); run the ingest again",
+            )),
+            Err(found) => tally.problems(found),
+        }
     }
     if let Some(bulk) = bulk {
         bulk.finish(&tx, &mut tally, first_batch_id)?;

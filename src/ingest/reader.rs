@@ -238,9 +238,7 @@ impl CsvFile {
 /// with its line; anything else is an unreadable file.
 fn read_error(e: &csv::Error) -> String {
     match e.kind() {
-        csv::ErrorKind::Io(io) if io.get_ref().is_some_and(|inner| inner.is::<TooLong>()) => {
-            io.to_string()
-        }
+        csv::ErrorKind::Io(io) if is_too_long(io) => io.to_string(),
         _ => format!("unreadable CSV: {e}"),
     }
 }
@@ -252,6 +250,11 @@ fn shortened(text: &str) -> String {
         Some((at, _)) => format!("{}... ({} bytes in all)", &text[..at], text.len()),
         None => text.to_string(),
     }
+}
+
+/// Whether an error reading through a `RecordLimit` is its refusal of a long record.
+pub fn is_too_long(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<TooLong>())
 }
 
 /// A record longer than `MAX_RECORD_BYTES`.
@@ -292,9 +295,12 @@ enum CsvState {
 /// Passes bytes through, following the CSV syntax just enough to know where each record
 /// ends, and fails with `TooLong` once one record passes `MAX_RECORD_BYTES`: the csv
 /// reader keeps a whole record in memory, so this bounds what it holds. The error sticks.
+/// `unquoted` is the same limit for files read with quoting off (the SEC's tab-separated
+/// files), where a `"` is data and every line is a record.
 pub struct RecordLimit<R> {
     inner: R,
     limit: usize,
+    quoting: bool,
     state: CsvState,
     record_bytes: usize,
     /// The line being read and the line the current record started on (1-based).
@@ -308,10 +314,18 @@ impl<R: Read> RecordLimit<R> {
         Self::with_limit(inner, MAX_RECORD_BYTES)
     }
 
+    pub fn unquoted(inner: R) -> Self {
+        RecordLimit {
+            quoting: false,
+            ..Self::new(inner)
+        }
+    }
+
     fn with_limit(inner: R, limit: usize) -> Self {
         RecordLimit {
             inner,
             limit,
+            quoting: true,
             state: CsvState::FieldStart,
             record_bytes: 0,
             line: 1,
@@ -348,7 +362,7 @@ impl<R: Read> Read for RecordLimit<R> {
             self.state = match (self.state, b) {
                 (Quoted, b'"') => QuoteInQuoted,
                 (Quoted, _) => Quoted,
-                (FieldStart, b'"') | (QuoteInQuoted, b'"') => Quoted,
+                (FieldStart, b'"') | (QuoteInQuoted, b'"') if self.quoting => Quoted,
                 (_, b',' | b'\n' | b'\r') => FieldStart,
                 _ => Unquoted,
             };
@@ -479,6 +493,18 @@ mod tests {
         );
         // A quote inside an unquoted field does not open a quoted field.
         assert_eq!(through("ab\"c\nde\nfg\n", 5), Ok(11));
+    }
+
+    #[test]
+    fn unquoted_a_quote_is_data_and_every_line_a_record() {
+        let mut reader = RecordLimit {
+            limit: 5,
+            ..RecordLimit::unquoted("ab\n\"c\nd\"\nabcdef\n".as_bytes())
+        };
+        let mut all = Vec::new();
+        let e = reader.read_to_end(&mut all).unwrap_err();
+        assert!(is_too_long(&e));
+        assert_eq!(e.to_string(), "line 4 is longer than the limit of 1 MB");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::catalog::{Catalog, EntityRow, Known, MetricRow, SourceRow};
 use super::facts::{self, Identity, NewFact};
 use super::reference::{self, Check};
 use super::{FileContext, RowOutcome, Tally};
-use crate::error::{Problem, Result};
+use crate::error::{Problem, Problems, Result};
 use crate::model::{Basis, DisclosureType, FileKind, Measure, Qualifier};
 use crate::parse::period::date_in_range;
 use crate::parse::value::{magnitude_problem, Number};
@@ -152,11 +152,11 @@ pub(super) fn ingest(
         tally.count(FileKind::Facts, outcome);
         Ok(())
     };
-    let mut problems = Vec::new();
+    // Kept as the tally keeps them (the first `Problems::CAP`, the rest counted), so a
+    // file of a million bad rows costs no more memory than one of a hundred.
+    let mut problems = Problems::default();
     let skipped = reader.for_each_fact(&mut each, &mut |p| problems.push(p))?;
-    for p in problems {
-        tally.problem(p);
-    }
+    tally.problems(problems);
     tally.skipped += skipped.coreg_or_segment + skipped.no_value;
     Ok(())
 }

@@ -7,26 +7,28 @@ use crate::error::{Error, Problem, Result};
 use chrono::{Datelike, NaiveDate};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use std::collections::HashMap;
 use std::io::Read;
+use std::marker::PhantomData;
 use std::path::Path;
 
-#[derive(Deserialize)]
+// A key given twice is refused at every level: in the maps (taxonomies, concepts, units)
+// by `Unique`, among an object's fields by `Object`, and inside values amzdb does not
+// read (`fy`, `frame`, anything the SEC adds) by `Checked`.
+
 struct File {
     cik: serde_json::Value,
-    #[serde(rename = "entityName")]
     entity_name: String,
-    facts: IndexMap<String, IndexMap<String, Concept>>,
+    facts: Unique<Unique<Concept>>,
 }
 
-#[derive(Deserialize)]
 struct Concept {
     label: Option<String>,
-    units: IndexMap<String, Vec<Fact>>,
+    units: Unique<Vec<Fact>>,
 }
 
-#[derive(Deserialize)]
 struct Fact {
     start: Option<String>,
     end: String,
@@ -34,6 +36,303 @@ struct Fact {
     accn: String,
     form: String,
     filed: String,
+}
+
+/// A JSON object read field by field, refusing a key given twice. Fields the type does
+/// not read are still read through (and checked), then dropped.
+trait Object: Sized {
+    const EXPECTING: &'static str;
+    /// The fields read so far.
+    type Fields: Default;
+    /// Reads the value of `key`; false when the type does not use that key.
+    fn field<'de, A: MapAccess<'de>>(
+        fields: &mut Self::Fields,
+        key: &str,
+        map: &mut A,
+    ) -> std::result::Result<bool, A::Error>;
+    fn finish<E: de::Error>(fields: Self::Fields) -> std::result::Result<Self, E>;
+}
+
+/// The error for a key given twice; serde_json adds the line and column it stopped at,
+/// just past the key.
+fn twice<E: de::Error>(key: &str) -> E {
+    E::custom(format!(
+        "the key {key:?} is given twice in one object (only one of its values could be kept)"
+    ))
+}
+
+fn required<T, E: de::Error>(value: Option<T>, name: &'static str) -> std::result::Result<T, E> {
+    value.ok_or_else(|| E::missing_field(name))
+}
+
+/// Reads an `Object`.
+struct Strict<T>(T);
+
+impl<'de, T: Object> Deserialize<'de> for Strict<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Visit<T>(PhantomData<T>);
+
+        impl<'de, T: Object> Visitor<'de> for Visit<T> {
+            type Value = Strict<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(T::EXPECTING)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut fields = T::Fields::default();
+                let mut seen: Vec<String> = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if seen.contains(&key) {
+                        return Err(twice(&key));
+                    }
+                    if !T::field(&mut fields, &key, &mut map)? {
+                        map.next_value::<Checked>()?;
+                    }
+                    seen.push(key);
+                }
+                T::finish(fields).map(Strict)
+            }
+        }
+
+        deserializer.deserialize_map(Visit(PhantomData))
+    }
+}
+
+impl Object for File {
+    const EXPECTING: &'static str = "a companyfacts object (cik, entityName, facts)";
+    type Fields = (
+        Option<serde_json::Value>,
+        Option<String>,
+        Option<Unique<Unique<Concept>>>,
+    );
+
+    fn field<'de, A: MapAccess<'de>>(
+        f: &mut Self::Fields,
+        key: &str,
+        map: &mut A,
+    ) -> std::result::Result<bool, A::Error> {
+        match key {
+            "cik" => f.0 = Some(map.next_value()?),
+            "entityName" => f.1 = Some(map.next_value()?),
+            "facts" => f.2 = Some(map.next_value()?),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn finish<E: de::Error>(f: Self::Fields) -> std::result::Result<Self, E> {
+        Ok(File {
+            cik: required(f.0, "cik")?,
+            entity_name: required(f.1, "entityName")?,
+            facts: required(f.2, "facts")?,
+        })
+    }
+}
+
+impl Object for Concept {
+    const EXPECTING: &'static str = "a concept (label, units)";
+    type Fields = (Option<Option<String>>, Option<Unique<Vec<Fact>>>);
+
+    fn field<'de, A: MapAccess<'de>>(
+        f: &mut Self::Fields,
+        key: &str,
+        map: &mut A,
+    ) -> std::result::Result<bool, A::Error> {
+        match key {
+            "label" => f.0 = Some(map.next_value()?),
+            "units" => f.1 = Some(map.next_value()?),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn finish<E: de::Error>(f: Self::Fields) -> std::result::Result<Self, E> {
+        Ok(Concept {
+            label: f.0.flatten(),
+            units: required(f.1, "units")?,
+        })
+    }
+}
+
+impl Object for Fact {
+    const EXPECTING: &'static str = "a fact (start, end, val, accn, form, filed)";
+    type Fields = (
+        Option<Option<String>>,
+        Option<String>,
+        Option<serde_json::Number>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+
+    fn field<'de, A: MapAccess<'de>>(
+        f: &mut Self::Fields,
+        key: &str,
+        map: &mut A,
+    ) -> std::result::Result<bool, A::Error> {
+        match key {
+            "start" => f.0 = Some(map.next_value()?),
+            "end" => f.1 = Some(map.next_value()?),
+            "val" => f.2 = Some(map.next_value()?),
+            "accn" => f.3 = Some(map.next_value()?),
+            "form" => f.4 = Some(map.next_value()?),
+            "filed" => f.5 = Some(map.next_value()?),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn finish<E: de::Error>(f: Self::Fields) -> std::result::Result<Self, E> {
+        Ok(Fact {
+            start: f.0.flatten(),
+            end: required(f.1, "end")?,
+            val: required(f.2, "val")?,
+            accn: required(f.3, "accn")?,
+            form: required(f.4, "form")?,
+            filed: required(f.5, "filed")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for File {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Strict::deserialize(d).map(|Strict(v)| v)
+    }
+}
+
+impl<'de> Deserialize<'de> for Concept {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Strict::deserialize(d).map(|Strict(v)| v)
+    }
+}
+
+impl<'de> Deserialize<'de> for Fact {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Strict::deserialize(d).map(|Strict(v)| v)
+    }
+}
+
+/// Any JSON value, read through and dropped, refusing a key given twice at any depth
+/// (serde_json's recursion limit still bounds the depth).
+struct Checked;
+
+impl<'de> Deserialize<'de> for Checked {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+
+        impl<'de> Visitor<'de> for Visit {
+            type Value = Checked;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+
+            fn visit_bool<E>(self, _: bool) -> std::result::Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_i64<E>(self, _: i64) -> std::result::Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_u64<E>(self, _: u64) -> std::result::Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_f64<E>(self, _: f64) -> std::result::Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_str<E>(self, _: &str) -> std::result::Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_unit<E>(self) -> std::result::Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_none<E>(self) -> std::result::Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_some<D: Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> std::result::Result<Checked, D::Error> {
+                Checked::deserialize(d)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Checked, A::Error> {
+                while seq.next_element::<Checked>()?.is_some() {}
+                Ok(Checked)
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Checked, A::Error> {
+                let mut seen = std::collections::HashSet::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if seen.contains(&key) {
+                        return Err(twice(&key));
+                    }
+                    map.next_value::<Checked>()?;
+                    seen.insert(key);
+                }
+                Ok(Checked)
+            }
+        }
+
+        d.deserialize_any(Visit)
+    }
+}
+
+/// A JSON object read in file order that refuses a key given twice: serde (and JSON
+/// parsers generally) keep the last value, which silently dropped every fact of the first.
+struct Unique<V>(IndexMap<String, V>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Unique<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Visit<V>(PhantomData<V>);
+
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Visit<V> {
+            type Value = Unique<V>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut entries = IndexMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if entries.contains_key(&key) {
+                        return Err(twice(&key));
+                    }
+                    let value = map.next_value()?;
+                    entries.insert(key, value);
+                }
+                Ok(Unique(entries))
+            }
+        }
+
+        deserializer.deserialize_map(Visit(PhantomData))
+    }
+}
+
+impl<V> Unique<V> {
+    fn iter(&self) -> indexmap::map::Iter<'_, String, V> {
+        self.0.iter()
+    }
+}
+
+impl<'a, V> IntoIterator for &'a Unique<V> {
+    type Item = (&'a String, &'a V);
+    type IntoIter = indexmap::map::Iter<'a, String, V>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 /// Whether a file looks like companyfacts JSON: a JSON object naming a cik and facts.
@@ -381,5 +680,31 @@ mod tests {
         assert_eq!(problems[0].column.as_deref(), Some("end"));
         assert_eq!(problems[0].value.as_deref(), Some("2025-02-30"));
         assert!(problems[0].message.contains("us-gaap:Revenues"));
+    }
+
+    #[test]
+    fn a_unit_given_twice_is_refused_not_kept_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("twice.json");
+        let fact = r#"{"end": "2025-03-31", "val": 7, "accn": "0000000001-25-000001", "form": "10-Q", "filed": "2025-04-01"}"#;
+        std::fs::write(
+            &path,
+            format!(
+                "{{\"cik\": 1, \"entityName\": \"X\", \"facts\": {{\"dei\": {{\"A\": {{\"units\": {{\n\
+                 \"USD\": [{fact}],\n\"USD\": [{fact}]}}}}}}}}}}"
+            ),
+        )
+        .unwrap();
+        let problems = open(&path).unwrap().err().expect("refused");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, Some(3));
+        assert_eq!(problems[0].column.as_deref(), Some("character 6"));
+        assert!(
+            problems[0]
+                .message
+                .contains("the key \"USD\" is given twice in one object"),
+            "{}",
+            problems[0]
+        );
     }
 }

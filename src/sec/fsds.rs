@@ -10,7 +10,8 @@
 //! in `Skipped`.
 
 use super::{Company, Filing, SecFact, SecReader, Skipped};
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Problem, Problems, Result};
+use crate::ingest::{is_too_long, RecordLimit, MAX_COLUMNS};
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
@@ -25,100 +26,77 @@ const NUM: &str = "num.txt";
 const SUB: &str = "sub.txt";
 const TAG: &str = "tag.txt";
 
-/// Whether a path is an FSDS quarter: a zip holding num.txt and sub.txt, or a folder holding them.
+/// Whether a path is meant as an FSDS quarter: a zip (amzdb reads no other zips, so a
+/// zip that lacks the files or is damaged is reported as such, not read as CSV), or a
+/// folder holding num.txt or sub.txt.
 pub fn looks_like(path: &Path) -> bool {
     if path.is_dir() {
-        return path.join(NUM).is_file() && path.join(SUB).is_file();
+        return path.join(NUM).is_file() || path.join(SUB).is_file();
     }
     if !path.is_file() {
         return false;
     }
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+    {
+        return true;
+    }
     let Ok(mut file) = File::open(path) else {
         return false;
     };
-    // Only a file that starts like a zip is opened as one: finding a zip's directory
-    // scans back from the end, through all of a large CSV.
+    // A local file header, or the end record of an empty zip.
     let mut magic = [0_u8; 4];
-    if std::io::Read::read_exact(&mut file, &mut magic).is_err() || magic != *b"PK\x03\x04" {
-        return false;
-    }
-    match ZipArchive::new(file) {
-        Ok(archive) => {
-            archive.index_for_name(NUM).is_some() && archive.index_for_name(SUB).is_some()
-        }
-        Err(_) => false,
-    }
+    file.read_exact(&mut magic).is_ok() && [*b"PK\x03\x04", *b"PK\x05\x06"].contains(&magic)
 }
 
+/// What to say about a file that is not an FSDS quarter.
+const EXPECTED: &str =
+    "expected an FSDS quarter: the SEC's zip, or a folder holding sub.txt and num.txt";
+
 /// Opens a zip or folder and reads sub.txt (and tag.txt when present, for labels and the custom flag).
-/// Problems with the files (missing num.txt or sub.txt, unreadable zip, bad sub.txt rows) come back as Err(problems).
-pub fn open(path: &Path) -> Result<std::result::Result<FsdsReader, Vec<Problem>>> {
+/// Problems with the files (missing num.txt or sub.txt, unreadable zip, bad sub.txt rows) come back
+/// as Err(problems), the first `Problems::CAP` of them kept.
+pub fn open(path: &Path) -> Result<std::result::Result<FsdsReader, Problems>> {
     let name = path.display().to_string();
+    let mut problems = Problems::default();
     let mut source = if path.is_dir() {
         Source::Dir(path.to_path_buf())
     } else {
-        let file = match File::open(path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Ok(Err(vec![Problem::file(
-                    &name,
-                    "not found; expected an FSDS quarter: the SEC's zip, or a folder holding \
-                     sub.txt and num.txt",
-                )]))
-            }
-            Err(e) => return Err(Error::io(path, e)),
-        };
-        match ZipArchive::new(file) {
-            Ok(archive) => Source::Zip {
-                path: path.to_path_buf(),
-                archive,
-            },
-            Err(ZipError::Io(e))
-                if !matches!(
-                    e.kind(),
-                    io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
-                ) =>
-            {
-                return Err(Error::io(path, e))
-            }
-            Err(e) => {
-                return Ok(Err(vec![Problem::file(
-                    &name,
-                    format!(
-                        "not a readable zip archive ({e}); expected an FSDS quarter: the SEC's \
-                         zip, or a folder holding sub.txt and num.txt"
-                    ),
-                )]))
+        match Source::zip(path)? {
+            Ok(source) => source,
+            Err(p) => {
+                problems.push(p);
+                return Ok(Err(problems));
             }
         }
     };
 
-    let mut problems = Vec::new();
-
     // num.txt is only streamed later, but it must be there and name the columns it needs.
     let num_file = source.file_name(NUM);
+    let mut report = |p| problems.push(p);
     match source.with_entry(NUM, |r| read_header(&mut tsv_reader(r), &num_file))? {
         Ok(Ok(header)) => {
-            NumColumns::find(&header, &num_file, &mut |p| problems.push(p));
+            NumColumns::find(&header, &num_file, &mut report);
         }
-        Ok(Err(p)) | Err(p) => problems.push(p),
+        Ok(Err(p)) | Err(p) => report(p),
     }
 
     let sub_file = source.file_name(SUB);
-    let subs = match source.with_entry(SUB, |r| read_sub(r, &sub_file, &mut problems))? {
+    let subs = match source.with_entry(SUB, |r| read_sub(r, &sub_file, &mut report))? {
         Ok(subs) => subs,
         Err(p) => {
-            problems.push(p);
+            report(p);
             Vec::new()
         }
     };
 
     let tag_file = source.file_name(TAG);
     let tags = if source.has(TAG) {
-        match source.with_entry(TAG, |r| read_tags(r, &tag_file, &mut problems))? {
+        match source.with_entry(TAG, |r| read_tags(r, &tag_file, &mut report))? {
             Ok(tags) => tags,
             Err(p) => {
-                problems.push(p);
+                report(p);
                 Tags::default()
             }
         }
@@ -210,22 +188,89 @@ enum Source {
     Zip {
         path: PathBuf,
         archive: ZipArchive<File>,
+        /// The folder inside the zip that holds the files (`2009q1/`), or nothing.
+        folder: String,
     },
     Dir(PathBuf),
 }
 
 impl Source {
-    /// How messages name one of the quarter's files.
+    /// Opens a zip. The files may sit in one folder inside it (a quarter zipped as a
+    /// folder): they are read from there. A zip that cannot be read is a problem.
+    fn zip(path: &Path) -> Result<std::result::Result<Source, Problem>> {
+        let name = path.display().to_string();
+        let file = match File::open(path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Ok(Err(Problem::file(&name, format!("not found; {EXPECTED}"))))
+            }
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        let archive = match ZipArchive::new(file) {
+            Ok(archive) => archive,
+            Err(ZipError::Io(e))
+                if !matches!(
+                    e.kind(),
+                    io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
+                ) =>
+            {
+                return Err(Error::io(path, e))
+            }
+            Err(e) => {
+                return Ok(Err(Problem::file(
+                    &name,
+                    format!(
+                        "not a readable zip archive: truncated or damaged ({e}); {EXPECTED} \
+                         (download the quarter again)"
+                    ),
+                )))
+            }
+        };
+        let mut folders: Vec<&str> = archive
+            .file_names()
+            .filter(|n| !n.starts_with("__MACOSX/"))
+            .filter_map(|n| n.strip_suffix(NUM).or_else(|| n.strip_suffix(SUB)))
+            .filter(|folder| folder.is_empty() || folder.ends_with('/'))
+            .collect();
+        folders.sort_unstable();
+        folders.dedup();
+        let folder = match folders[..] {
+            [] => String::new(),
+            [one] => one.to_string(),
+            _ => {
+                return Ok(Err(Problem::file(
+                    &name,
+                    format!(
+                        "holds FSDS files in {} folders ({}); amzdb reads one quarter a zip: \
+                         give each quarter its own zip or folder",
+                        folders.len(),
+                        listed(folders.iter().copied())
+                    ),
+                )))
+            }
+        };
+        Ok(Ok(Source::Zip {
+            path: path.to_path_buf(),
+            archive,
+            folder,
+        }))
+    }
+
+    /// How messages name one of the quarter's files: `<zip>!num.txt` or `<folder>/num.txt`.
     fn file_name(&self, entry: &str) -> String {
         match self {
-            Source::Zip { path, .. } => format!("{}!{entry}", path.display()),
+            Source::Zip { path, folder, .. } => format!("{}!{folder}{entry}", path.display()),
             Source::Dir(dir) => dir.join(entry).display().to_string(),
         }
     }
 
     fn has(&self, entry: &str) -> bool {
         match self {
-            Source::Zip { archive, .. } => archive.index_for_name(entry).is_some(),
+            Source::Zip {
+                archive, folder, ..
+            } => archive
+                .index_for_name(&format!("{folder}{entry}"))
+                .is_some(),
             Source::Dir(dir) => dir.join(entry).exists(),
         }
     }
@@ -237,48 +282,113 @@ impl Source {
         entry: &str,
         read: impl FnOnce(&mut dyn Read) -> Result<T>,
     ) -> Result<std::result::Result<T, Problem>> {
-        let name = self.file_name(entry);
-        let missing = || {
-            Problem::file(
-                &name,
-                "not found; an FSDS quarter holds sub.txt and num.txt (and tag.txt for labels)",
-            )
-        };
+        const HOLDS: &str = "an FSDS quarter holds sub.txt and num.txt (and tag.txt for labels)";
         match self {
-            Source::Zip { path, archive } => match archive.by_name(entry) {
-                Ok(mut file) => Ok(Ok(read(&mut file)?)),
-                Err(ZipError::FileNotFound) => Ok(Err(missing())),
-                Err(ZipError::Io(e)) => Err(Error::io(path.as_path(), e)),
-                Err(e) => Ok(Err(Problem::file(
-                    &name,
-                    format!("cannot be read from the zip: {e}"),
-                ))),
-            },
+            Source::Zip {
+                path,
+                archive,
+                folder,
+            } => {
+                let inner = format!("{folder}{entry}");
+                if archive.index_for_name(&inner).is_none() {
+                    return Ok(Err(Problem::file(
+                        &path.display().to_string(),
+                        format!(
+                            "{inner} not found in the zip (it holds: {}); {HOLDS}",
+                            listed(archive.file_names())
+                        ),
+                    )));
+                }
+                match archive.by_name(&inner) {
+                    Ok(file) => Ok(Ok(read(&mut Damaged(file))?)),
+                    Err(ZipError::Io(e)) => Err(Error::io(path.as_path(), e)),
+                    Err(e) => Ok(Err(Problem::file(
+                        &format!("{}!{inner}", path.display()),
+                        format!("cannot be read from the zip: {e}"),
+                    ))),
+                }
+            }
             Source::Dir(dir) => match File::open(dir.join(entry)) {
                 Ok(mut file) => Ok(Ok(read(&mut file)?)),
-                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Err(missing())),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Err(Problem::file(
+                    &dir.join(entry).display().to_string(),
+                    format!("not found; {HOLDS}"),
+                ))),
                 Err(e) => Err(Error::io(dir.join(entry), e)),
             },
         }
     }
 }
 
+/// Names for a message, the first few of them, sorted.
+fn listed<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    const SHOWN: usize = 10;
+    let mut names: Vec<&str> = names.collect();
+    names.sort_unstable();
+    let more = names.len().saturating_sub(SHOWN);
+    names.truncate(SHOWN);
+    let mut text = if names.is_empty() {
+        "nothing".to_string()
+    } else {
+        names.join(", ")
+    };
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text
+}
+
+/// A zip entry's bytes, where a failure to inflate or check them (a truncated or damaged
+/// zip) is marked as such, to be reported as a problem of the file, not a failing disk.
+struct Damaged<R>(R);
+
+#[derive(Debug)]
+struct DamagedZip(io::Error);
+
+impl fmt::Display for DamagedZip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "truncated or damaged zip: {}; download the quarter again",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for DamagedZip {}
+
+impl<R: Read> Read for Damaged<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // Whatever the kind (flate2 says InvalidInput, the zip crate InvalidData or
+        // UnexpectedEof), a failure here is most likely the zip's bytes; the message
+        // keeps the original error in case it is the disk.
+        self.0.read(buf).map_err(|e| match e.kind() {
+            io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock => e,
+            _ => io::Error::new(io::ErrorKind::InvalidData, DamagedZip(e)),
+        })
+    }
+}
+
 /// A reader of the SEC's tab-separated files: no quoting, the header read as a row (so
-/// that every row knows its line), rows of any width (checked against the header here).
-fn tsv_reader<R: Read>(r: R) -> csv::Reader<R> {
+/// that every row knows its line), rows of any width (checked against the header here),
+/// no line over the limit CSV has (the csv reader holds a whole line in memory).
+type Tsv<'a> = csv::Reader<RecordLimit<&'a mut dyn Read>>;
+
+fn tsv_reader(r: &mut dyn Read) -> Tsv<'_> {
     csv::ReaderBuilder::new()
         .delimiter(b'\t')
         .quoting(false)
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 16)
-        .from_reader(r)
+        .from_reader(RecordLimit::unquoted(r))
 }
 
 /// Reads the next row; `Ok(None)` at the end. A row that is not UTF-8 is reported to
-/// `problem` and passed over; an I/O error stops the reading.
+/// `problem` and passed over; a line over the limit or a damaged zip is reported and ends
+/// the file; an I/O error stops the reading.
 fn next_row(
-    rdr: &mut csv::Reader<&mut dyn Read>,
+    rdr: &mut Tsv<'_>,
     row: &mut csv::StringRecord,
     file: &str,
     header: &[String],
@@ -302,26 +412,43 @@ fn next_row(
                     );
                     problem(p);
                 }
-                _ => return Err(csv_error(e, file)),
+                _ => {
+                    problem(read_problem(e, file)?);
+                    return Ok(None);
+                }
             },
         }
     }
 }
 
-fn csv_error(e: csv::Error, file: &str) -> Error {
+/// A failure to read one of the quarter's files: a line over the limit or a damaged zip
+/// is a problem of the file; anything else (a failing disk) is an error.
+fn read_problem(e: csv::Error, file: &str) -> Result<Problem> {
     match e.into_kind() {
-        csv::ErrorKind::Io(e) => Error::io(file, e),
-        other => Error::io(file, io::Error::other(format!("{other:?}"))),
+        csv::ErrorKind::Io(e) if is_too_long(&e) => Ok(Problem::file(
+            file,
+            format!("{e}; is this one of the SEC's tab-separated files?"),
+        )),
+        csv::ErrorKind::Io(e) if e.get_ref().is_some_and(|i| i.is::<DamagedZip>()) => {
+            Ok(Problem::file(file, e.to_string()))
+        }
+        csv::ErrorKind::Io(e) => Err(Error::io(file, e)),
+        other => Err(Error::io(file, io::Error::other(format!("{other:?}")))),
     }
 }
 
 /// The header row: column names, trimmed and lowercased.
-fn read_header(
-    rdr: &mut csv::Reader<&mut dyn Read>,
-    file: &str,
-) -> Result<std::result::Result<Vec<String>, Problem>> {
+fn read_header(rdr: &mut Tsv<'_>, file: &str) -> Result<std::result::Result<Vec<String>, Problem>> {
     let mut row = csv::StringRecord::new();
     match rdr.read_record(&mut row) {
+        Ok(true) if row.len() > MAX_COLUMNS => Ok(Err(Problem::file(
+            file,
+            format!(
+                "the header has {} columns; the SEC's files have at most {MAX_COLUMNS}",
+                row.len()
+            ),
+        )
+        .at(1))),
         Ok(true) => Ok(Ok(row
             .iter()
             .map(|h| h.trim_start_matches('\u{feff}').trim().to_ascii_lowercase())
@@ -336,7 +463,7 @@ fn read_header(
             "the header row is not valid UTF-8",
         )
         .at(1))),
-        Err(e) => Err(csv_error(e, file)),
+        Err(e) => Ok(Err(read_problem(e, file)?)),
     }
 }
 
@@ -421,21 +548,20 @@ struct Sub {
     fye: Option<String>,
 }
 
-fn read_sub(r: &mut dyn Read, file: &str, problems: &mut Vec<Problem>) -> Result<Vec<Sub>> {
+fn read_sub(r: &mut dyn Read, file: &str, report: &mut dyn FnMut(Problem)) -> Result<Vec<Sub>> {
     let mut rdr = tsv_reader(r);
     let header = match read_header(&mut rdr, file)? {
         Ok(header) => header,
         Err(p) => {
-            problems.push(p);
+            report(p);
             return Ok(Vec::new());
         }
     };
-    let mut report = |p| problems.push(p);
     let Some([adsh, cik, name, form, filed]) = required(
         &header,
         ["adsh", "cik", "name", "form", "filed"],
         file,
-        &mut report,
+        report,
     ) else {
         return Ok(Vec::new());
     };
@@ -444,7 +570,7 @@ fn read_sub(r: &mut dyn Read, file: &str, problems: &mut Vec<Problem>) -> Result
     let mut subs = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut row = csv::StringRecord::new();
-    while let Some(line) = next_row(&mut rdr, &mut row, file, &header, &mut report)? {
+    while let Some(line) = next_row(&mut rdr, &mut row, file, &header, report)? {
         if row.len() != header.len() {
             report(width_problem(file, line, header.len(), row.len()));
             continue;
@@ -583,24 +709,23 @@ impl Tags {
     }
 }
 
-fn read_tags(r: &mut dyn Read, file: &str, problems: &mut Vec<Problem>) -> Result<Tags> {
+fn read_tags(r: &mut dyn Read, file: &str, report: &mut dyn FnMut(Problem)) -> Result<Tags> {
     let mut tags = Tags::default();
     let mut rdr = tsv_reader(r);
     let header = match read_header(&mut rdr, file)? {
         Ok(header) => header,
         Err(p) => {
-            problems.push(p);
+            report(p);
             return Ok(tags);
         }
     };
-    let mut report = |p| problems.push(p);
-    let Some([tag, version]) = required(&header, ["tag", "version"], file, &mut report) else {
+    let Some([tag, version]) = required(&header, ["tag", "version"], file, report) else {
         return Ok(tags);
     };
     let custom = optional(&header, "custom");
     let tlabel = optional(&header, "tlabel");
     let mut row = csv::StringRecord::new();
-    while let Some(line) = next_row(&mut rdr, &mut row, file, &header, &mut report)? {
+    while let Some(line) = next_row(&mut rdr, &mut row, file, &header, report)? {
         if row.len() != header.len() {
             report(width_problem(file, line, header.len(), row.len()));
             continue;
@@ -910,7 +1035,7 @@ mod tests {
     }
 
     fn open_problems(path: &Path) -> Vec<Problem> {
-        open(path).unwrap().expect_err("expected problems")
+        open(path).unwrap().expect_err("expected problems").shown
     }
 
     fn find<'a>(facts: &'a [SecFact], concept: &str, start: &str, end: &str) -> &'a SecFact {
@@ -1089,7 +1214,7 @@ mod tests {
     #[test]
     fn folder_without_num_txt_is_a_problem() {
         let dir = folder(&[("sub.txt", SUB_TXT)]);
-        assert!(!looks_like(dir.path()));
+        assert!(looks_like(dir.path()), "to say what it lacks");
         let problems = open_problems(dir.path());
         assert_eq!(problems.len(), 1, "{problems:#?}");
         assert_eq!(
@@ -1103,11 +1228,18 @@ mod tests {
     fn zip_without_sub_txt_is_a_problem() {
         let dir = tempfile::TempDir::new().unwrap();
         let path = zip_of(dir.path(), &[("num.txt", NUM_HEADER), ("tag.txt", TAG_TXT)]);
-        assert!(!looks_like(&path));
+        assert!(
+            looks_like(&path),
+            "a zip is read as FSDS, to say what it lacks"
+        );
         let problems = open_problems(&path);
         assert_eq!(problems.len(), 1, "{problems:#?}");
-        assert_eq!(problems[0].file, format!("{}!sub.txt", path.display()));
-        assert!(problems[0].message.contains("not found"));
+        assert_eq!(problems[0].file, path.display().to_string());
+        assert_eq!(
+            problems[0].message,
+            "sub.txt not found in the zip (it holds: num.txt, tag.txt); an FSDS quarter holds \
+             sub.txt and num.txt (and tag.txt for labels)"
+        );
     }
 
     #[test]
@@ -1115,7 +1247,7 @@ mod tests {
         let dir = tempfile::TempDir::new().unwrap();
         let junk = dir.path().join("junk.zip");
         std::fs::write(&junk, "not a zip at all").unwrap();
-        assert!(!looks_like(&junk));
+        assert!(looks_like(&junk), "named .zip");
         let problems = open_problems(&junk);
         assert!(
             problems[0].message.contains("not a readable zip"),

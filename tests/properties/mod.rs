@@ -4,7 +4,7 @@
 //! amzdb absurd inputs and expects clear errors with bounded memory.
 
 mod fuzz;
-mod limits;
+pub(crate) mod limits;
 
 use amzdb::parse::period::parse_date;
 use amzdb::parse::value::{parse_value, Number};

@@ -77,7 +77,7 @@ pub enum Error {
         why: String,
     },
     #[error(
-        "{path}: the database file is damaged (SQLite: {detail}); nothing was written. \
+        "{path}: the database file is damaged (SQLite: {detail}); amzdb changed nothing. \
          Restore it from a backup, or recover what SQLite can still read into a new file with \
          `sqlite3 {path} .recover | sqlite3 recovered.sqlite`"
     )]

@@ -34,7 +34,7 @@ pub fn run(db: &Path, args: &FactsArgs, out: &mut dyn Write) -> Result<()> {
             (Filter::Segment, segment.as_deref()),
             (Filter::Period, period.as_deref()),
         ];
-        eprintln!("amzdb: note: {}", filters::why_no_facts(&resolved));
+        crate::say!("amzdb: note: {}", filters::why_no_facts(&resolved));
     }
     super::emit(&args.output, out, |w| {
         output::write(&rows, args.output.format, w)

@@ -38,7 +38,7 @@ pub fn run(db: &Path, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
     bar.finish_and_clear();
     let summary = summary?;
     for notice in &summary.kept_once {
-        eprintln!("amzdb: note: {notice}");
+        crate::say!("amzdb: note: {notice}");
     }
     writeln!(out, "{}", line(&summary, db, args.dry_run)).map_err(|e| Error::io("<stdout>", e))
 }

@@ -149,13 +149,13 @@ pub fn create(path: &Path, bundled: bool) -> Result<bool> {
         return Ok(false);
     };
     match summary {
-        Some(s) => eprintln!(
+        Some(s) => crate::say!(
             "amzdb: created {} with the bundled dataset ({} facts from {} files)",
             path.display(),
             s.counts(FileKind::Facts).inserted,
             s.files
         ),
-        None => eprintln!("amzdb: created {} (empty)", path.display()),
+        None => crate::say!("amzdb: created {} (empty)", path.display()),
     }
     Ok(true)
 }

@@ -77,7 +77,7 @@ pub fn run(db: &Path, args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
             period: options.period.as_deref(),
         };
         let why = watch.check(filters::why_no_report_rows(&conn, &scope))?;
-        eprintln!("amzdb: note: {why}");
+        crate::say!("amzdb: note: {why}");
     }
     drop(watch);
     if let Some(path) = &args.chart {

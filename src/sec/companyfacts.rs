@@ -549,6 +549,8 @@ impl SecReader for CompanyFactsReader {
 }
 
 #[cfg(test)]
+// Tests say on stderr why they skip; a closed stderr is no concern there.
+#[allow(clippy::disallowed_macros)]
 mod tests {
     use super::*;
 

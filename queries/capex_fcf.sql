@@ -7,73 +7,33 @@
 -- chart: x=period_label; series=capex,capex_cash,capex_ttm,operating_cash_flow_ttm,fcf_ttm; only=basis:actual,period_kind:quarter
 WITH
 --@include choice
-, level AS (
-    SELECT * FROM chosen
-    WHERE measure = 'level' AND segment = ''
+,
+--@include derivation
+-- Discrete quarters derived from year-to-date figures and four-quarter sums come from the
+-- derivation layer (queries/derivation.sql); a disclosed figure wins over a derived one.
+, figure_used AS (
+    SELECT * FROM figure
+    WHERE segment = ''
       AND metric IN ('capex', 'capex_cash', 'operating_cash_flow', 'free_cash_flow')
       AND basis IN ('actual', 'guidance', 'estimate', 'consensus')
       AND period_kind IN ('quarter', 'half_year', 'nine_months', 'fiscal_year', 'ttm')
 ),
--- Year-to-date figures (Q1, H1, 9M, FY), each with the one before it in the year.
-ytd AS (
-    SELECT l.*,
-        lag(value) OVER w AS prev_value, lag(fiscal_quarter) OVER w AS prev_quarter,
-        lag(period_end) OVER w AS prev_end, lag(period_label) OVER w AS prev_label,
-        lag(trust_rank) OVER w AS prev_rank
-    FROM level AS l
-    WHERE (period_kind = 'quarter' AND fiscal_quarter = 1)
-       OR (period_kind = 'half_year' AND fiscal_quarter = 2)
-       OR (period_kind = 'nine_months' AND fiscal_quarter = 3)
-       OR period_kind = 'fiscal_year'
-    WINDOW w AS (PARTITION BY entity_id, metric, basis, fiscal_year ORDER BY fiscal_quarter)
-),
--- Every figure as disclosed, and the discrete quarters of companies that report
--- year-to-date (Q2 = H1 - Q1, Q3 = 9M - H1, Q4 = FY - 9M).
-candidate_figure AS (
-    SELECT entity_id, entity, metric, basis, period_kind, period_label, period_start,
-           period_end, fiscal_year, fiscal_quarter, value, 'disclosed' AS how,
-           disclosure_type, source, competing, disagree
-    FROM level
-    UNION ALL
-    SELECT entity_id, entity, metric, basis, 'quarter',
-           'Q' || fiscal_quarter || ' FY' || fiscal_year,
-           date(prev_end, '+1 day'), period_end, fiscal_year, fiscal_quarter,
-           value - prev_value,
-           'derived: ' || period_label || ' - ' || prev_label,
-           CASE max(trust_rank, prev_rank)
-               WHEN 1 THEN 'audited' WHEN 2 THEN 'management_commentary'
-               ELSE 'third_party_estimate' END,
-           source, NULL, 0
-    FROM ytd
-    WHERE fiscal_quarter BETWEEN 2 AND 4 AND prev_quarter = fiscal_quarter - 1
-),
--- A disclosed quarter wins over a derived one.
-figure AS (
-    SELECT * FROM (
-        SELECT c.*, row_number() OVER (
-            PARTITION BY entity_id, metric, basis, period_kind, period_end
-            ORDER BY how <> 'disclosed') AS pick
-        FROM candidate_figure AS c
-    )
-    WHERE pick = 1
-),
--- Each quarter with the sum of the four quarters ending with it (when they are four
--- consecutive quarters).
-rolling AS (
-    SELECT entity_id, metric, basis, period_end,
-        sum(value) OVER w AS value, count(*) OVER w AS quarters,
-        min(period_start) OVER w AS first_start
-    FROM figure
-    WHERE period_kind = 'quarter'
-    WINDOW w AS (PARTITION BY entity_id, metric, basis ORDER BY period_end
-                 ROWS BETWEEN 3 PRECEDING AND CURRENT ROW)
+-- Periods as disclosed, and derived quarters; a derived four-quarter sum fills the TTM
+-- columns only (it is no period of its own here).
+level AS (
+    SELECT * FROM figure_used WHERE NOT (period_kind = 'ttm' AND how <> 'disclosed')
 ),
 quarter_sum AS (
     SELECT entity_id, basis, period_end,
         max(CASE WHEN metric = 'capex' THEN value END) AS capex,
-        max(CASE WHEN metric = 'operating_cash_flow' THEN value END) AS operating_cash_flow
-    FROM rolling
-    WHERE quarters = 4 AND first_start = date(period_end, '+1 day', '-12 months')
+        max(CASE WHEN metric = 'capex' THEN how END) AS capex_how,
+        max(CASE WHEN metric = 'capex' THEN disclosure_type END) AS capex_disclosure,
+        max(CASE WHEN metric = 'operating_cash_flow' THEN value END) AS operating_cash_flow,
+        max(CASE WHEN metric = 'operating_cash_flow' THEN how END) AS operating_cash_flow_how,
+        max(CASE WHEN metric = 'operating_cash_flow' THEN disclosure_type END)
+            AS operating_cash_flow_disclosure
+    FROM figure_used
+    WHERE period_kind = 'ttm' AND how <> 'disclosed'
     GROUP BY entity_id, basis, period_end
 ),
 -- The figures of each period, one column each, with their provenance.
@@ -93,7 +53,7 @@ period AS (
         max(CASE WHEN metric = 'capex_cash' THEN source END) AS capex_cash_source,
         max(CASE WHEN metric = 'capex_cash' THEN competing END) AS capex_cash_competing,
         max(CASE WHEN metric = 'capex_cash' THEN disagree END) AS capex_cash_conflict
-    FROM figure
+    FROM level
     GROUP BY entity_id, entity, basis, period_kind, period_end
 ),
 -- Figures disclosed for the twelve months ending on a date (a fiscal year or a TTM).
@@ -112,20 +72,18 @@ twelve AS (
         max(CASE WHEN metric = 'free_cash_flow' THEN source END) AS fcf_source,
         max(CASE WHEN metric = 'free_cash_flow' THEN competing END) AS fcf_competing,
         max(CASE WHEN metric = 'free_cash_flow' THEN disagree END) AS fcf_conflict
-    FROM figure
+    FROM level
     WHERE period_kind IN ('fiscal_year', 'ttm')
     GROUP BY entity_id, basis, period_end
 ),
 base AS (
     SELECT p.*,
         coalesce(t.capex, s.capex) AS capex_ttm,
-        CASE WHEN t.capex IS NOT NULL THEN 'disclosed'
-             WHEN s.capex IS NOT NULL THEN 'derived: sum of 4 quarters' END AS capex_ttm_how,
+        CASE WHEN t.capex IS NOT NULL THEN 'disclosed' ELSE s.capex_how END AS capex_ttm_how,
         t.capex_disclosure AS capex_ttm_disclosure, t.capex_source AS capex_ttm_source,
         t.capex_competing AS capex_ttm_competing, t.capex_conflict AS capex_ttm_conflict,
         coalesce(t.ocf, s.operating_cash_flow) AS operating_cash_flow_ttm,
-        CASE WHEN t.ocf IS NOT NULL THEN 'disclosed'
-             WHEN s.operating_cash_flow IS NOT NULL THEN 'derived: sum of 4 quarters'
+        CASE WHEN t.ocf IS NOT NULL THEN 'disclosed' ELSE s.operating_cash_flow_how
         END AS operating_cash_flow_ttm_how,
         t.ocf_disclosure AS operating_cash_flow_ttm_disclosure,
         t.ocf_source AS operating_cash_flow_ttm_source,

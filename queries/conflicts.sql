@@ -1,11 +1,13 @@
 -- name: conflicts
 -- view: conflicts
 -- title: Conflicting figures
--- description: Every group of facts for the same entity, metric, segment, period, measure, basis and unit in which two values disagree by more than half the coarser precision (bounds and ranges count as intervals), with each value's source and disclosure type.
+-- description: Every group of facts for the same entity, metric, segment, period, measure, basis and unit in which two values disagree by more than half the coarser precision (bounds and ranges count as intervals), with each value's source and disclosure type; and every derived figure (queries/derivation.sql) that disagrees so with the disclosed figure of the same period, beside that figure (`how` gives the derived figure's lineage, 'disclosed' for a fact).
 -- params: entity, as_of, min_rank
 -- table: metric, period_label:period, measure, value_text:value, disclosure_type:trust=trust, source
 WITH
 --@include choice
+,
+--@include derivation
 , -- Only facts of groups with two or more can disagree.
 multi AS MATERIALIZED (
     SELECT * FROM ranked WHERE competing > 1
@@ -43,6 +45,31 @@ members AS (
     LEFT JOIN disagreements AS d ON d.fact_id = c.fact_id
     WINDOW grp AS (PARTITION BY c.entity_id, c.metric_id, c.segment, c.period_id, c.measure,
                    c.basis, c.unit_id)
+),
+-- A derived figure (queries/derivation.sql) that disagrees with the disclosed figure of the
+-- same period, and that disclosed fact when its own group does not already list it.
+derived_conflict AS (
+    SELECT * FROM derived_figure WHERE disagrees
+),
+listed AS (
+    SELECT m.entity, m.metric, m.segment, m.period_label, m.period_end, m.measure, m.basis,
+        m.unit, m.value, m.value_high, m.qualifier, m.precision, m.disclosure_type, m.source,
+        m.published_on, m.group_facts, m.disagrees_with, m.group_min, m.group_max, m.fact_id,
+        'disclosed' AS how
+    FROM members AS m
+    UNION ALL
+    SELECT d.entity, d.metric, d.segment, d.period_label, d.period_end, 'level', d.basis,
+        d.unit, d.value, NULL, 'exact', d.precision, d.disclosure_type, NULL, NULL, 2, 1,
+        min(d.value, d.disclosed_value), max(d.value, d.disclosed_value), NULL, d.how
+    FROM derived_conflict AS d
+    UNION ALL
+    SELECT c.entity, c.metric, c.segment, c.period_label, c.period_end, c.measure, c.basis,
+        c.unit, c.value, c.value_high, c.qualifier, c.precision, c.disclosure_type, c.source,
+        c.published_on, 2, 1, min(d.value, d.disclosed_value), max(d.value, d.disclosed_value),
+        c.fact_id, 'disclosed'
+    FROM derived_conflict AS d
+    JOIN candidate AS c ON c.fact_id = d.disclosed_fact
+    WHERE NOT d.disclosed_conflict
 )
 SELECT
     m.entity, m.metric, m.segment, m.period_label, m.period_end, m.measure, m.basis, m.unit,
@@ -50,11 +77,11 @@ SELECT
     m.disclosure_type, m.source, s.publisher, m.published_on,
     m.group_facts, m.disagrees_with, m.group_min, m.group_max,
     m.group_max - m.group_min AS spread,
-    f.quote, m.fact_id
--- CROSS JOIN keeps members the outer loop: with statistics (after ANALYZE) SQLite may
--- otherwise read every fact and probe members with each.
-FROM members AS m
-CROSS JOIN facts AS f ON f.fact_id = m.fact_id
-JOIN sources AS s ON s.source_id = f.source_id
+    f.quote, m.fact_id, m.how
+-- LEFT JOIN keeps the listed rows the outer loop (with statistics, after ANALYZE, SQLite
+-- might otherwise read every fact and probe them with each); a derived row has no fact.
+FROM listed AS m
+LEFT JOIN facts AS f ON f.fact_id = m.fact_id
+LEFT JOIN sources AS s ON s.source_id = f.source_id
 ORDER BY m.entity, m.metric, m.segment, m.period_end, m.period_label, m.measure, m.basis,
          m.value, m.fact_id

@@ -25,7 +25,12 @@ fn capex_fcf_derives_ttm_sums_and_fcf_and_marks_them() {
     );
     assert_eq!(q1["capex_cash"], "39000000000");
     assert_eq!(q1["capex_ttm"], "100000000000", "10B + 20B + 30B + 40B");
-    assert_eq!(q1["capex_ttm_how"], "derived: sum of 4 quarters");
+    assert_eq!(
+        q1["capex_ttm_how"],
+        "derived: sum of 4 quarters: Q2 FY2025 (fact 2) + Q3 FY2025 (fact 3) \
+         + Q4 FY2025 (fact 4) + Q1 FY2026 (fact 6)",
+        "the lineage names each quarter's fact"
+    );
     assert_eq!(q1["operating_cash_flow_ttm"], "130000000000");
     assert_eq!(q1["operating_cash_flow_ttm_how"], "disclosed");
     assert_eq!(q1["fcf_ttm"], "30000000000");

@@ -1,15 +1,18 @@
 -- name: consistency
 -- view: consistency
 -- title: Are the growth claims consistent with the levels?
--- description: Every growth or change claim (measure other than level) recomputed from the chosen level figures it refers to (same metric, segment and basis, a year or a quarter earlier): claimed, computed, difference, and status consistent / inconsistent (outside the claim's own precision) / unverifiable (a level is missing).
+-- description: Every growth or change claim (measure other than level) recomputed from the level figures it refers to (chosen, else derived by the derivation layer: level_now_how and level_prev_how give the lineage) (same metric, segment and basis, a year or a quarter earlier): claimed, computed, difference, and status consistent / inconsistent (outside the claim's own precision) / unverifiable (a level is missing).
 -- params: entity, as_of, min_rank
 -- table: metric, segment, period_label:period, measure, claimed=num, computed=num*, status
 WITH
 --@include choice
+,
+--@include derivation
+-- Levels from the derivation layer: disclosed, else derived (a quarter from year-to-date
+-- figures, a TTM from four quarters); level_now_how and level_prev_how say which.
 , level AS (
-    SELECT c.*, CASE c.period_kind WHEN 'fiscal_year' THEN 'ttm' ELSE c.period_kind END AS family
-    FROM chosen AS c
-    WHERE c.measure = 'level'
+    SELECT f.*, CASE f.period_kind WHEN 'fiscal_year' THEN 'ttm' ELSE f.period_kind END AS family
+    FROM figure AS f
 ),
 claim AS (
     SELECT c.*,
@@ -27,6 +30,7 @@ recomputed AS (
     SELECT k.*,
         now.value AS level_now, now.period_label AS level_period,
         now.source AS level_now_source, now.disclosure_type AS level_now_disclosure,
+        now.how AS level_now_how, prev.how AS level_prev_how,
         prev.value AS level_prev, prev.period_label AS prev_period,
         prev.source AS level_prev_source, prev.disclosure_type AS level_prev_disclosure,
         CASE
@@ -74,6 +78,7 @@ SELECT
     j.level_now, j.level_period, j.level_prev, j.prev_period,
     j.disclosure_type AS claim_disclosure, j.source,
     j.level_now_disclosure, j.level_now_source, j.level_prev_disclosure, j.level_prev_source,
+    j.level_now_how, j.level_prev_how,
     'computed, difference' AS derived_columns,
     j.fact_id
 FROM judged AS j

@@ -154,3 +154,25 @@ fn a_derived_quarter_that_disagrees_with_the_disclosed_one_shows_in_conflicts() 
     assert!(conflicts.iter().all(|r| r["period_label"] != "Q2 FY2025"));
     assert_view_agrees_with_cli(&dir, "conflicts", "conflicts");
 }
+
+#[test]
+fn consistency_checks_a_claim_against_derived_quarters_and_says_so() {
+    let dir = dir_with("reports_derived");
+    let rows = report_rows(&dir, &["consistency", "--entity", "YTDC"]);
+    let claim = row(
+        &rows,
+        &[("period_label", "Q3 FY2025"), ("measure", "qoq_pct")],
+    );
+    assert_eq!(claim["status"], "consistent", "14B on 12B is +16.67%");
+    assert_eq!(num(claim, "computed"), 16.6667);
+    assert_eq!(
+        claim["level_now_how"],
+        "derived: 9M FY2025 (fact 6) - H1 FY2025 (fact 5)"
+    );
+    assert_eq!(
+        claim["level_prev_how"],
+        "derived: H1 FY2025 (fact 5) - Q1 FY2025 (fact 4)"
+    );
+    assert_eq!(claim["level_now_disclosure"], "management_commentary");
+    assert_view_agrees_with_cli(&dir, "consistency", "consistency");
+}

@@ -1,28 +1,44 @@
 -- name: cloud-peers
 -- view: cloud_peers
 -- title: AWS, Azure and Google Cloud side by side
--- description: One row per calendar quarter (fiscal quarters aligned by their dates; backlog and RPO at the quarter's end; an instant on another date gets a row of its own): revenue and growth of AWS (AMZN), Azure (MSFT) and Google Cloud (GOOGL), AWS backlog, Microsoft's RPO and Google Cloud's backlog (or RPO), basis actual, chosen by the shared rule among the facts of AMZN, MSFT and GOOGL only (--entity does not apply).
+-- description: One row per calendar quarter (fiscal quarters aligned by their dates; a quarter derived from year-to-date figures where none is disclosed, `*_revenue_how` giving its lineage; fiscal years in rows of their own, CY2024 when the fiscal year is the calendar year; backlog and RPO at the quarter's end; an instant on another date gets a row of its own): revenue and growth of AWS (AMZN), Azure (MSFT) and Google Cloud (GOOGL), AWS backlog, Microsoft's RPO and Google Cloud's backlog (or RPO), basis actual, chosen by the shared rule among the facts of AMZN, MSFT and GOOGL only (--entity does not apply).
 -- params: as_of, min_rank
 -- fixed: peers = 'AMZN MSFT GOOGL'
 -- table: period, aws_revenue:AWS=usd, aws_yoy_pct:AWS YoY=pct, azure_yoy_pct:Azure YoY=pct, google_cloud_yoy_pct:GCP YoY=pct, aws_backlog:AWS backlog=usd, microsoft_rpo:MSFT RPO=usd, google_cloud_backlog:GCP backlog=usd
 WITH
 --@include choice
-, series AS (
+,
+--@include derivation
+-- Levels from the derivation layer (disclosed, else a quarter derived from year-to-date
+-- figures: `*_revenue_how` gives the lineage); growth claims as chosen.
+, level_or_claim AS (
+    SELECT entity, metric, segment, period_kind, measure, unit, basis, period_start,
+        period_end, value, trust_rank, fact_id, disclosure_type, source, competing, disagree,
+        'disclosed' AS how
+    FROM chosen
+    WHERE measure <> 'level'
+    UNION ALL
+    SELECT entity, metric, segment, period_kind, 'level', unit, basis, period_start,
+        period_end, value, trust_rank, fact_id, disclosure_type, source, competing, disagree,
+        how
+    FROM figure
+),
+series AS (
     SELECT c.*,
         CASE
             WHEN entity = 'AMZN' AND metric = 'revenue' AND segment = 'AWS'
-             AND period_kind = 'quarter' AND measure = 'level' AND unit = 'USD' THEN 'aws_revenue'
+             AND period_kind IN ('quarter', 'fiscal_year') AND measure = 'level' AND unit = 'USD' THEN 'aws_revenue'
             WHEN entity = 'AMZN' AND metric = 'revenue' AND segment = 'AWS'
-             AND period_kind = 'quarter' AND measure = 'yoy_pct' AND unit = '%' THEN 'aws_yoy_pct'
+             AND period_kind IN ('quarter', 'fiscal_year') AND measure = 'yoy_pct' AND unit = '%' THEN 'aws_yoy_pct'
             WHEN entity = 'MSFT' AND metric = 'revenue' AND segment = 'Azure'
-             AND period_kind = 'quarter' AND measure = 'level' AND unit = 'USD' THEN 'azure_revenue'
+             AND period_kind IN ('quarter', 'fiscal_year') AND measure = 'level' AND unit = 'USD' THEN 'azure_revenue'
             WHEN entity = 'MSFT' AND metric = 'revenue' AND segment = 'Azure'
-             AND period_kind = 'quarter' AND measure = 'yoy_pct' AND unit = '%' THEN 'azure_yoy_pct'
+             AND period_kind IN ('quarter', 'fiscal_year') AND measure = 'yoy_pct' AND unit = '%' THEN 'azure_yoy_pct'
             WHEN entity = 'GOOGL' AND metric = 'revenue' AND segment = 'Google Cloud'
-             AND period_kind = 'quarter' AND measure = 'level' AND unit = 'USD'
+             AND period_kind IN ('quarter', 'fiscal_year') AND measure = 'level' AND unit = 'USD'
             THEN 'google_cloud_revenue'
             WHEN entity = 'GOOGL' AND metric = 'revenue' AND segment = 'Google Cloud'
-             AND period_kind = 'quarter' AND measure = 'yoy_pct' AND unit = '%'
+             AND period_kind IN ('quarter', 'fiscal_year') AND measure = 'yoy_pct' AND unit = '%'
             THEN 'google_cloud_yoy_pct'
             WHEN entity = 'AMZN' AND metric = 'backlog' AND segment = 'AWS'
              AND period_kind = 'instant' AND measure = 'level' AND unit = 'USD' THEN 'aws_backlog'
@@ -45,7 +61,7 @@ WITH
             THEN date(period_end, '+1 day', '-3 months')
         END AS row_start,
         period_end AS row_end
-    FROM chosen AS c
+    FROM level_or_claim AS c
     WHERE basis = 'actual'
 ),
 picked AS (
@@ -64,6 +80,7 @@ grid AS (
         max(CASE WHEN series = 'aws_revenue' THEN source END) AS aws_revenue_source,
         max(CASE WHEN series = 'aws_revenue' THEN competing END) AS aws_revenue_competing,
         max(CASE WHEN series = 'aws_revenue' THEN disagree END) AS aws_revenue_conflict,
+        max(CASE WHEN series = 'aws_revenue' THEN how END) AS aws_revenue_how,
         max(CASE WHEN series = 'aws_yoy_pct' THEN value END) AS aws_yoy_pct,
         max(CASE WHEN series = 'aws_yoy_pct' THEN disclosure_type END) AS aws_yoy_pct_disclosure,
         max(CASE WHEN series = 'aws_yoy_pct' THEN source END) AS aws_yoy_pct_source,
@@ -74,6 +91,7 @@ grid AS (
         max(CASE WHEN series = 'azure_revenue' THEN source END) AS azure_revenue_source,
         max(CASE WHEN series = 'azure_revenue' THEN competing END) AS azure_revenue_competing,
         max(CASE WHEN series = 'azure_revenue' THEN disagree END) AS azure_revenue_conflict,
+        max(CASE WHEN series = 'azure_revenue' THEN how END) AS azure_revenue_how,
         max(CASE WHEN series = 'azure_yoy_pct' THEN value END) AS azure_yoy_pct,
         max(CASE WHEN series = 'azure_yoy_pct' THEN disclosure_type END) AS azure_yoy_pct_disclosure,
         max(CASE WHEN series = 'azure_yoy_pct' THEN source END) AS azure_yoy_pct_source,
@@ -88,6 +106,7 @@ grid AS (
             AS google_cloud_revenue_competing,
         max(CASE WHEN series = 'google_cloud_revenue' THEN disagree END)
             AS google_cloud_revenue_conflict,
+        max(CASE WHEN series = 'google_cloud_revenue' THEN how END) AS google_cloud_revenue_how,
         max(CASE WHEN series = 'google_cloud_yoy_pct' THEN value END) AS google_cloud_yoy_pct,
         max(CASE WHEN series = 'google_cloud_yoy_pct' THEN disclosure_type END)
             AS google_cloud_yoy_pct_disclosure,
@@ -131,6 +150,9 @@ SELECT
          AND strftime('%m-%d', row_start) IN ('01-01', '04-01', '07-01', '10-01')
         THEN 'Q' || ((CAST(strftime('%m', row_start) AS INTEGER) + 2) / 3)
              || ' CY' || strftime('%Y', row_start)
+        WHEN strftime('%m-%d', row_start) = '01-01'
+         AND row_end = date(row_start, '+1 year', '-1 day')
+        THEN 'CY' || strftime('%Y', row_start)
         ELSE row_start || '..' || row_end
     END AS period,
     row_start AS period_start, row_end AS period_end,
@@ -151,6 +173,7 @@ SELECT
     microsoft_rpo_segment, microsoft_rpo_disclosure, microsoft_rpo_source,
     microsoft_rpo_competing, microsoft_rpo_conflict,
     google_cloud_backlog_metric, google_cloud_backlog_segment, google_cloud_backlog_disclosure,
-    google_cloud_backlog_source, google_cloud_backlog_competing, google_cloud_backlog_conflict
+    google_cloud_backlog_source, google_cloud_backlog_competing, google_cloud_backlog_conflict,
+    aws_revenue_how, azure_revenue_how, google_cloud_revenue_how
 FROM grid
 ORDER BY row_end, row_start

@@ -176,3 +176,48 @@ fn consistency_checks_a_claim_against_derived_quarters_and_says_so() {
     assert_eq!(claim["level_now_disclosure"], "management_commentary");
     assert_view_agrees_with_cli(&dir, "consistency", "consistency");
 }
+
+#[test]
+fn cloud_peers_shows_derived_quarters_and_fiscal_years_by_calendar_dates() {
+    let dir = dir_with("reports_derived");
+    let rows = report_rows(&dir, &["cloud-peers"]);
+    let periods: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["period"].as_str(),
+                r["aws_revenue"].as_str(),
+                r["aws_revenue_how"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        periods,
+        [
+            ("CY2023", "90757000000", "disclosed"),
+            ("CY2024", "107556000000", "disclosed"),
+            ("Q1 CY2025", "29267000000", "disclosed"),
+            (
+                "Q2 CY2025",
+                "30874000000",
+                "derived: H1 FY2025 (fact 16) - Q1 FY2025 (fact 15)"
+            ),
+        ]
+    );
+    assert_eq!(
+        row(&rows, &[("period", "Q2 CY2025")])["aws_revenue_disclosure"],
+        "audited"
+    );
+    assert_view_agrees_with_cli(&dir, "cloud-peers", "cloud_peers");
+}
+
+#[test]
+fn a_segment_growth_claim_on_fiscal_years_is_checked() {
+    let dir = dir_with("reports_derived");
+    let rows = report_rows(&dir, &["consistency", "--entity", "AMZN"]);
+    let claim = row(&rows, &[("period_label", "FY2024"), ("segment", "AWS")]);
+    assert_eq!(claim["claimed"], "19");
+    assert_eq!(num(claim, "computed"), 18.5099, "107,556M on 90,757M");
+    assert_eq!(claim["status"], "consistent", "within half of 1 point");
+    assert_eq!(claim["level_now_how"], "disclosed");
+}

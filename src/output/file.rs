@@ -375,16 +375,19 @@ fn sync_directory(target: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The names in `dir` that are not in `expected` (sorted).
+/// The entries of `dir` an earlier run did not write (sorted): any name not in
+/// `expected`, and an expected name that is not a regular file (a directory named
+/// `facts.csv` holds someone's files). One of the database's files (a database named
+/// `facts.csv`) is refused outright. Replacing `dir` deletes every entry.
 fn foreign_entries(dir: &Path, expected: &[String]) -> Result<Vec<String>> {
     let mut others = Vec::new();
     for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
-        let name = entry
-            .map_err(|e| Error::io(dir, e))?
-            .file_name()
-            .to_string_lossy()
-            .into_owned();
-        if !expected.contains(&name) {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        let meta = metadata(&path)?;
+        check_not_database(&path, meta.as_ref())?;
+        if !expected.contains(&name) || !meta.as_ref().is_some_and(Metadata::is_file) {
             others.push(name);
         }
     }

@@ -4,7 +4,7 @@
 //! target when writing fails; backups are readable from read-only storage; closed pipes
 //! end amzdb quietly.
 
-use crate::util::{assert_contains, Dir, DB};
+use crate::util::{assert_contains, names, Dir, DB};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -18,16 +18,6 @@ fn bundled() -> Dir {
     let dir = Dir::new();
     dir.cmd().arg("init").assert().success();
     dir
-}
-
-/// The names in a directory, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// The hidden names in a directory (temporaries are hidden).

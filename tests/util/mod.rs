@@ -264,6 +264,16 @@ pub fn facts_csv(rows: &[&str]) -> String {
     text
 }
 
+/// The names in a directory, sorted (hidden ones included: temporaries are hidden).
+pub fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("list a directory")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// Asserts `haystack` contains `needle`, showing both when it does not.
 #[track_caller]
 pub fn assert_contains(haystack: &str, needle: &str) {

@@ -2,7 +2,7 @@
 //! maintainer and as a hostile user: edge cases of the one file writer, messages that
 //! named the wrong file or nothing.
 
-use crate::util::{assert_contains, Dir, DB};
+use crate::util::{assert_contains, names, Dir, DB};
 
 // ---------------------------------------------------------------------------------
 // `dump DIR` replaces DIR whole: nothing in it may be lost.
@@ -38,4 +38,26 @@ fn dump_refuses_a_dir_holding_the_database_under_a_dump_file_name() {
         "amzdb: error: refused: out/facts.csv: is the database itself",
     );
     assert_eq!(std::fs::read(dir.join("out/facts.csv")).unwrap(), before);
+}
+
+// ---------------------------------------------------------------------------------
+// Messages that named the wrong file or nothing.
+
+#[test]
+fn backup_of_a_damaged_database_names_it_and_says_what_to_do() {
+    // Before: "refused: the copy failed SQLite's integrity check (...)", naming no file
+    // and giving no way out.
+    let (dir, bytes) = super::database::damaged("facts", |_, pages| pages[pages.len() / 2]);
+    super::database::refused_as_damaged(&dir, &bytes, &["backup", "copy.sqlite"]);
+    let stderr = dir.run_err(&["backup", "copy.sqlite"]);
+    assert_contains(&stderr, "integrity check of its copy: ");
+    let left: Vec<String> = names(dir.path())
+        .into_iter()
+        .filter(|n| n.contains("copy"))
+        .collect();
+    assert_eq!(
+        left,
+        Vec::<String>::new(),
+        "no copy, temporary or journal is left"
+    );
 }

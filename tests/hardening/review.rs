@@ -61,3 +61,31 @@ fn backup_of_a_damaged_database_names_it_and_says_what_to_do() {
         "no copy, temporary or journal is left"
     );
 }
+
+#[test]
+fn export_into_a_file_says_it_is_not_a_directory_and_leaves_it() {
+    // Before: "test.sqlite: File exists (os error 17)" for `export test.sqlite`.
+    let dir = Dir::with_fixtures();
+    dir.write("notes.txt", "keep me");
+    for target in [DB, "notes.txt"] {
+        let stderr = dir.refused_unchanged(&["export", target]);
+        assert_contains(
+            &stderr,
+            &format!("amzdb: error: refused: {target}: is not a directory; export writes"),
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.join("notes.txt")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
+fn export_from_a_database_it_cannot_read_creates_no_directory() {
+    // Before: DIR was created first, and stayed, empty, after the error.
+    let dir = Dir::new();
+    dir.write("notes.txt", "not a database");
+    let stderr = dir.fails(dir.amzdb().args(["--db", "notes.txt", "export", "out"]));
+    assert_contains(&stderr, "notes.txt");
+    assert!(!dir.join("out").exists(), "export created its directory");
+}

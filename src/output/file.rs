@@ -113,7 +113,25 @@ pub fn temporary_file(target: &Path) -> Result<tempfile::NamedTempFile> {
         .prefix(&temporary_prefix(target))
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| Error::io(target, e))
+        .map_err(|e| cannot_create(target, e))
+}
+
+/// A temporary beside `target` could not be made: the message names the target and its
+/// directory, not the temporary's random name (which the error from `tempfile` carries).
+fn cannot_create(target: &Path, e: io::Error) -> Error {
+    let cause = match e.raw_os_error() {
+        Some(code) => io::Error::from_raw_os_error(code).to_string(),
+        None if e.kind() != io::ErrorKind::Other => e.kind().to_string(),
+        None => e.to_string(),
+    };
+    Error::Output {
+        path: target.to_path_buf(),
+        message: format!(
+            "cannot create a file in {} ({cause}); amzdb writes beside the final name \
+             first, so this user must be able to write that directory",
+            parent(target).display()
+        ),
+    }
 }
 
 /// Renames a complete temporary file to `target` (replacing it only when `replace`) and
@@ -171,7 +189,7 @@ pub fn write_dir<T>(
         .prefix(&temporary_prefix(target))
         .suffix(".tmp")
         .tempdir_in(parent(target))
-        .map_err(|e| Error::io(target, e))?;
+        .map_err(|e| cannot_create(target, e))?;
     let result = fill(tmp.path())?;
     let io = |e| Error::io(target, e);
     for entry in fs::read_dir(tmp.path()).map_err(io)? {

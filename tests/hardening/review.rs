@@ -2,7 +2,9 @@
 //! maintainer and as a hostile user: edge cases of the one file writer, messages that
 //! named the wrong file or nothing.
 
-use crate::util::{assert_contains, names, Dir, DB};
+use crate::util::{assert_contains, names, unprivileged_amzdb, Dir, DB};
+use std::os::unix::fs::PermissionsExt;
+use std::process::Command;
 
 // ---------------------------------------------------------------------------------
 // `dump DIR` replaces DIR whole: nothing in it may be lost.
@@ -88,4 +90,46 @@ fn export_from_a_database_it_cannot_read_creates_no_directory() {
     let stderr = dir.fails(dir.amzdb().args(["--db", "notes.txt", "export", "out"]));
     assert_contains(&stderr, "notes.txt");
     assert!(!dir.join("out").exists(), "export created its directory");
+}
+
+#[test]
+fn output_into_a_directory_this_user_cannot_write_names_the_target_not_a_temporary() {
+    // Before: `ro/x.csv: Permission denied (os error 13) at path
+    // "/tmp/.../ro/.x.csv.amzdb-PID-XXXXXX.tmp"`, a name the user never gave.
+    let Some(user) = unprivileged_amzdb() else {
+        return;
+    };
+    let dir = Dir::new();
+    dir.cmd().arg("init").assert().success();
+    let chmod = |path: &str, mode| {
+        std::fs::set_permissions(dir.join(path), std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    std::fs::create_dir(dir.join("ro")).unwrap();
+    chmod(".", 0o755);
+    chmod(DB, 0o644);
+    chmod("ro", 0o555);
+    for args in [
+        &["facts", "--output", "ro/x.csv"][..],
+        &["backup", "ro/x.csv"],
+        &["dump", "ro/x.csv"],
+        &["report", "capex-fcf", "--chart", "ro/x.csv"],
+    ] {
+        let out = Command::new(&user[0])
+            .args(&user[1..])
+            .args(["--db", DB])
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("AMZDB_DB")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert_contains(
+            &stderr,
+            "amzdb: error: ro/x.csv: cannot create a file in ro (permission denied); amzdb \
+             writes beside the final name first",
+        );
+        assert!(!stderr.contains(".tmp"), "{stderr}");
+    }
+    chmod("ro", 0o755);
 }

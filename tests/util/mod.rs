@@ -90,6 +90,23 @@ impl Dir {
         cmd
     }
 
+    /// `amzdb --db test.sqlite ARGS` run in this directory under a resource limit set by
+    /// the shell that then runs amzdb in its place: `ulimit LIMIT`, e.g. `-f 200` (files of
+    /// at most 200 blocks: 512 bytes in POSIX sh, 1024 in bash) or `-n 256` (open files).
+    pub fn run_limited(&self, limit: &str, args: &[&str]) -> std::process::Output {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit {limit} && exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_amzdb"))
+            .args(["--db", DB])
+            .args(args)
+            .current_dir(self.path())
+            .env_remove("AMZDB_DB")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run amzdb under sh")
+    }
+
     /// Runs `amzdb --db test.sqlite ARGS`, asserts it succeeds, returns its stdout.
     pub fn run(&self, args: &[&str]) -> String {
         let out = self.cmd().args(args).output().expect("run amzdb");

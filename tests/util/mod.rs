@@ -210,23 +210,8 @@ impl Dir {
             .expect("list tables");
         let mut rows = Vec::new();
         for table in tables {
-            let mut stmt = conn
-                .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid"))
-                .expect("select a table");
-            let width = stmt.column_count();
-            let found = stmt
-                .query_map([], |r| {
-                    (0..width)
-                        .map(|i| r.get::<_, Value>(i).map(|v| format!("{v:?}")))
-                        .collect::<rusqlite::Result<Vec<_>>>()
-                })
-                .and_then(|it| it.collect::<rusqlite::Result<Vec<_>>>())
-                .expect("read a table");
-            rows.extend(
-                found
-                    .into_iter()
-                    .map(|r| format!("{table}: {}", r.join(" | "))),
-            );
+            let found = rows_of(&conn, &format!("SELECT * FROM \"{table}\" ORDER BY rowid"));
+            rows.extend(found.into_iter().map(|r| format!("{table}: {r}")));
         }
         Snapshot { sha256, rows }
     }
@@ -248,6 +233,21 @@ impl Snapshot {
             "the database file bytes changed"
         );
     }
+}
+
+/// Every row a query returns, each as its values (`Integer(1) | Text("AWS") | Null`), so
+/// that two databases' contents compare as lists of strings.
+pub fn rows_of(conn: &Connection, sql: &str) -> Vec<String> {
+    let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let width = stmt.column_count();
+    stmt.query_map([], |r| {
+        (0..width)
+            .map(|i| r.get::<_, Value>(i).map(|v| format!("{v:?}")))
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map(|v| v.join(" | "))
+    })
+    .and_then(|it| it.collect::<rusqlite::Result<Vec<_>>>())
+    .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 /// Asserts `PRAGMA integrity_check` is ok and `PRAGMA foreign_key_check` finds nothing.

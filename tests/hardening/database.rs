@@ -1,7 +1,7 @@
 //! Hardening: database (issue 10). Read-only storage read as another user, racing creators
 //! of the default database, and damaged database files.
 
-use crate::util::{assert_contains, fixtures, names, unprivileged_amzdb, Dir, DB};
+use crate::util::{assert_contains, fixtures, names, run_as, unprivileged_amzdb, Dir, DB};
 use rand::{Rng, SeedableRng};
 use rusqlite::Connection;
 use std::os::unix::fs::PermissionsExt;
@@ -9,19 +9,6 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_amzdb");
-
-/// Runs `amzdb --db DB ARGS` in `dir` as the unprivileged user.
-fn run_as(user: &[String], dir: &Path, db: &str, args: &[&str]) -> Output {
-    Command::new(&user[0])
-        .args(&user[1..])
-        .args(["--db", db])
-        .args(args)
-        .current_dir(dir)
-        .env_remove("AMZDB_DB")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run amzdb")
-}
 
 fn stderr_of(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

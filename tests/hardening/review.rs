@@ -2,9 +2,8 @@
 //! maintainer and as a hostile user: edge cases of the one file writer, messages that
 //! named the wrong file or nothing.
 
-use crate::util::{assert_contains, names, unprivileged_amzdb, Dir, DB};
+use crate::util::{assert_contains, names, run_as, unprivileged_amzdb, Dir, DB};
 use std::os::unix::fs::PermissionsExt;
-use std::process::Command;
 
 // ---------------------------------------------------------------------------------
 // `dump DIR` replaces DIR whole: nothing in it may be lost.
@@ -114,14 +113,7 @@ fn output_into_a_directory_this_user_cannot_write_names_the_target_not_a_tempora
         &["dump", "ro/x.csv"],
         &["report", "capex-fcf", "--chart", "ro/x.csv"],
     ] {
-        let out = Command::new(&user[0])
-            .args(&user[1..])
-            .args(["--db", DB])
-            .args(args)
-            .current_dir(dir.path())
-            .env_remove("AMZDB_DB")
-            .output()
-            .unwrap();
+        let out = run_as(&user, dir.path(), DB, args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
         assert_contains(

@@ -608,17 +608,7 @@ fn a_read_only_database_or_directory_fails_cleanly_and_changes_nothing() {
     let mode = |path: &Path, mode: u32| {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
     };
-    let as_user = |dir: &Path| -> Output {
-        Command::new(&user[0])
-            .args(&user[1..])
-            .args(["--db", DB])
-            .args(args)
-            .current_dir(dir)
-            .env_remove("AMZDB_DB")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    };
+    let as_user = |dir: &Path| crate::util::run_as(&user, dir, DB, &args);
     let before = dir.snapshot();
 
     // The file read-only, its directory writable by everyone (-wal and -shm can be made).

@@ -369,6 +369,20 @@ pub fn unprivileged_amzdb() -> Option<Vec<String>> {
     Some(line)
 }
 
+/// Runs `amzdb --db DB ARGS` in `dir` through `user`, a command line from
+/// [`unprivileged_amzdb`].
+pub fn run_as(user: &[String], dir: &Path, db: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(&user[0])
+        .args(&user[1..])
+        .args(["--db", db])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("AMZDB_DB")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run amzdb")
+}
+
 /// A copy of the binary that every user can run: `TMP/amzdb-test-bin/SIZE-MTIME/amzdb`.
 fn reachable_copy(bin: &Path) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;

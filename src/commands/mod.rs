@@ -137,7 +137,20 @@ pub fn create(path: &Path, bundled: bool) -> Result<bool> {
         file_name.to_string_lossy(),
         std::process::id()
     ));
-    let built = build(&tmp, bundled);
+    let built = build(&tmp, bundled).map_err(|e| match cannot_write(&e) {
+        // SQLite's message names the temporary; the user named `path`.
+        Some(_) => Error::Output {
+            path: path.to_path_buf(),
+            message: format!(
+                "the database does not exist, and this user cannot create it: the directory \
+                 {} is not writable for them; name an existing database with --db, or let a \
+                 user who can write that directory run `amzdb --db {} init`",
+                dir.display(),
+                path.display()
+            ),
+        },
+        None => e,
+    });
     let placed = built.and_then(|summary| match std::fs::hard_link(&tmp, path) {
         Ok(()) => Ok(Some(summary)),
         // Another creator that does not take turns (an older amzdb) won: use its database.

@@ -125,3 +125,34 @@ fn output_into_a_directory_this_user_cannot_write_names_the_target_not_a_tempora
     }
     chmod("ro", 0o755);
 }
+
+#[test]
+fn a_missing_database_in_a_directory_this_user_cannot_write_says_it_cannot_be_created() {
+    // Before: "cannot open the database file or create its -wal/-shm files beside it ...
+    // (SQLite: unable to open database file: .new.sqlite.creating-PID, code 14)", about a
+    // file the user never named and -wal/-shm files of a database that does not exist.
+    let Some(user) = unprivileged_amzdb() else {
+        return;
+    };
+    let dir = Dir::new();
+    dir.write(
+        "entities.csv",
+        "ticker,name,cik,fiscal_year_end\nNEWC,New Co,,12-31\n",
+    );
+    std::fs::create_dir(dir.join("ro")).unwrap();
+    for (path, mode) in [(".", 0o755), ("ro", 0o555)] {
+        std::fs::set_permissions(dir.join(path), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    for args in [&["facts"][..], &["init"], &["ingest", "entities.csv"]] {
+        let out = run_as(&user, dir.path(), "ro/new.sqlite", args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert_contains(
+            &stderr,
+            "amzdb: error: ro/new.sqlite: the database does not exist, and this user cannot \
+             create it: the directory ro is not writable for them",
+        );
+        assert!(!stderr.contains("creating"), "{stderr}");
+    }
+    assert_eq!(names(&dir.join("ro")), Vec::<String>::new());
+}

@@ -55,6 +55,13 @@ pub fn check_target(target: &Path) -> Result<()> {
     if target.file_name().is_none() {
         return refuse(target, "is not a file name");
     }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        if target.as_os_str().as_bytes().ends_with(b"/") {
+            return refuse(target, "ends in '/', so it names a directory; name a file");
+        }
+    }
     check_directory(target)?;
     let meta = metadata(target)?;
     if let Some(what) = meta.as_ref().and_then(|m| special(target, m)) {

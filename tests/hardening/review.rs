@@ -156,3 +156,27 @@ fn a_missing_database_in_a_directory_this_user_cannot_write_says_it_cannot_be_cr
     }
     assert_eq!(names(&dir.join("ro")), Vec::<String>::new());
 }
+
+#[test]
+fn an_output_name_ending_in_a_slash_is_refused_as_a_directory_name() {
+    // Before: "out/: Not a directory (os error 20)", after a temporary had been made.
+    let dir = Dir::with_fixtures();
+    for args in [
+        &["facts", "--output", "out/"][..],
+        &["backup", "out/"],
+        &["query", "SELECT 1", "--output", "out/"],
+    ] {
+        let stderr = dir.refused_unchanged(args);
+        assert_contains(
+            &stderr,
+            "amzdb: error: refused: out/: ends in '/', so it names a directory; name a file",
+        );
+    }
+    assert_eq!(
+        names(dir.path())
+            .into_iter()
+            .filter(|n| n.starts_with('.') || n.starts_with("out"))
+            .collect::<Vec<_>>(),
+        Vec::<String>::new()
+    );
+}

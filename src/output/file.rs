@@ -165,7 +165,11 @@ pub fn write_dir<T>(
     fill: impl FnOnce(&Path) -> Result<T>,
 ) -> Result<T> {
     if target.file_name().is_none() {
-        return refuse(target, "is not a directory name");
+        return refuse(
+            target,
+            "names no directory of its own (`.`, `..`, `/`): DIR is replaced whole, so name \
+             a new or empty directory, e.g. `csv`",
+        );
     }
     check_directory(target)?;
     let existing = metadata(target)?;

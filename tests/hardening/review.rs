@@ -180,3 +180,19 @@ fn an_output_name_ending_in_a_slash_is_refused_as_a_directory_name() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn dump_into_dot_says_dir_is_replaced_whole() {
+    // Before: "refused: .: is not a directory name", which `.` plainly is.
+    let dir = Dir::with_fixtures();
+    for target in [".", "./", ".."] {
+        let stderr = dir.refused_unchanged(&["dump", target]);
+        assert_contains(
+            &stderr,
+            &format!(
+                "amzdb: error: refused: {target}: names no directory of its own (`.`, `..`, \
+                 `/`): DIR is replaced whole, so name a new or empty directory"
+            ),
+        );
+    }
+}

@@ -2,7 +2,7 @@
 //! maintainer and as a hostile user: edge cases of the one file writer, messages that
 //! named the wrong file or nothing.
 
-use crate::util::{assert_contains, names, run_as, unprivileged_amzdb, Dir, DB};
+use crate::util::{assert_contains, facts_csv, names, run_as, unprivileged_amzdb, Dir, DB};
 use std::os::unix::fs::PermissionsExt;
 
 // ---------------------------------------------------------------------------------
@@ -195,4 +195,31 @@ fn dump_into_dot_says_dir_is_replaced_whole() {
             ),
         );
     }
+}
+
+// ---------------------------------------------------------------------------------
+// One date range on every path.
+
+#[test]
+fn a_fiscal_period_reaching_past_the_date_range_is_refused_with_its_dates() {
+    // Before: FY2201 (2201-01-01..2201-12-31) and TTM Q1 FY1900 (from 1899-04-01) were
+    // stored, though no date outside 1900-01-01..2200-12-31 is, on any path.
+    let dir = Dir::with_fixtures();
+    let row = |period: &str| {
+        format!("DECO,capex,,{period},level,5B,,USD,exact,actual,audited,deco-10q,,,")
+    };
+    let rows = [row("FY2201"), row("TTM Q1 FY1900"), row("Q4 FY2200")];
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let stderr = dir.ingest_refused("late.csv", facts_csv(&rows));
+    assert_contains(
+        &stderr,
+        "late.csv:2: column 'period': \"FY2201\": FY2201 runs 2201-01-01..2201-12-31: \
+         2201-01-01 is outside the supported range of dates, 1900-01-01 to 2200-12-31",
+    );
+    assert_contains(
+        &stderr,
+        "late.csv:3: column 'period': \"TTM Q1 FY1900\": TTM Q1 FY1900 runs \
+         1899-04-01..1900-03-31: 1899-04-01 is outside the supported range of dates",
+    );
+    assert_contains(&stderr, "2 problems found; nothing was written");
 }

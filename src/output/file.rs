@@ -299,7 +299,8 @@ fn alive(pid: u32) -> bool {
     true
 }
 
-fn parent(target: &Path) -> &Path {
+/// The directory a path names a file in (`.` for a bare name).
+pub fn parent(target: &Path) -> &Path {
     match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -223,3 +223,31 @@ fn a_fiscal_period_reaching_past_the_date_range_is_refused_with_its_dates() {
     );
     assert_contains(&stderr, "2 problems found; nothing was written");
 }
+
+// ---------------------------------------------------------------------------------
+// Invisible identifiers.
+
+#[test]
+fn a_segment_with_a_soft_hyphen_or_another_invisible_character_is_refused() {
+    // Before: only NUL, controls, U+200B-U+200D, U+2060, U+FEFF and bidirectional marks
+    // were refused: `AWS` + a soft hyphen (U+00AD), an invisible separator (U+2063), a
+    // variation selector (U+FE0F) or a tag character (U+E0001) was stored apart from AWS.
+    let dir = Dir::with_fixtures();
+    for (i, c) in ['\u{ad}', '\u{2063}', '\u{fe0f}', '\u{e0001}']
+        .into_iter()
+        .enumerate()
+    {
+        let row =
+            format!("DECO,capex,AWS{c},Q2 FY2026,level,5B,,USD,exact,actual,audited,deco-10q,,,");
+        let stderr = dir.ingest_refused(&format!("invisible{i}.csv"), facts_csv(&[&row]));
+        assert_contains(
+            &stderr,
+            &format!(
+                "column 'segment': \"AWS\\u{{{:x}}}\": contains an invisible character \
+                 (U+{:04X}) at character 4",
+                u32::from(c),
+                u32::from(c)
+            ),
+        );
+    }
+}

@@ -251,3 +251,43 @@ fn a_segment_with_a_soft_hyphen_or_another_invisible_character_is_refused() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------
+// --db naming something that is not a database file.
+
+#[test]
+fn a_db_that_is_a_fifo_is_refused_at_once_not_waited_on() {
+    // Before: `--db FIFO facts` hung forever (opening a FIFO to read waits for a writer),
+    // and `--db DIR` said "reading or writing the database file failed (I/O error)".
+    let dir = Dir::new();
+    std::fs::create_dir(dir.join("adir")).unwrap();
+    dir.write(
+        "x.csv",
+        "ticker,name,cik,fiscal_year_end\nNEWC,New Co,,12-31\n",
+    );
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("fifo"))
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo failed");
+    for (db, what) in [
+        ("fifo", "is not a regular file (a FIFO, device or socket)"),
+        ("adir", "is a directory"),
+    ] {
+        for args in [&["facts"][..], &["ingest", "x.csv"], &["migrate"]] {
+            let out = dir
+                .amzdb()
+                .args(["--db", db])
+                .args(args)
+                .timeout(std::time::Duration::from_secs(20))
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{db} {args:?}: {stderr}");
+            assert_eq!(
+                stderr,
+                format!("amzdb: error: refused: {db}: {what}; --db names an amzdb database file\n")
+            );
+        }
+    }
+}

@@ -66,8 +66,23 @@ pub fn check_directory(path: &Path) -> Result<()> {
 }
 
 /// Refuses, with "cannot read", a database file this user may not read (SQLite would only
-/// say "unable to open database file"). A missing file passes: callers create it.
+/// say "unable to open database file"), and a path that is no file at all: a directory
+/// (SQLite says "disk I/O error"), a FIFO (opening it would wait for a writer forever), a
+/// device or a socket. A missing file passes: callers create it.
 pub fn check_readable(path: &Path) -> Result<()> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() {
+            let what = if meta.is_dir() {
+                "a directory"
+            } else {
+                "not a regular file (a FIFO, device or socket)"
+            };
+            return Err(Error::Refused(format!(
+                "{}: is {what}; --db names an amzdb database file",
+                path.display()
+            )));
+        }
+    }
     match std::fs::File::open(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::CannotRead {
             path: path.to_path_buf(),

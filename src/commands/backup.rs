@@ -38,7 +38,7 @@ pub fn run(db_path: &Path, args: &BackupArgs, out: &mut dyn Write) -> Result<()>
     let source = db::open_ro(db_path)?;
     // Removed on any early return; only a complete, checked copy is renamed into place.
     let tmp = file::temporary_file(target)?.into_temp_path();
-    let copied = copy(&source, &tmp, target);
+    let copied = copy(&source, db_path, &tmp, target);
     if copied.is_err() {
         // SQLite's side files of the copy: a failed write leaves its `-journal`.
         for suffix in ["-journal", "-wal", "-shm"] {
@@ -120,8 +120,9 @@ fn is_write_failure(e: &rusqlite::Error) -> bool {
 }
 
 /// Copies the database into the (empty) file `tmp` and checks the copy; returns how many
-/// facts it holds. Errors about the copy name `target`.
-fn copy(source: &Connection, tmp: &Path, target: &Path) -> Result<i64> {
+/// facts it holds. Errors about writing the copy name `target`; a copy that fails its
+/// integrity check is a page for page copy of a damaged database, named as such.
+fn copy(source: &Connection, db_path: &Path, tmp: &Path, target: &Path) -> Result<i64> {
     let at = |e| writing(target, e);
     let mut dest = Connection::open(tmp).map_err(at)?;
     {
@@ -172,9 +173,13 @@ fn copy(source: &Connection, tmp: &Path, target: &Path) -> Result<i64> {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .map_err(at)?;
     if check != "ok" {
-        return Err(Error::Refused(format!(
-            "the copy failed SQLite's integrity check ({check}); no backup was written"
-        )));
+        return Err(Error::Damaged {
+            path: db_path.to_path_buf(),
+            detail: format!(
+                "integrity check of its copy: {}; no backup was written",
+                check.replace('\n', "; ")
+            ),
+        });
     }
     let has_facts: bool = dest
         .query_row(

@@ -26,10 +26,18 @@ const TABLES: &[(&str, &str)] = &[
 ];
 
 pub fn run(db: &Path, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
+    // The database first: an export that cannot read it leaves no new directory behind.
+    let conn = super::readable(db)?;
+    if args.dir.exists() && !args.dir.is_dir() {
+        return Err(Error::Refused(format!(
+            "{}: is not a directory; export writes its files into DIR: name a new or \
+             existing directory",
+            args.dir.display()
+        )));
+    }
     if !args.dir.is_dir() {
         std::fs::create_dir_all(&args.dir).map_err(|e| Error::io(&args.dir, e))?;
     }
-    let conn = super::readable(db)?;
     let options = CsvOptions {
         bom: args.bom,
         raw: args.raw,

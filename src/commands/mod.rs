@@ -82,26 +82,14 @@ pub fn readable(path: &Path) -> Result<Connection> {
 /// What SQLite said when a write failed because this user cannot write the file or its
 /// directory (or the file system is read-only); None for other failures.
 fn cannot_write(e: &Error) -> Option<String> {
-    match e {
-        Error::Sql(sql)
-            if matches!(
-                sql.sqlite_error_code(),
-                Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen)
-            ) =>
-        {
-            Some(sql.sqlite_error().map_or_else(
-                || sql.to_string(),
-                |f| {
-                    let text = match sql {
-                        rusqlite::Error::SqliteFailure(_, Some(text)) => text.clone(),
-                        _ => f.to_string(),
-                    };
-                    format!("SQLite: {text}")
-                },
-            ))
-        }
-        _ => None,
-    }
+    use rusqlite::ErrorCode::{CannotOpen, ReadOnly};
+    let Error::Sql(rusqlite::Error::SqliteFailure(failure, text)) = e else {
+        return None;
+    };
+    matches!(failure.code, ReadOnly | CannotOpen).then(|| {
+        let said = text.clone().unwrap_or_else(|| failure.to_string());
+        format!("SQLite: {said}")
+    })
 }
 
 /// Whether the database file exists; a directory this user may not search is an error
@@ -122,10 +110,7 @@ pub fn create(path: &Path, bundled: bool) -> Result<bool> {
         .file_name()
         .ok_or_else(|| Error::Usage(format!("{}: not a file name", path.display())))?;
     db::check_directory(path)?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = crate::output::file::parent(path);
     // Held until this function returns (closing the directory releases it).
     let _turn = lock_directory(dir)?;
     if exists(path)? {
@@ -137,7 +122,20 @@ pub fn create(path: &Path, bundled: bool) -> Result<bool> {
         file_name.to_string_lossy(),
         std::process::id()
     ));
-    let built = build(&tmp, bundled);
+    let built = build(&tmp, bundled).map_err(|e| match cannot_write(&e) {
+        // SQLite's message names the temporary; the user named `path`.
+        Some(_) => Error::Output {
+            path: path.to_path_buf(),
+            message: format!(
+                "the database does not exist, and this user cannot create it: the directory \
+                 {} is not writable for them; name an existing database with --db, or let a \
+                 user who can write that directory run `amzdb --db {} init`",
+                dir.display(),
+                path.display()
+            ),
+        },
+        None => e,
+    });
     let placed = built.and_then(|summary| match std::fs::hard_link(&tmp, path) {
         Ok(()) => Ok(Some(summary)),
         // Another creator that does not take turns (an older amzdb) won: use its database.

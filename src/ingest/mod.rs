@@ -217,25 +217,22 @@ fn open(input: &Input, format: Format) -> Result<std::result::Result<Opened, Pro
         found.into_iter().for_each(|p| problems.push(p));
         problems
     };
-    let path = match input {
-        Input::File(path) if format != Format::Csv => path,
-        _ => {
-            return Ok(CsvFile::open(input)?
-                .map(|f| Opened::Csv(Box::new(f)))
-                .map_err(problems))
-        }
-    };
-    let sec = |kind, reader: Box<dyn SecReader>| Opened::Sec {
+    let sec = |kind, path: &Path, reader: Box<dyn SecReader>| Opened::Sec {
         kind,
-        path: path.clone(),
+        path: path.to_path_buf(),
         reader,
     };
-    Ok(match format {
-        Format::CompanyFacts => companyfacts::open(path)?
-            .map(|r| sec(FileKind::CompanyFacts, Box::new(r)))
+    Ok(match (input, format) {
+        (Input::File(path), Format::CompanyFacts) => companyfacts::open(path)?
+            .map(|r| sec(FileKind::CompanyFacts, path, Box::new(r)))
             .map_err(problems),
-        Format::Fsds => fsds::open(path)?.map(|r| sec(FileKind::Fsds, Box::new(r))),
-        Format::Csv => unreachable!("CSV is opened above"),
+        (Input::File(path), Format::Fsds) => {
+            fsds::open(path)?.map(|r| sec(FileKind::Fsds, path, Box::new(r)))
+        }
+        // CSV, and embedded files (always CSV).
+        _ => CsvFile::open(input)?
+            .map(|f| Opened::Csv(Box::new(f)))
+            .map_err(problems),
     })
 }
 

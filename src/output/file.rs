@@ -55,6 +55,13 @@ pub fn check_target(target: &Path) -> Result<()> {
     if target.file_name().is_none() {
         return refuse(target, "is not a file name");
     }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        if target.as_os_str().as_bytes().ends_with(b"/") {
+            return refuse(target, "ends in '/', so it names a directory; name a file");
+        }
+    }
     check_directory(target)?;
     let meta = metadata(target)?;
     if let Some(what) = meta.as_ref().and_then(|m| special(target, m)) {
@@ -113,7 +120,25 @@ pub fn temporary_file(target: &Path) -> Result<tempfile::NamedTempFile> {
         .prefix(&temporary_prefix(target))
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| Error::io(target, e))
+        .map_err(|e| cannot_create(target, e))
+}
+
+/// A temporary beside `target` could not be made: the message names the target and its
+/// directory, not the temporary's random name (which the error from `tempfile` carries).
+fn cannot_create(target: &Path, e: io::Error) -> Error {
+    let cause = match e.raw_os_error() {
+        Some(code) => io::Error::from_raw_os_error(code).to_string(),
+        None if e.kind() != io::ErrorKind::Other => e.kind().to_string(),
+        None => e.to_string(),
+    };
+    Error::Output {
+        path: target.to_path_buf(),
+        message: format!(
+            "cannot create a file in {} ({cause}); amzdb writes beside the final name \
+             first, so this user must be able to write that directory",
+            parent(target).display()
+        ),
+    }
 }
 
 /// Renames a complete temporary file to `target` (replacing it only when `replace`) and
@@ -140,7 +165,11 @@ pub fn write_dir<T>(
     fill: impl FnOnce(&Path) -> Result<T>,
 ) -> Result<T> {
     if target.file_name().is_none() {
-        return refuse(target, "is not a directory name");
+        return refuse(
+            target,
+            "names no directory of its own (`.`, `..`, `/`): DIR is replaced whole, so name \
+             a new or empty directory, e.g. `csv`",
+        );
     }
     check_directory(target)?;
     let existing = metadata(target)?;
@@ -171,7 +200,7 @@ pub fn write_dir<T>(
         .prefix(&temporary_prefix(target))
         .suffix(".tmp")
         .tempdir_in(parent(target))
-        .map_err(|e| Error::io(target, e))?;
+        .map_err(|e| cannot_create(target, e))?;
     let result = fill(tmp.path())?;
     let io = |e| Error::io(target, e);
     for entry in fs::read_dir(tmp.path()).map_err(io)? {
@@ -270,7 +299,8 @@ fn alive(pid: u32) -> bool {
     true
 }
 
-fn parent(target: &Path) -> &Path {
+/// The directory a path names a file in (`.` for a bare name).
+pub fn parent(target: &Path) -> &Path {
     match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -375,16 +405,19 @@ fn sync_directory(target: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The names in `dir` that are not in `expected` (sorted).
+/// The entries of `dir` an earlier run did not write (sorted): any name not in
+/// `expected`, and an expected name that is not a regular file (a directory named
+/// `facts.csv` holds someone's files). One of the database's files (a database named
+/// `facts.csv`) is refused outright. Replacing `dir` deletes every entry.
 fn foreign_entries(dir: &Path, expected: &[String]) -> Result<Vec<String>> {
     let mut others = Vec::new();
     for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
-        let name = entry
-            .map_err(|e| Error::io(dir, e))?
-            .file_name()
-            .to_string_lossy()
-            .into_owned();
-        if !expected.contains(&name) {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        let meta = metadata(&path)?;
+        check_not_database(&path, meta.as_ref())?;
+        if !expected.contains(&name) || !meta.as_ref().is_some_and(Metadata::is_file) {
             others.push(name);
         }
     }

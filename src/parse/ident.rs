@@ -71,8 +71,35 @@ fn invisible(c: char) -> Option<&'static str> {
         | '\u{202A}'..='\u{202E}'
         | '\u{2066}'..='\u{2069}' => Some("a bidirectional-format character"),
         c if c.is_control() => Some("a control character"),
+        c if default_ignorable(c) => Some("an invisible character"),
         _ => None,
     }
+}
+
+/// Unicode's Default_Ignorable_Code_Point characters (DerivedCoreProperties.txt): those a
+/// renderer shows as nothing, such as the soft hyphen, variation selectors, the combining
+/// grapheme joiner, Hangul fillers and tag characters.
+fn default_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
 }
 
 /// Why a name is ambiguous (an invisible character, or whitespace around it), if it is.
@@ -148,6 +175,12 @@ mod tests {
             "AWS\u{200e}",
             "AWS\u{1f}",
             "AWS\u{85}",
+            "AWS\u{ad}",
+            "AWS\u{2063}",
+            "AWS\u{fe0f}",
+            "A\u{34f}WS",
+            "AWS\u{3164}",
+            "AWS\u{e0001}",
         ] {
             for kind in [Ticker, Source, Segment, Metric, Concept, Unit] {
                 let message = kind.problem(bad).expect(bad);

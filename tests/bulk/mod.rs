@@ -5,7 +5,7 @@
 //! `AMZDB_BULK=always|never` forces each path (auto picks by size).
 
 use crate::sec::{reference_only, sec_file};
-use crate::util::{facts_csv, fixtures, Dir, DB};
+use crate::util::{facts_csv, fixtures, rows_of, Dir, DB};
 use rusqlite::Connection;
 
 /// What one run of amzdb left: exit code, stdout, stderr.
@@ -42,22 +42,7 @@ fn contents(dir: &Dir) -> Vec<String> {
          FROM ingest_batches ORDER BY batch_id",
         "SELECT name, sql FROM sqlite_schema WHERE tbl_name = 'facts' ORDER BY name",
     ] {
-        let mut stmt = conn.prepare(sql).unwrap();
-        let n = stmt.column_count();
-        let found: Vec<String> = stmt
-            .query_map([], |r| {
-                (0..n)
-                    .map(|i| {
-                        r.get::<_, rusqlite::types::Value>(i)
-                            .map(|v| format!("{v:?}"))
-                    })
-                    .collect::<rusqlite::Result<Vec<_>>>()
-                    .map(|v| v.join("|"))
-            })
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        rows.extend(found);
+        rows.extend(rows_of(&conn, sql));
     }
     rows
 }

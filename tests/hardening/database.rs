@@ -1,7 +1,7 @@
 //! Hardening: database (issue 10). Read-only storage read as another user, racing creators
 //! of the default database, and damaged database files.
 
-use crate::util::{assert_contains, fixtures, unprivileged_amzdb, Dir, DB};
+use crate::util::{assert_contains, fixtures, names, run_as, unprivileged_amzdb, Dir, DB};
 use rand::{Rng, SeedableRng};
 use rusqlite::Connection;
 use std::os::unix::fs::PermissionsExt;
@@ -9,19 +9,6 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_amzdb");
-
-/// Runs `amzdb --db DB ARGS` in `dir` as the unprivileged user.
-fn run_as(user: &[String], dir: &Path, db: &str, args: &[&str]) -> Output {
-    Command::new(&user[0])
-        .args(&user[1..])
-        .args(["--db", db])
-        .args(args)
-        .current_dir(dir)
-        .env_remove("AMZDB_DB")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run amzdb")
-}
 
 fn stderr_of(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -44,16 +31,6 @@ fn assert_fails(out: &Output) -> String {
 
 fn chmod(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
-}
-
-/// The names of the files in a directory, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("list a directory")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// A directory other users can enter, holding `sub/`: a copy of the bundled database that
@@ -354,7 +331,7 @@ a new file with `sqlite3 test.sqlite .recover | sqlite3 recovered.sqlite`";
 
 /// The bundled database with one page overwritten by (seeded) random bytes: the page
 /// `pick` chooses among those `dbstat` lists for the object `name`.
-fn damaged(name: &str, pick: impl FnOnce(&Connection, &[i64]) -> i64) -> (Dir, Vec<u8>) {
+pub(super) fn damaged(name: &str, pick: impl FnOnce(&Connection, &[i64]) -> i64) -> (Dir, Vec<u8>) {
     let (dir, _) = bundled_database();
     let page = {
         let conn = Connection::open(dir.join(DB)).unwrap();
@@ -379,7 +356,7 @@ fn damaged(name: &str, pick: impl FnOnce(&Connection, &[i64]) -> i64) -> (Dir, V
 /// Asserts the command fails naming the damaged file and what to do, and leaves the file
 /// as it was, byte for byte, with nothing in a -wal file.
 #[track_caller]
-fn refused_as_damaged(dir: &Dir, bytes: &[u8], args: &[&str]) {
+pub(super) fn refused_as_damaged(dir: &Dir, bytes: &[u8], args: &[&str]) {
     let stderr = dir.run_err(args);
     assert_contains(
         &stderr,

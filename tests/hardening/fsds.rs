@@ -394,20 +394,6 @@ fn companyfacts_a_key_given_twice_is_refused_with_its_line_and_column() {
 
 // ---- many files ----
 
-/// Runs amzdb in `dir` with at most `limit` open file descriptors.
-fn with_open_files_limit(dir: &Dir, limit: u32, args: &[&str]) -> std::process::Output {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
-        .arg(env!("CARGO_BIN_EXE_amzdb"))
-        .args(["--db", crate::util::DB])
-        .args(args)
-        .current_dir(dir.path())
-        .env_remove("AMZDB_DB")
-        .output()
-        .expect("run amzdb under sh")
-}
-
 #[test]
 fn a_directory_of_more_files_than_open_descriptors_ingests() {
     // Before: every file was opened before any was read: `Too many open files (os error
@@ -427,7 +413,7 @@ fn a_directory_of_more_files_than_open_descriptors_ingests() {
         "many/aaa_metrics.csv",
         "metric,name,unit\nspare,Spare metric,USD\n",
     );
-    let out = with_open_files_limit(&dir, 256, &["ingest", "many"]);
+    let out = dir.run_limited("-n 256", &["ingest", "many"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert_contains(

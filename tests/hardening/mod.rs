@@ -4,5 +4,6 @@
 mod database;
 mod filters;
 mod fsds;
+mod review;
 mod rules;
 mod writer;

@@ -3,7 +3,7 @@
 //! import stores a dump gives back, and stored values stay computable by every report.
 
 use crate::dataset::shared_dir;
-use crate::util::{assert_contains, facts_csv, Dir, DB};
+use crate::util::{assert_contains, facts_csv, rows_of, Dir, DB};
 use std::path::Path;
 
 const GOOD_ROW: &str = "DECO,capex,,Q2 FY2026,level,5B,,USD,exact,actual,audited,deco-10q,,,";
@@ -399,21 +399,7 @@ const FACTS: &str =
 
 fn all_facts(db: &Path) -> Vec<String> {
     let conn = rusqlite::Connection::open(db).expect("open");
-    let mut stmt = conn.prepare(FACTS).expect("prepare");
-    let width = stmt.column_count();
-    let mut rows: Vec<String> = stmt
-        .query_map([], |r| {
-            (0..width)
-                .map(|i| {
-                    r.get::<_, rusqlite::types::Value>(i)
-                        .map(|v| format!("{v:?}"))
-                })
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map(|v| v.join("|"))
-        })
-        .expect("query")
-        .collect::<rusqlite::Result<_>>()
-        .expect("rows");
+    let mut rows = rows_of(&conn, FACTS);
     rows.sort();
     rows
 }

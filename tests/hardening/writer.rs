@@ -4,7 +4,7 @@
 //! target when writing fails; backups are readable from read-only storage; closed pipes
 //! end amzdb quietly.
 
-use crate::util::{assert_contains, Dir, DB};
+use crate::util::{assert_contains, names, Dir, DB};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -20,36 +20,12 @@ fn bundled() -> Dir {
     dir
 }
 
-/// The names in a directory, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 /// The hidden names in a directory (temporaries are hidden).
 fn hidden(dir: &Path) -> Vec<String> {
     names(dir)
         .into_iter()
         .filter(|n| n.starts_with('.'))
         .collect()
-}
-
-/// `amzdb --db test.sqlite ARGS` in `dir` under `ulimit -f BLOCKS` (sh: 512-byte blocks).
-fn limited(dir: &Dir, blocks: u32, args: &[&str]) -> std::process::Output {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -f {blocks} && exec \"$0\" \"$@\""))
-        .arg(BIN)
-        .args(["--db", DB])
-        .args(args)
-        .current_dir(dir.path())
-        .env_remove("AMZDB_DB")
-        .output()
-        .unwrap()
 }
 
 /// A process id that no process has any more (a child that ran and was reaped).
@@ -218,7 +194,7 @@ fn backup_onto_a_full_disk_names_the_target_and_leaves_no_journal() {
     let dir = bundled();
     let size = std::fs::metadata(dir.join(DB)).unwrap().len();
     // 100 KiB: room for the database's -shm, far less than the copy.
-    let out = limited(&dir, 200, &["backup", "copy.sqlite"]);
+    let out = dir.run_limited("-f 200", &["backup", "copy.sqlite"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{}: {stderr}", out.status);
     assert!(size > 200 * 512);
@@ -347,7 +323,7 @@ fn backup_is_readable_from_read_only_storage_by_another_user() {
 fn dump_onto_a_full_disk_leaves_no_partial_set() {
     let dir = bundled();
     // 100 KiB: entities, sources, metrics and concepts fit; facts.csv does not.
-    let out = limited(&dir, 200, &["dump", "csv"]);
+    let out = dir.run_limited("-f 200", &["dump", "csv"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{}: {stderr}", out.status);
     assert_contains(&stderr, "amzdb: error: csv/facts.csv: File too large");

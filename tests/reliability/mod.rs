@@ -539,20 +539,10 @@ fn a_write_past_the_file_size_limit_fails_cleanly_and_changes_nothing() {
     // counts 512-byte blocks in POSIX sh, 1024 in bash: either is far below what the
     // ingest needs.)
     let blocks = (size + 512 * 1024) / 512;
-    let limited = |args: &[&str]| -> Output {
-        Command::new("sh")
-            .arg("-c")
-            .arg(format!("ulimit -f {blocks} && exec \"$0\" \"$@\""))
-            .arg(BIN)
-            .args(["--db", DB])
-            .args(args)
-            .current_dir(dir.path())
-            .env_remove("AMZDB_DB")
-            .stdin(Stdio::null())
-            .output()
-            .expect("run amzdb under sh")
-    };
-    let out = limited(&["ingest", "more_sources.csv", "big.csv"]);
+    let out = dir.run_limited(
+        &format!("-f {blocks}"),
+        &["ingest", "more_sources.csv", "big.csv"],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         out.status.code(),
@@ -588,15 +578,7 @@ fn a_write_past_the_file_size_limit_fails_cleanly_and_changes_nothing() {
     // 1 MiB in sh (2 MiB in bash): room for the -shm file and the small CSV files, far
     // less than facts.csv.
     let small = 2048;
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -f {small} && exec \"$0\" \"$@\""))
-        .arg(BIN)
-        .args(["--db", DB, "export", "sheets"])
-        .current_dir(dir.path())
-        .env_remove("AMZDB_DB")
-        .output()
-        .unwrap();
+    let out = dir.run_limited(&format!("-f {small}"), &["export", "sheets"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{}: {stderr}", out.status);
     assert_contains(&stderr, "amzdb: error: sheets/facts.csv: File too large");
@@ -626,17 +608,7 @@ fn a_read_only_database_or_directory_fails_cleanly_and_changes_nothing() {
     let mode = |path: &Path, mode: u32| {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
     };
-    let as_user = |dir: &Path| -> Output {
-        Command::new(&user[0])
-            .args(&user[1..])
-            .args(["--db", DB])
-            .args(args)
-            .current_dir(dir)
-            .env_remove("AMZDB_DB")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    };
+    let as_user = |dir: &Path| crate::util::run_as(&user, dir, DB, &args);
     let before = dir.snapshot();
 
     // The file read-only, its directory writable by everyone (-wal and -shm can be made).

@@ -1,16 +1,7 @@
 //! `amzdb export DIR`: every report and table as CSV for spreadsheets, written whole.
 
 use super::{dir_with, parse_csv, report_rows};
-use crate::util::assert_contains;
-
-fn files_in(dir: &std::path::Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("the export directory exists")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
+use crate::util::{assert_contains, names as files_in};
 
 #[test]
 fn export_writes_every_report_and_table_and_overwrites_cleanly() {

@@ -10,7 +10,7 @@
 //!   a newer amzdb (a version 999 row) is refused untouched too: that test is
 //!   `a_database_from_a_newer_amzdb_is_refused_and_untouched` in tests/cli.rs.
 
-use crate::util::{assert_contains, fixtures, Dir, DB};
+use crate::util::{assert_contains, fixtures, rows_of, Dir, DB};
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -383,24 +383,7 @@ fn report_names(dir: &Dir) -> Vec<String> {
 fn fact_rows(path: &Path) -> Vec<String> {
     let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .expect("open a database");
-    let mut stmt = conn
-        .prepare("SELECT * FROM fact_detail ORDER BY fact_id")
-        .unwrap();
-    let width = stmt.column_count();
-    let rows = stmt
-        .query_map([], |r| {
-            (0..width)
-                .map(|i| {
-                    r.get::<_, rusqlite::types::Value>(i)
-                        .map(|v| format!("{v:?}"))
-                })
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map(|v| v.join(" | "))
-        })
-        .unwrap()
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .unwrap();
-    rows
+    rows_of(&conn, "SELECT * FROM fact_detail ORDER BY fact_id")
 }
 
 #[test]

@@ -90,6 +90,23 @@ impl Dir {
         cmd
     }
 
+    /// `amzdb --db test.sqlite ARGS` run in this directory under a resource limit set by
+    /// the shell that then runs amzdb in its place: `ulimit LIMIT`, e.g. `-f 200` (files of
+    /// at most 200 blocks: 512 bytes in POSIX sh, 1024 in bash) or `-n 256` (open files).
+    pub fn run_limited(&self, limit: &str, args: &[&str]) -> std::process::Output {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit {limit} && exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_amzdb"))
+            .args(["--db", DB])
+            .args(args)
+            .current_dir(self.path())
+            .env_remove("AMZDB_DB")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run amzdb under sh")
+    }
+
     /// Runs `amzdb --db test.sqlite ARGS`, asserts it succeeds, returns its stdout.
     pub fn run(&self, args: &[&str]) -> String {
         let out = self.cmd().args(args).output().expect("run amzdb");
@@ -193,23 +210,8 @@ impl Dir {
             .expect("list tables");
         let mut rows = Vec::new();
         for table in tables {
-            let mut stmt = conn
-                .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid"))
-                .expect("select a table");
-            let width = stmt.column_count();
-            let found = stmt
-                .query_map([], |r| {
-                    (0..width)
-                        .map(|i| r.get::<_, Value>(i).map(|v| format!("{v:?}")))
-                        .collect::<rusqlite::Result<Vec<_>>>()
-                })
-                .and_then(|it| it.collect::<rusqlite::Result<Vec<_>>>())
-                .expect("read a table");
-            rows.extend(
-                found
-                    .into_iter()
-                    .map(|r| format!("{table}: {}", r.join(" | "))),
-            );
+            let found = rows_of(&conn, &format!("SELECT * FROM \"{table}\" ORDER BY rowid"));
+            rows.extend(found.into_iter().map(|r| format!("{table}: {r}")));
         }
         Snapshot { sha256, rows }
     }
@@ -231,6 +233,21 @@ impl Snapshot {
             "the database file bytes changed"
         );
     }
+}
+
+/// Every row a query returns, each as its values (`Integer(1) | Text("AWS") | Null`), so
+/// that two databases' contents compare as lists of strings.
+pub fn rows_of(conn: &Connection, sql: &str) -> Vec<String> {
+    let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let width = stmt.column_count();
+    stmt.query_map([], |r| {
+        (0..width)
+            .map(|i| r.get::<_, Value>(i).map(|v| format!("{v:?}")))
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map(|v| v.join(" | "))
+    })
+    .and_then(|it| it.collect::<rusqlite::Result<Vec<_>>>())
+    .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 /// Asserts `PRAGMA integrity_check` is ok and `PRAGMA foreign_key_check` finds nothing.
@@ -262,6 +279,16 @@ pub fn facts_csv(rows: &[&str]) -> String {
         text.push('\n');
     }
     text
+}
+
+/// The names in a directory, sorted (hidden ones included: temporaries are hidden).
+pub fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("list a directory")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 /// Asserts `haystack` contains `needle`, showing both when it does not.
@@ -340,6 +367,20 @@ pub fn unprivileged_amzdb() -> Option<Vec<String>> {
         copy.display()
     );
     Some(line)
+}
+
+/// Runs `amzdb --db DB ARGS` in `dir` through `user`, a command line from
+/// [`unprivileged_amzdb`].
+pub fn run_as(user: &[String], dir: &Path, db: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(&user[0])
+        .args(&user[1..])
+        .args(["--db", db])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("AMZDB_DB")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run amzdb")
 }
 
 /// A copy of the binary that every user can run: `TMP/amzdb-test-bin/SIZE-MTIME/amzdb`.

@@ -156,6 +156,8 @@ text_enum! {
         Concepts => "concepts",
         CompanyFacts => "companyfacts",
         Fsds => "fsds",
+        Xbrl => "xbrl",
+        Ixbrl => "ixbrl",
         Facts => "facts",
     }
 }

@@ -49,7 +49,7 @@ fn columns(kind: FileKind) -> (&'static [&'static str], &'static [&'static str])
             ],
         ),
         // SEC files are not CSV.
-        FileKind::CompanyFacts | FileKind::Fsds => (&[], &[]),
+        FileKind::CompanyFacts | FileKind::Fsds | FileKind::Xbrl | FileKind::Ixbrl => (&[], &[]),
     }
 }
 

@@ -418,6 +418,7 @@ fn scan(
     let mut open: Vec<RawFact> = Vec::new();
     let mut exclude: Option<usize> = None;
     loop {
+        buf.clear();
         let offset = reader.buffer_position();
         let event = match reader.read_event_into(&mut buf) {
             Ok(e) => e,
@@ -631,7 +632,8 @@ fn scan(
                                 resources.contexts.insert(c.id, c.context);
                             }
                         }
-                        _ => {}
+                        // A typed member's value is the text of its child element.
+                        _ => continue,
                     }
                     text.clear();
                 } else if let Some(u) = unit.as_mut() {
@@ -661,7 +663,6 @@ fn scan(
             Event::Eof => break,
             _ => {}
         }
-        buf.clear();
     }
     if let Some((qname, at)) = stack.last() {
         let (line, column) = line_of(path, *at);

@@ -1,6 +1,8 @@
 -- amzdb schema v3: filings. A fact keeps the XBRL dimensions of its context (a new
--- `dimensions` column), and ingest_batches admits the two filing formats, an XBRL
--- instance ('xbrl') and an inline XBRL document ('ixbrl').
+-- `dimensions` column); segment_map says which amzdb segment an XBRL dimension is (a
+-- segments CSV, data/segments.csv for the bundled one); ingest_batches admits the two
+-- filing formats, an XBRL instance ('xbrl') and an inline XBRL document ('ixbrl'), and
+-- segments CSV files ('segments').
 --
 -- SQLite cannot change a CHECK constraint in place, and ingest_batches is the parent of
 -- facts: both tables are rebuilt (every id kept), facts first pointing at the new
@@ -16,7 +18,8 @@ CREATE TABLE ingest_batches_v3 (
     file_kind       TEXT NOT NULL CHECK (
         file_kind = 'entities' OR file_kind = 'sources' OR file_kind = 'metrics'
         OR file_kind = 'concepts' OR file_kind = 'facts' OR file_kind = 'companyfacts'
-        OR file_kind = 'fsds' OR file_kind = 'xbrl' OR file_kind = 'ixbrl'),
+        OR file_kind = 'fsds' OR file_kind = 'xbrl' OR file_kind = 'ixbrl'
+        OR file_kind = 'segments'),
     rows_read       INTEGER NOT NULL CHECK (rows_read >= 0),
     rows_inserted   INTEGER NOT NULL CHECK (rows_inserted >= 0),
     rows_present    INTEGER NOT NULL CHECK (rows_present >= 0),
@@ -81,3 +84,15 @@ PRAGMA legacy_alter_table = OFF;
 CREATE UNIQUE INDEX facts_by_entity_metric
     ON facts (entity_id, metric_id, segment, period_id, fact_key);
 CREATE INDEX facts_by_concept ON facts (concept_id) WHERE concept_id IS NOT NULL;
+
+-- Which amzdb segment an XBRL dimension (axis and member) is. An empty segment marks a
+-- member that adds nothing beside a segment axis (srt:ConsolidationItemsAxis =
+-- us-gaap:OperatingSegmentsMember). A fact's dimensions make its segment only when every
+-- one is here and they name one segment; otherwise the segment names them verbatim.
+CREATE TABLE segment_map (
+    axis    TEXT NOT NULL,
+    member  TEXT NOT NULL,
+    segment TEXT NOT NULL,
+    note    TEXT,
+    PRIMARY KEY (axis, member)
+) STRICT;

@@ -154,6 +154,7 @@ text_enum! {
         Sources => "sources",
         Metrics => "metrics",
         Concepts => "concepts",
+        Segments => "segments",
         CompanyFacts => "companyfacts",
         Fsds => "fsds",
         Xbrl => "xbrl",

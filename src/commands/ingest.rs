@@ -8,6 +8,12 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn run(db: &Path, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
+    // One accession names one filing: given for several paths, it would make them one.
+    if args.accession.is_some() && args.paths.len() > 1 {
+        return Err(Error::Usage(
+            "--accession names one filing: give it with one XBRL or inline XBRL document".into(),
+        ));
+    }
     let inputs = input::from_paths(&args.paths, args.format == Some(InputFormat::Fsds))?;
     let mut conn = super::writable(db)?;
     let options = Options {

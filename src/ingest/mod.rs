@@ -492,6 +492,7 @@ fn csv_rows(
             FileKind::Sources => reference::source(tx, catalog, &ctx.name, &row),
             FileKind::Metrics => reference::metric(tx, catalog, &ctx.name, &row),
             FileKind::Concepts => reference::concept(tx, catalog, &ctx.name, &row),
+            FileKind::Segments => reference::segment(tx, &ctx.name, &row),
             FileKind::Facts
             | FileKind::CompanyFacts
             | FileKind::Fsds
@@ -514,7 +515,7 @@ fn csv_rows(
         }
     }
     // A concepts file may be empty: a database without concept mappings dumps one.
-    if rows == 0 && kind != FileKind::Concepts {
+    if rows == 0 && kind != FileKind::Concepts && kind != FileKind::Segments {
         tally.problem(Problem::file(
             &ctx.name,
             format!("has a header but no rows; expected {kind} below the header"),

@@ -26,6 +26,7 @@ fn columns(kind: FileKind) -> (&'static [&'static str], &'static [&'static str])
         ),
         FileKind::Metrics => (&["metric", "name", "unit"], &["description"]),
         FileKind::Concepts => (&["concept", "metric"], &["note"]),
+        FileKind::Segments => (&["axis", "member", "segment"], &["note"]),
         FileKind::Facts => (
             &[
                 "entity",
@@ -56,7 +57,9 @@ fn columns(kind: FileKind) -> (&'static [&'static str], &'static [&'static str])
 /// Which kind of file a header belongs to, by the columns only that kind has.
 fn recognise(header: &[String]) -> Option<FileKind> {
     let has = |c: &str| header.iter().any(|h| h == c);
-    if has("value") || has("period") || has("disclosure_type") {
+    if has("axis") || has("member") {
+        Some(FileKind::Segments)
+    } else if has("value") || has("period") || has("disclosure_type") {
         Some(FileKind::Facts)
     } else if has("ticker") || has("fiscal_year_end") {
         Some(FileKind::Entities)

@@ -56,29 +56,16 @@ pub(super) struct SecOptions<'a> {
     pub entity: Option<&'a str>,
 }
 
-/// data/segments.csv: which XBRL dimension (axis, member) is which amzdb segment; an
-/// empty segment marks a member that adds nothing beside a segment axis.
-const SEGMENTS_CSV: &str = include_str!("../../data/segments.csv");
-
-/// The dimension mapping, read from data/segments.csv.
+/// Which amzdb segment each XBRL dimension (axis, member) is: the segments CSV rows
+/// ingested so far (data/segments.csv in the bundled dataset); an empty segment marks a
+/// member that adds nothing beside a segment axis.
 pub(super) struct SegmentMap(HashMap<(String, String), String>);
 
 impl SegmentMap {
-    pub fn bundled() -> std::result::Result<SegmentMap, String> {
-        let mut map = HashMap::new();
-        let mut reader = csv::Reader::from_reader(SEGMENTS_CSV.as_bytes());
-        for (i, row) in reader.records().enumerate() {
-            let row = row.map_err(|e| format!("data/segments.csv: {e}"))?;
-            let (Some(axis), Some(member), Some(segment)) = (row.get(0), row.get(1), row.get(2))
-            else {
-                return Err(format!(
-                    "data/segments.csv line {}: expected axis,member,segment",
-                    i + 2
-                ));
-            };
-            map.insert((axis.to_string(), member.to_string()), segment.to_string());
-        }
-        Ok(SegmentMap(map))
+    pub fn load(conn: &Connection) -> Result<SegmentMap> {
+        let mut stmt = conn.prepare_cached("SELECT axis, member, segment FROM segment_map")?;
+        let rows = stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+        Ok(SegmentMap(rows.collect::<rusqlite::Result<_>>()?))
     }
 
     /// The segment of a fact with these dimensions: "" for none; the one amzdb segment
@@ -128,13 +115,7 @@ pub(super) fn ingest(
     tally: &mut Tally,
 ) -> Result<()> {
     let name = ctx.name.clone();
-    let segments = match SegmentMap::bundled() {
-        Ok(map) => map,
-        Err(message) => {
-            tally.problem(Problem::file(&name, message));
-            return Ok(());
-        }
-    };
+    let segments = SegmentMap::load(conn)?;
     let mut entity_of_cik: HashMap<i64, (i64, FiscalYearEnd)> = HashMap::new();
     if options.entity.is_some() && reader.companies().len() != 1 {
         tally.problem(Problem::file(
@@ -512,7 +493,18 @@ mod tests {
 
     #[test]
     fn dimensions_become_a_segment_only_when_every_one_is_accounted_for() {
-        let map = SegmentMap::bundled().unwrap();
+        let conn = crate::db::memory();
+        let data = include_str!("../../data/segments.csv");
+        let mut csv = csv::Reader::from_reader(data.as_bytes());
+        for row in csv.records() {
+            let row = row.unwrap();
+            conn.execute(
+                "INSERT INTO segment_map (axis, member, segment) VALUES (?1, ?2, ?3)",
+                params![&row[0], &row[1], &row[2]],
+            )
+            .unwrap();
+        }
+        let map = SegmentMap::load(&conn).unwrap();
         assert_eq!(map.segment_of(&[]), "");
         assert_eq!(map.segment_of(&dims(&[(SEGMENT, AWS)])), "AWS");
         assert_eq!(

@@ -3,12 +3,30 @@
 //! figures, the company's own concepts, provenance, and bad input refused with nothing
 //! changed.
 
-use crate::sec::{reference_only, sec_file};
+use crate::sec::sec_file;
 use crate::util::{assert_contains, Dir};
 
 const INSTANCE: &str = "amzn-10k-fy2022-instance.xml";
 const AMZN_2024: &str = "amzn-10k-fy2024.htm";
 const GOOGL_2024: &str = "googl-10k-fy2024.htm";
+
+/// An empty database with the bundled reference data (entities, metrics, concept and
+/// segment maps), but no facts: what a filing's import alone gives.
+fn reference_only() -> Dir {
+    let dir = Dir::with_empty_db();
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
+    let files = [
+        "entities.csv",
+        "metrics.csv",
+        "concepts.csv",
+        "segments.csv",
+    ]
+    .map(|f| format!("{data}/{f}"));
+    let mut args = vec!["ingest"];
+    args.extend(files.iter().map(String::as_str));
+    dir.run(&args);
+    dir
+}
 
 /// A segment's value for a metric and fiscal year, from one source.
 fn value(dir: &Dir, source: &str, metric: &str, segment: &str, period: &str) -> i64 {
@@ -323,4 +341,62 @@ fn an_inline_document_without_ix_header_is_refused() {
     };
     let err = dir.refused_unchanged(&["ingest", &name]);
     assert_contains(&err, "an inline XBRL document without ix:header");
+}
+
+#[test]
+fn one_accession_for_two_documents_is_a_usage_error() {
+    let (Some(instance), Some(inline)) = (sec_file(INSTANCE), sec_file(AMZN_2024)) else {
+        return;
+    };
+    let dir = reference_only();
+    let before = dir.snapshot();
+    let out = dir
+        .cmd()
+        .args([
+            "ingest",
+            &instance,
+            &inline,
+            "--accession",
+            "0001018724-25-000004",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_contains(
+        &String::from_utf8_lossy(&out.stderr),
+        "--accession names one filing: give it with one XBRL or inline XBRL document",
+    );
+    dir.snapshot().assert_same(&before);
+}
+
+#[test]
+fn without_a_segment_map_every_dimensional_fact_keeps_its_dimensions_as_its_segment() {
+    let Some(file) = sec_file(AMZN_2024) else {
+        return;
+    };
+    let dir = crate::sec::reference_only();
+    dir.run(&["ingest", &file]);
+    let aws: i64 = dir.one(
+        "SELECT value FROM fact_detail WHERE metric = 'revenue' AND period_label = 'FY2024' \
+         AND segment = 'us-gaap:StatementBusinessSegmentsAxis=amzn:AmazonWebServicesSegmentMember'",
+    );
+    assert_eq!(aws, 107_556_000_000);
+    let named: i64 = dir.one("SELECT count(*) FROM facts WHERE segment = 'AWS'");
+    assert_eq!(named, 0);
+}
+
+#[test]
+fn a_segments_csv_row_that_would_change_a_mapping_is_refused() {
+    let dir = reference_only();
+    let name = dir.write(
+        "more-segments.csv",
+        "axis,member,segment\n\
+         us-gaap:StatementBusinessSegmentsAxis,amzn:AmazonWebServicesSegmentMember,Cloud\n",
+    );
+    let err = dir.refused_unchanged(&["ingest", name]);
+    assert_contains(
+        &err,
+        "us-gaap:StatementBusinessSegmentsAxis=amzn:AmazonWebServicesSegmentMember already \
+         maps to segment \"AWS\"",
+    );
 }

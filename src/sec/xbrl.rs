@@ -39,7 +39,11 @@ pub fn looks_like(path: &Path) -> Option<Form> {
         .and_then(|mut f| f.read(&mut head))
         .unwrap_or(0);
     let text = String::from_utf8_lossy(&head[..n]);
-    if !text.trim_start().starts_with('<') {
+    if !text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('<')
+    {
         None
     } else if text.contains(INLINE_NS) {
         Some(Form::Inline)
@@ -227,14 +231,17 @@ impl SecReader for XbrlReader {
         let mut n = 0_u64;
         let accession = self.filings[0].accession.clone();
         let (name, path, resources) = (&self.name, &self.path, &self.resources);
+        let mut lines: Option<LineStarts> = None;
         let scanned = scan(path, self.form, &mut |raw| {
             n += 1;
             // Text facts (no unit) are not figures.
             let Some(unit_ref) = &raw.unit else {
                 return Ok(());
             };
-            let at = |message: String| {
-                let (line, column) = line_of(path, raw.offset);
+            let mut at = |message: String| {
+                let (line, column) = lines
+                    .get_or_insert_with(|| LineStarts::of(path))
+                    .at(raw.offset);
                 let mut p = Problem::file(name, message).at(line);
                 p.column = Some(format!("character {column}"));
                 p
@@ -329,10 +336,48 @@ fn value_of(raw: &RawFact) -> std::result::Result<Decimal, String> {
             .map_err(|_| format!("scale {s:?} is not a whole number"))?,
     };
     let value = ixbrl::scaled(value, scale).ok_or_else(|| format!("scale {scale} is too large"))?;
-    Ok(if raw.negative { -value } else { value })
+    // `sign="-"` on a dash (fixed-zero) is still zero, not "-0".
+    Ok(if raw.negative && !value.is_zero() {
+        -value
+    } else {
+        value
+    })
 }
 
-/// The line and column (both from 1) of a byte offset, for messages.
+/// Where each line of a file begins, read once when a fact needs a message: a file with
+/// thousands of bad facts is not read again for each.
+struct LineStarts(Vec<u64>);
+
+impl LineStarts {
+    fn of(path: &Path) -> LineStarts {
+        let mut starts = vec![0_u64];
+        if let Ok(file) = std::fs::File::open(path) {
+            let mut reader = BufReader::new(file);
+            let mut chunk = [0_u8; 64 * 1024];
+            let mut at = 0_u64;
+            while let Ok(n) = reader.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                for (i, b) in chunk[..n].iter().enumerate() {
+                    if *b == b'\n' {
+                        starts.push(at + i as u64 + 1);
+                    }
+                }
+                at += n as u64;
+            }
+        }
+        LineStarts(starts)
+    }
+
+    /// The line and column (both from 1) of a byte offset.
+    fn at(&self, offset: u64) -> (u64, u64) {
+        let line = self.0.partition_point(|&start| start <= offset).max(1);
+        (line as u64, offset - self.0[line - 1] + 1)
+    }
+}
+
+/// The line and column (both from 1) of a byte offset, for a single message.
 fn line_of(path: &Path, offset: u64) -> (u64, u64) {
     let Ok(file) = std::fs::File::open(path) else {
         return (0, 0);
@@ -696,6 +741,18 @@ fn add_text(s: &str, text: &mut String, open: &mut [RawFact], excluded: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_starts_give_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.xml");
+        std::fs::write(&path, "<a>\n  <b/>\n</a>\n").unwrap();
+        let lines = LineStarts::of(&path);
+        assert_eq!(lines.at(0), (1, 1));
+        assert_eq!(lines.at(6), (2, 3));
+        assert_eq!(line_of(&path, 6), (2, 3));
+        assert_eq!(lines.at(11), (3, 1));
+    }
 
     #[test]
     fn accession_from_an_edgar_path_or_a_dashed_name() {

@@ -400,3 +400,29 @@ fn a_segments_csv_row_that_would_change_a_mapping_is_refused() {
          maps to segment \"AWS\"",
     );
 }
+
+#[test]
+fn two_values_for_one_concept_context_and_unit_are_both_kept_and_conflict() {
+    let dir = reference_only();
+    // Net income FY2024 is tagged five times (f-59, f-200, ...); one now says otherwise.
+    let Some(name) = edited(&dir, AMZN_2024, |t| {
+        t.replacen("id=\"f-200\">59,248<", "id=\"f-200\">59,249<", 1)
+    }) else {
+        return;
+    };
+    dir.run(&["ingest", &name]);
+    let values: i64 = dir.one(
+        "SELECT count(DISTINCT value) FROM fact_detail WHERE metric = 'net_income' \
+         AND segment = '' AND period_label = 'FY2024'",
+    );
+    assert_eq!(values, 2);
+    let conflicts = dir.run(&["report", "conflicts", "--format", "csv"]);
+    for value in ["59248000000", "59249000000"] {
+        assert!(
+            conflicts
+                .lines()
+                .any(|l| l.contains("net_income") && l.contains("FY2024") && l.contains(value)),
+            "{conflicts}"
+        );
+    }
+}

@@ -28,6 +28,7 @@ SELECT
     f.quote,
     f.note,
     c.concept,
+    f.dimensions,
     s.accession,
     s.form,
     s.url AS source_url,

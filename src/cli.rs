@@ -105,6 +105,30 @@ pub struct IngestArgs {
     /// (a company already known by its CIK keeps its ticker).
     #[arg(long, value_name = "TICKER")]
     pub entity: Option<String>,
+    /// The EDGAR accession number of an XBRL or inline XBRL document, e.g.
+    /// 0001018724-25-000004, when its path does not hold it (EDGAR's folder
+    /// .../000101872425000004/ does). It names the source: sec-<accession>.
+    #[arg(long, value_name = "ACCESSION", value_parser = accession)]
+    pub accession: Option<String>,
+    /// The date an XBRL or inline XBRL document was filed (YYYY-MM-DD): the documents do
+    /// not say. Without it the source has no date and --as-of leaves its facts out.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = filed_date)]
+    pub filed: Option<chrono::NaiveDate>,
+}
+
+fn accession(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if crate::sec::is_accession(text) {
+        Ok(text.to_string())
+    } else if text.len() == 18 && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(format!("{}-{}-{}", &text[..10], &text[10..12], &text[12..]))
+    } else {
+        Err("expected an EDGAR accession number such as 0001018724-25-000004".into())
+    }
+}
+
+fn filed_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    crate::parse::period::parse_date(text).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -115,6 +139,10 @@ pub enum InputFormat {
     Companyfacts,
     /// SEC Financial Statement Data Sets: a quarter's zip or its unzipped folder
     Fsds,
+    /// An XBRL instance document (a filing's `..._htm.xml`)
+    Xbrl,
+    /// An inline XBRL document (a 10-K's or 10-Q's primary .htm, with `ix:header`)
+    Ixbrl,
 }
 
 #[derive(Debug, Args)]

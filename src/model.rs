@@ -154,8 +154,11 @@ text_enum! {
         Sources => "sources",
         Metrics => "metrics",
         Concepts => "concepts",
+        Segments => "segments",
         CompanyFacts => "companyfacts",
         Fsds => "fsds",
+        Xbrl => "xbrl",
+        Ixbrl => "ixbrl",
         Facts => "facts",
     }
 }

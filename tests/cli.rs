@@ -15,6 +15,7 @@ mod reports;
 mod sec;
 mod security;
 mod util;
+mod xbrl;
 
 use rusqlite::Connection;
 use util::{assert_contains, facts_csv, fixtures, Dir, DB, FIXTURES_INGESTED};

@@ -133,6 +133,7 @@ fn dry_run(conn: &mut Connection, input: Input, format: Format, entity: Option<&
         format: Some(format),
         entity: entity.map(str::to_string),
         progress: None,
+        document: Default::default(),
     };
     match ingest(conn, &[input], &options) {
         Ok(_) | Err(amzdb::error::Error::Input(_)) => {}

@@ -8,6 +8,12 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn run(db: &Path, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
+    // One accession names one filing: given for several paths, it would make them one.
+    if args.accession.is_some() && args.paths.len() > 1 {
+        return Err(Error::Usage(
+            "--accession names one filing: give it with one XBRL or inline XBRL document".into(),
+        ));
+    }
     let inputs = input::from_paths(&args.paths, args.format == Some(InputFormat::Fsds))?;
     let mut conn = super::writable(db)?;
     let options = Options {
@@ -16,8 +22,14 @@ pub fn run(db: &Path, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
             InputFormat::Csv => Format::Csv,
             InputFormat::Companyfacts => Format::CompanyFacts,
             InputFormat::Fsds => Format::Fsds,
+            InputFormat::Xbrl => Format::Xbrl,
+            InputFormat::Ixbrl => Format::Ixbrl,
         }),
         entity: args.entity.clone(),
+        document: crate::sec::xbrl::DocumentOptions {
+            accession: args.accession.clone(),
+            filed: args.filed,
+        },
         progress: None,
     };
     // A progress line on a terminal only; nothing extra when stderr is redirected.
@@ -71,6 +83,13 @@ fn line(summary: &Summary, db: &Path, dry_run: bool) -> String {
         parts.push(format!(
             "{} rows skipped (co-registrant, segment or empty values)",
             summary.skipped
+        ));
+    }
+    if !summary.undated_filings.is_empty() {
+        parts.push(format!(
+            "{} without a filing date (give --filed YYYY-MM-DD; --as-of leaves their facts \
+             out)",
+            summary.undated_filings.join(", ")
         ));
     }
     let s = if summary.files == 1 { "" } else { "s" };

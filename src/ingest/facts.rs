@@ -109,6 +109,8 @@ pub(super) struct NewFact<'r> {
     pub published_on: Option<String>,
     pub quote: Option<&'r str>,
     pub note: Option<&'r str>,
+    /// An XBRL fact's dimensions, `axis=member|...` (None for the others).
+    pub dimensions: Option<&'r str>,
 }
 
 /// A stored enumerated column (its CHECK constraint admits only known spellings).
@@ -464,6 +466,7 @@ pub(super) fn write(
         published_on: c.published_on,
         quote: c.quote.as_deref(),
         note: c.note.as_deref(),
+        dimensions: None,
     };
     insert(conn, ctx, c.line, &fact, Check::new(&ctx.name, c.line))
 }
@@ -570,6 +573,7 @@ pub(super) fn insert(
         ctx.batch_id,
         line as i64,
         key,
+        fact.dimensions,
     ])?;
     if inserted == 1 {
         return Ok(RowOutcome::Inserted);

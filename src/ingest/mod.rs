@@ -13,7 +13,7 @@ mod sec;
 
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::FileKind;
-use crate::sec::{companyfacts, fsds, SecReader};
+use crate::sec::{companyfacts, fsds, xbrl, SecReader};
 use catalog::Catalog;
 pub use input::Input;
 use reader::CsvFile;
@@ -63,6 +63,8 @@ pub struct Summary {
     pub repeated: u64,
     /// SEC rows passed over on purpose (co-registrants, segments, empty values).
     pub skipped: u64,
+    /// Filings whose filing date nobody gave (an XBRL document without `--filed`).
+    pub undated_filings: Vec<String>,
 }
 
 impl Summary {
@@ -177,6 +179,10 @@ pub enum Format {
     Csv,
     CompanyFacts,
     Fsds,
+    /// An XBRL instance document.
+    Xbrl,
+    /// An inline XBRL document (XHTML with `ix:header`).
+    Ixbrl,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -187,6 +193,8 @@ pub struct Options {
     pub format: Option<Format>,
     /// The ticker of a company new to the database, for SEC files of one company.
     pub entity: Option<String>,
+    /// What an XBRL document does not say itself: its accession and filing date.
+    pub document: xbrl::DocumentOptions,
     /// Told how far a long ingest has got.
     pub progress: Option<Progress>,
 }
@@ -211,7 +219,11 @@ impl Opened {
 }
 
 /// Opens an input in the format given or recognised.
-fn open(input: &Input, format: Format) -> Result<std::result::Result<Opened, Problems>> {
+fn open(
+    input: &Input,
+    format: Format,
+    options: &Options,
+) -> Result<std::result::Result<Opened, Problems>> {
     let problems = |found: Vec<Problem>| {
         let mut problems = Problems::default();
         found.into_iter().for_each(|p| problems.push(p));
@@ -229,6 +241,16 @@ fn open(input: &Input, format: Format) -> Result<std::result::Result<Opened, Pro
         (Input::File(path), Format::Fsds) => {
             fsds::open(path)?.map(|r| sec(FileKind::Fsds, path, Box::new(r)))
         }
+        (Input::File(path), Format::Xbrl) => {
+            xbrl::open(path, xbrl::Form::Instance, &options.document)?
+                .map(|r| sec(FileKind::Xbrl, path, Box::new(r)))
+                .map_err(problems)
+        }
+        (Input::File(path), Format::Ixbrl) => {
+            xbrl::open(path, xbrl::Form::Inline, &options.document)?
+                .map(|r| sec(FileKind::Ixbrl, path, Box::new(r)))
+                .map_err(problems)
+        }
         // CSV, and embedded files (always CSV).
         _ => CsvFile::open(input)?
             .map(|f| Opened::Csv(Box::new(f)))
@@ -236,10 +258,16 @@ fn open(input: &Input, format: Format) -> Result<std::result::Result<Opened, Pro
     })
 }
 
-/// A file's format by its content: an FSDS zip or folder, companyfacts JSON, else CSV.
+/// A file's format by its content: an FSDS zip or folder, companyfacts JSON, an XBRL
+/// instance or inline XBRL document (by their namespaces), else CSV.
 fn recognise(path: &Path) -> Format {
     if fsds::looks_like(path) {
         Format::Fsds
+    } else if let Some(form) = xbrl::looks_like(path) {
+        match form {
+            xbrl::Form::Instance => Format::Xbrl,
+            xbrl::Form::Inline => Format::Ixbrl,
+        }
     } else if companyfacts::looks_like(path) {
         Format::CompanyFacts
     } else {
@@ -271,6 +299,8 @@ pub fn ingest(conn: &mut Connection, inputs: &[Input], options: &Options) -> Res
             },
             Format::CompanyFacts => FileKind::CompanyFacts,
             Format::Fsds => FileKind::Fsds,
+            Format::Xbrl => FileKind::Xbrl,
+            Format::Ixbrl => FileKind::Ixbrl,
         };
         ordered.push((kind, input, format));
     }
@@ -317,7 +347,7 @@ fn ingest_all(
         bulk: bulk.is_some(),
     };
     for &(kind, input, format) in ordered {
-        match open(input, format)? {
+        match open(input, format, options)? {
             Ok(file) if file.kind() == kind => {
                 ingest_file(&tx, &mut catalog, file, &batch, options, &mut tally)?
             }
@@ -463,7 +493,12 @@ fn csv_rows(
             FileKind::Sources => reference::source(tx, catalog, &ctx.name, &row),
             FileKind::Metrics => reference::metric(tx, catalog, &ctx.name, &row),
             FileKind::Concepts => reference::concept(tx, catalog, &ctx.name, &row),
-            FileKind::Facts | FileKind::CompanyFacts | FileKind::Fsds => {
+            FileKind::Segments => reference::segment(tx, &ctx.name, &row),
+            FileKind::Facts
+            | FileKind::CompanyFacts
+            | FileKind::Fsds
+            | FileKind::Xbrl
+            | FileKind::Ixbrl => {
                 unreachable!("facts and SEC files have readers of their own")
             }
         };
@@ -481,7 +516,7 @@ fn csv_rows(
         }
     }
     // A concepts file may be empty: a database without concept mappings dumps one.
-    if rows == 0 && kind != FileKind::Concepts {
+    if rows == 0 && kind != FileKind::Concepts && kind != FileKind::Segments {
         tally.problem(Problem::file(
             &ctx.name,
             format!("has a header but no rows; expected {kind} below the header"),

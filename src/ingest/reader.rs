@@ -26,6 +26,7 @@ fn columns(kind: FileKind) -> (&'static [&'static str], &'static [&'static str])
         ),
         FileKind::Metrics => (&["metric", "name", "unit"], &["description"]),
         FileKind::Concepts => (&["concept", "metric"], &["note"]),
+        FileKind::Segments => (&["axis", "member", "segment"], &["note"]),
         FileKind::Facts => (
             &[
                 "entity",
@@ -49,14 +50,16 @@ fn columns(kind: FileKind) -> (&'static [&'static str], &'static [&'static str])
             ],
         ),
         // SEC files are not CSV.
-        FileKind::CompanyFacts | FileKind::Fsds => (&[], &[]),
+        FileKind::CompanyFacts | FileKind::Fsds | FileKind::Xbrl | FileKind::Ixbrl => (&[], &[]),
     }
 }
 
 /// Which kind of file a header belongs to, by the columns only that kind has.
 fn recognise(header: &[String]) -> Option<FileKind> {
     let has = |c: &str| header.iter().any(|h| h == c);
-    if has("value") || has("period") || has("disclosure_type") {
+    if has("axis") || has("member") {
+        Some(FileKind::Segments)
+    } else if has("value") || has("period") || has("disclosure_type") {
         Some(FileKind::Facts)
     } else if has("ticker") || has("fiscal_year_end") {
         Some(FileKind::Entities)

@@ -8,7 +8,7 @@ use super::RowOutcome;
 use crate::error::{Problem, Result};
 use crate::model::SourceKind;
 use crate::parse::{period::parse_date, FiscalYearEnd, Identifier};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// Collects the problems of one row.
 pub(super) struct Check<'a> {
@@ -366,6 +366,49 @@ pub(super) fn concept(
         known.metric_id = Some(metric_id);
     }
     Ok(RowOutcome::Inserted)
+}
+
+/// A row of a segments CSV: which amzdb segment an XBRL dimension is. A mapping never
+/// changes once made (facts were imported with it).
+pub(super) fn segment(conn: &Connection, file: &str, row: &Row) -> Result<RowOutcome> {
+    let mut check = Check::new(file, row.line);
+    let axis = check.required(row, "axis").to_string();
+    check.identifier("axis", &axis, Identifier::Concept);
+    let member = check.required(row, "member").to_string();
+    check.identifier("member", &member, Identifier::Concept);
+    // Empty: the member adds nothing beside a segment axis.
+    let segment = row.get("segment").to_string();
+    if !segment.is_empty() {
+        check.identifier("segment", &segment, Identifier::Segment);
+    }
+    if !check.problems.is_empty() {
+        return Ok(RowOutcome::Problems(check.problems));
+    }
+    let existing: Option<String> = conn
+        .prepare_cached("SELECT segment FROM segment_map WHERE axis = ?1 AND member = ?2")?
+        .query_row(params![axis, member], |r| r.get(0))
+        .optional()?;
+    match existing {
+        Some(s) if s == segment => Ok(RowOutcome::Present),
+        Some(s) => {
+            check.problem(
+                "segment",
+                &segment,
+                format!(
+                    "{axis}={member} already maps to segment {s:?}; amzdb does not change \
+                     mappings facts were imported with"
+                ),
+            );
+            Ok(RowOutcome::Problems(check.problems))
+        }
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO segment_map (axis, member, segment, note) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![axis, member, segment, row.opt("note")])?;
+            Ok(RowOutcome::Inserted)
+        }
+    }
 }
 
 pub(super) fn metric(

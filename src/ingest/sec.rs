@@ -2,7 +2,9 @@
 //! entity, each filing a source, each concept a row of its own, and each reported value
 //! a fact that cites its filing, stored against the amzdb metric the concept maps to
 //! (or a metric named after the concept). Periods come from the facts' own start and end
-//! dates in the company's fiscal calendar, never from the filing's fy/fp.
+//! dates in the company's fiscal calendar, never from the filing's fy/fp. A fact's
+//! dimensions become its segment through data/segments.csv, or name it verbatim: a
+//! dimensional fact is never the company-wide figure.
 
 use super::catalog::{Catalog, EntityRow, Known, MetricRow, SourceRow};
 use super::facts::{self, Identity, NewFact};
@@ -54,6 +56,55 @@ pub(super) struct SecOptions<'a> {
     pub entity: Option<&'a str>,
 }
 
+/// Which amzdb segment each XBRL dimension (axis, member) is: the segments CSV rows
+/// ingested so far (data/segments.csv in the bundled dataset); an empty segment marks a
+/// member that adds nothing beside a segment axis.
+pub(super) struct SegmentMap(HashMap<(String, String), String>);
+
+impl SegmentMap {
+    pub fn load(conn: &Connection) -> Result<SegmentMap> {
+        let mut stmt = conn.prepare_cached("SELECT axis, member, segment FROM segment_map")?;
+        let rows = stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+        Ok(SegmentMap(rows.collect::<rusqlite::Result<_>>()?))
+    }
+
+    /// The segment of a fact with these dimensions: "" for none; the one amzdb segment
+    /// they all name when every dimension is in the map (members that add nothing aside);
+    /// else the dimensions verbatim, `axis=member|axis=member`, so that a fact is never
+    /// stored as a figure it is not (AWS's finance-lease additions are not AWS's
+    /// additions).
+    pub fn segment_of(&self, dimensions: &[(String, String)]) -> String {
+        if dimensions.is_empty() {
+            return String::new();
+        }
+        let mut named: Option<&str> = None;
+        let mut mapped = true;
+        for (axis, member) in dimensions {
+            match self.0.get(&(axis.clone(), member.clone())) {
+                None => mapped = false,
+                Some(s) if s.is_empty() => {}
+                Some(s) => match named {
+                    Some(n) if n != s => mapped = false,
+                    _ => named = Some(s),
+                },
+            }
+        }
+        match named {
+            Some(segment) if mapped => segment.to_string(),
+            _ => verbatim(dimensions),
+        }
+    }
+}
+
+/// Dimensions as fact_detail shows them: `axis=member|axis=member`, sorted by axis.
+fn verbatim(dimensions: &[(String, String)]) -> String {
+    dimensions
+        .iter()
+        .map(|(axis, member)| format!("{axis}={member}"))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
 /// Reads every fact of an SEC file into the open transaction.
 pub(super) fn ingest(
     conn: &Connection,
@@ -64,6 +115,7 @@ pub(super) fn ingest(
     tally: &mut Tally,
 ) -> Result<()> {
     let name = ctx.name.clone();
+    let segments = SegmentMap::load(conn)?;
     let mut entity_of_cik: HashMap<i64, (i64, FiscalYearEnd)> = HashMap::new();
     if options.entity.is_some() && reader.companies().len() != 1 {
         tally.problem(Problem::file(
@@ -95,8 +147,8 @@ pub(super) fn ingest(
             .unwrap_or(FiscalYearEnd::DECEMBER);
         entity_of_cik.insert(company.cik, (known.id, fye));
     }
-    let mut source_of: HashMap<String, (i64, i64, FiscalYearEnd, DisclosureType, String)> =
-        HashMap::new();
+    type SourceOf = (i64, i64, FiscalYearEnd, DisclosureType, Option<String>);
+    let mut source_of: HashMap<String, SourceOf> = HashMap::new();
     // Filings already refused (their company or the filing itself, with a problem said
     // once): their facts are passed over without a second problem each.
     let mut refused: HashSet<String> = HashSet::new();
@@ -109,6 +161,12 @@ pub(super) fn ingest(
             refused.insert(filing.accession.clone());
             continue;
         };
+        if filing.filed.is_none() {
+            tally.summary.undated_filings.push(format!(
+                "sec-{}",
+                filing.document.as_ref().unwrap_or(&filing.accession)
+            ));
+        }
         source_of.insert(
             filing.accession.clone(),
             (
@@ -116,7 +174,7 @@ pub(super) fn ingest(
                 entity_id,
                 fye,
                 disclosure_of(&filing.form),
-                filing.filed.to_string(),
+                filing.filed.map(|d| d.to_string()),
             ),
         );
     }
@@ -142,12 +200,13 @@ pub(super) fn ingest(
             conn,
             catalog,
             ctx,
+            &segments,
             &fact,
             *entity_id,
             *source_id,
             *fye,
             *disclosure,
-            filed,
+            filed.as_deref(),
         )?;
         tally.count(FileKind::Facts, outcome);
         Ok(())
@@ -243,28 +302,43 @@ fn source_for(
     let Some(entity) = entity else {
         return Ok(None);
     };
-    if let Err(message) = date_in_range(filing.filed) {
+    if let Some(Err(message)) = filing.filed.map(date_in_range) {
         tally.problem(
             Problem::file(
                 file,
                 format!("filing {} ({}): {message}", filing.accession, filing.form),
             )
-            .column("filed", &filing.filed.to_string()),
+            .column(
+                "filed",
+                &filing.filed.map(|d| d.to_string()).unwrap_or_default(),
+            ),
         );
         return Ok(None);
     }
-    let slug = format!("sec-{}", filing.accession);
+    // A document whose accession is unknown is its own source, named after it.
+    let accession = filing.document.is_none().then(|| filing.accession.clone());
+    let slug = format!(
+        "sec-{}",
+        filing.document.as_ref().unwrap_or(&filing.accession)
+    );
+    let filed = filing.filed.map_or_else(
+        || "on a date not given".to_string(),
+        |d| format!("filed {d}"),
+    );
     let row = SourceRow {
         slug: slug.clone(),
         publisher: entity.name.clone(),
-        title: format!(
-            "{} {} filed {} (accession {})",
-            entity.name, filing.form, filing.filed, filing.accession
-        ),
-        published_on: Some(filing.filed.to_string()),
-        url: Some(edgar_url(filing.cik, &filing.accession)),
+        title: match &accession {
+            Some(a) => format!("{} {} {filed} (accession {a})", entity.name, filing.form),
+            None => format!(
+                "{} {} {filed} (document {})",
+                entity.name, filing.form, filing.accession
+            ),
+        },
+        published_on: filing.filed.map(|d| d.to_string()),
+        url: accession.as_ref().map(|a| edgar_url(filing.cik, a)),
         kind: "filing".into(),
-        accession: Some(filing.accession.clone()),
+        accession,
         form: Some(filing.form.clone()),
         entity: Some(entity.ticker.clone()),
     };
@@ -280,12 +354,13 @@ fn write_fact(
     conn: &Connection,
     catalog: &mut Catalog,
     ctx: &FileContext,
+    segments: &SegmentMap,
     fact: &SecFact,
     entity_id: i64,
     source_id: i64,
     fye: FiscalYearEnd,
     disclosure: DisclosureType,
-    filed: &str,
+    filed: Option<&str>,
 ) -> Result<RowOutcome> {
     let bad_field = |column: &str, value: &str, message: String| {
         RowOutcome::Problems(vec![Problem::file(
@@ -318,12 +393,22 @@ fn write_fact(
         return Ok(bad(message));
     }
     let value = fact.value.normalize();
-    let (Ok(number), Ok(precision)) = (
-        Number::from_decimal(value),
-        Number::from_decimal(Decimal::new(1, value.scale())),
-    ) else {
+    // XBRL's `decimals` is the precision (-6: to the million); without it, the digits.
+    let precision = match fact.decimals {
+        Some(d) if d >= 0 => Decimal::new(1, d.unsigned_abs()),
+        Some(d) => crate::sec::ixbrl::scaled(Decimal::ONE, -d).unwrap_or(Decimal::ONE),
+        None => Decimal::new(1, value.scale()),
+    };
+    let (Ok(number), Ok(precision)) =
+        (Number::from_decimal(value), Number::from_decimal(precision))
+    else {
         return Ok(bad("the value does not fit amzdb's exact numbers".into()));
     };
+    let segment = segments.segment_of(&fact.dimensions);
+    if let Some(message) = Identifier::Segment.problem(&segment) {
+        return Ok(bad_field("segment", &segment, message));
+    }
+    let dimensions = (!fact.dimensions.is_empty()).then(|| verbatim(&fact.dimensions));
     let concept_id = catalog
         .keys
         .concept_id(conn, &fact.concept, fact.label.as_deref())?;
@@ -340,7 +425,7 @@ fn write_fact(
         identity: Identity {
             entity_id,
             metric_id,
-            segment: String::new(),
+            segment,
             period_id: catalog.keys.period_id(conn, &period)?,
             measure: Measure::Level,
             value: number,
@@ -354,9 +439,10 @@ fn write_fact(
         },
         precision,
         value_text: &value_text,
-        published_on: Some(filed.to_string()),
+        published_on: filed.map(str::to_string),
         quote: None,
         note: None,
+        dimensions: dimensions.as_deref(),
     };
     facts::insert(conn, ctx, fact.line, &new, Check::new(&ctx.name, fact.line))
 }
@@ -389,4 +475,83 @@ fn metric_named_after(
     let id = conn.last_insert_rowid();
     catalog.metrics.insert(row.slug.clone(), Known { id, row });
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dims(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(a, m)| (a.to_string(), m.to_string()))
+            .collect()
+    }
+
+    const SEGMENT: &str = "us-gaap:StatementBusinessSegmentsAxis";
+    const AWS: &str = "amzn:AmazonWebServicesSegmentMember";
+
+    #[test]
+    fn dimensions_become_a_segment_only_when_every_one_is_accounted_for() {
+        let conn = crate::db::memory();
+        let data = include_str!("../../data/segments.csv");
+        let mut csv = csv::Reader::from_reader(data.as_bytes());
+        for row in csv.records() {
+            let row = row.unwrap();
+            conn.execute(
+                "INSERT INTO segment_map (axis, member, segment) VALUES (?1, ?2, ?3)",
+                params![&row[0], &row[1], &row[2]],
+            )
+            .unwrap();
+        }
+        let map = SegmentMap::load(&conn).unwrap();
+        assert_eq!(map.segment_of(&[]), "");
+        assert_eq!(map.segment_of(&dims(&[(SEGMENT, AWS)])), "AWS");
+        assert_eq!(
+            map.segment_of(&dims(&[
+                (
+                    "srt:ConsolidationItemsAxis",
+                    "us-gaap:OperatingSegmentsMember"
+                ),
+                (SEGMENT, AWS)
+            ])),
+            "AWS"
+        );
+        assert_eq!(
+            map.segment_of(&dims(&[(
+                "srt:ProductOrServiceAxis",
+                "amzn:AmazonWebServicesMember"
+            )])),
+            "AWS"
+        );
+        // AWS's finance-lease additions are not AWS's additions.
+        assert_eq!(
+            map.segment_of(&dims(&[
+                (SEGMENT, AWS),
+                (
+                    "us-gaap:PropertyPlantAndEquipmentByTypeAxis",
+                    "amzn:AssetsHeldUnderFinanceLeasesMember"
+                )
+            ])),
+            "us-gaap:StatementBusinessSegmentsAxis=amzn:AmazonWebServicesSegmentMember|\
+             us-gaap:PropertyPlantAndEquipmentByTypeAxis=amzn:AssetsHeldUnderFinanceLeasesMember"
+        );
+        // Two segments at once are neither.
+        assert_eq!(
+            map.segment_of(&dims(&[
+                ("srt:ProductOrServiceAxis", "us-gaap:AdvertisingMember"),
+                (SEGMENT, AWS)
+            ])),
+            "srt:ProductOrServiceAxis=us-gaap:AdvertisingMember|\
+             us-gaap:StatementBusinessSegmentsAxis=amzn:AmazonWebServicesSegmentMember"
+        );
+        // A member that adds nothing, alone, is not the company-wide figure.
+        assert_eq!(
+            map.segment_of(&dims(&[(
+                "srt:ConsolidationItemsAxis",
+                "us-gaap:OperatingSegmentsMember"
+            )])),
+            "srt:ConsolidationItemsAxis=us-gaap:OperatingSegmentsMember"
+        );
+    }
 }

@@ -419,9 +419,10 @@ pub fn open(path: &Path) -> Result<std::result::Result<CompanyFactsReader, Vec<P
                     };
                     filings.entry(fact.accn.clone()).or_insert_with(|| Filing {
                         accession: fact.accn.clone(),
+                        document: None,
                         cik,
                         form: fact.form.clone(),
-                        filed,
+                        filed: Some(filed),
                     });
                     if let (Some(start), Ok(end)) = (
                         fact.start
@@ -539,6 +540,8 @@ impl SecReader for CompanyFactsReader {
                             value,
                             accession: fact.accn.clone(),
                             line: n,
+                            dimensions: Vec::new(),
+                            decimals: None,
                         })?;
                     }
                 }
@@ -622,7 +625,10 @@ mod tests {
             .find(|f| f.accession == "0001018724-26-000014")
             .unwrap();
         assert_eq!(
-            (filing.form.as_str(), filing.filed.to_string().as_str()),
+            (
+                filing.form.as_str(),
+                filing.filed.unwrap().to_string().as_str()
+            ),
             ("10-Q", "2026-04-30")
         );
     }

@@ -684,9 +684,10 @@ fn companies_and_filings(subs: Vec<Sub>) -> (Vec<Company>, Vec<Filing>) {
         }
         filings.push(Filing {
             accession: sub.adsh,
+            document: None,
             cik: sub.cik,
             form: sub.form,
-            filed: sub.filed,
+            filed: Some(sub.filed),
         });
     }
     (companies, filings)
@@ -966,6 +967,8 @@ fn num_row(
         value: amount,
         accession: adsh.to_string(),
         line,
+        dimensions: Vec::new(),
+        decimals: None,
     })
 }
 
@@ -1069,9 +1072,10 @@ mod tests {
             filing,
             &Filing {
                 accession: AMAZON_10Q.into(),
+                document: None,
                 cik: 1018724,
                 form: "10-Q".into(),
-                filed: date("2009-07-24"),
+                filed: Some(date("2009-07-24")),
             }
         );
         let capex = "us-gaap:PaymentsToAcquirePropertyPlantAndEquipment";

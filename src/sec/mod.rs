@@ -1,10 +1,12 @@
-//! SEC XBRL data: readers for the SEC's two public formats (companyfacts JSON and the
-//! quarterly Financial Statement Data Sets), which turn a file into companies, filings
-//! and a stream of facts. They never touch the database: `ingest::sec` writes what they
+//! SEC XBRL data: readers for the SEC's public formats (companyfacts JSON, the quarterly
+//! Financial Statement Data Sets, a filing's XBRL instance and its inline XBRL document),
+//! which turn a file into companies, filings and a stream of the same facts. They never touch the database: `ingest::sec` writes what they
 //! read, with the same guarantees as CSV ingestion.
 
 pub mod companyfacts;
 pub mod fsds;
+pub mod ixbrl;
+pub mod xbrl;
 
 use crate::error::Problem;
 use chrono::NaiveDate;
@@ -41,12 +43,16 @@ pub struct Company {
 /// One filing (a submission on EDGAR): every fact cites the filing that reported it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Filing {
-    /// Accession number as EDGAR writes it, e.g. `0001018724-26-000014`.
+    /// Accession number as EDGAR writes it, e.g. `0001018724-26-000014`; for a document
+    /// whose accession is unknown, its name (see `document`). Facts cite this.
     pub accession: String,
+    /// The document's name when the accession is unknown: it names the source instead.
+    pub document: Option<String>,
     pub cik: i64,
     /// `10-K`, `10-Q`, `10-K/A`, `8-K`, ...
     pub form: String,
-    pub filed: NaiveDate,
+    /// None when the file does not say (an XBRL document without `--filed`).
+    pub filed: Option<NaiveDate>,
 }
 
 /// One reported value, as in the file.
@@ -66,8 +72,13 @@ pub struct SecFact {
     pub value: Decimal,
     pub accession: String,
     /// Where it stands in the file: the line of num.txt, or the fact's position in the
-    /// JSON (its number in file order, starting at 1).
+    /// JSON or XBRL document (its number in file order, starting at 1).
     pub line: u64,
+    /// The context's dimensions (axis -> member, or a typed member's value), sorted by
+    /// axis; empty for the company-wide figure. companyfacts and FSDS give none.
+    pub dimensions: Vec<(String, String)>,
+    /// XBRL `decimals` (None for INF or when the file does not say): the precision.
+    pub decimals: Option<i32>,
 }
 
 /// What a reader passed over on purpose, for the summary.

@@ -558,6 +558,11 @@ fn a_v2_database_upgrades_with_its_data_intact() {
     upgrades_with_its_data_intact("v2");
 }
 
+#[test]
+fn a_v3_database_upgrades_with_its_data_intact() {
+    upgrades_with_its_data_intact("v3");
+}
+
 fn upgrades_with_its_data_intact(version: &str) {
     let dir = old_database(version);
     let before: Vec<(String, Vec<String>, Vec<String>)> = {

@@ -1,0 +1,772 @@
+//! XBRL filings: an instance document (`<xbrl>` with contexts, units and facts) and an
+//! inline XBRL document (XHTML whose `ix:header` holds the contexts and units and whose
+//! `ix:nonFraction` elements tag the figures in place), read by one streaming scanner
+//! into the same `SecFact`s as the other SEC readers, dimensions and precision included.
+//!
+//! A document is read twice, streamed both times: first for its contexts, units and
+//! `dei:` cover facts (an inline document lists hidden facts before its contexts), then
+//! for its facts. Memory holds the contexts and units, never the facts.
+
+use super::ixbrl;
+use super::{Company, Filing, SecFact, SecReader, Skipped};
+use crate::error::{Error, Problem, Result};
+use chrono::NaiveDate;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// Which of the two XML forms a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    Instance,
+    Inline,
+}
+
+const INLINE_NS: &str = "http://www.xbrl.org/2013/inlineXBRL";
+const INSTANCE_NS: &str = "http://www.xbrl.org/2003/instance";
+
+/// The form of a file by its first 64 KiB: the inline XBRL namespace makes it inline, the
+/// instance namespace alone an instance.
+pub fn looks_like(path: &Path) -> Option<Form> {
+    if path.is_dir() {
+        return None;
+    }
+    let mut head = vec![0_u8; 64 * 1024];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    let text = String::from_utf8_lossy(&head[..n]);
+    if !text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('<')
+    {
+        None
+    } else if text.contains(INLINE_NS) {
+        Some(Form::Inline)
+    } else if text.contains(INSTANCE_NS) {
+        Some(Form::Instance)
+    } else {
+        None
+    }
+}
+
+/// A context: the period and the dimensions (axis -> member, or the typed member's value).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Context {
+    pub start: Option<NaiveDate>,
+    /// None for a `forever` context (no financial period).
+    pub end: Option<NaiveDate>,
+    pub dimensions: Vec<(String, String)>,
+    /// The entity identifier (the CIK for SEC filings).
+    pub cik: Option<i64>,
+}
+
+/// The contexts and units of a document, by id.
+#[derive(Debug, Default)]
+pub struct Resources {
+    pub contexts: HashMap<String, Context>,
+    /// `USD`, `USD/shares`, `shares`, `pure`: measures without their prefixes.
+    pub units: HashMap<String, String>,
+}
+
+/// One tagged fact as written, before its context and unit are looked up.
+#[derive(Debug, Default)]
+struct RawFact {
+    concept: String,
+    id: Option<String>,
+    context: String,
+    unit: Option<String>,
+    decimals: Option<String>,
+    scale: Option<String>,
+    format: Option<String>,
+    negative: bool,
+    nil: bool,
+    text: String,
+    /// Byte offset of its start tag, for messages.
+    offset: u64,
+    /// How deep it opened, to know which end tag closes it.
+    depth: usize,
+}
+
+impl RawFact {
+    /// How messages name it: its id when it has one, and its concept.
+    fn label(&self) -> String {
+        match &self.id {
+            Some(id) => format!("fact {id} ({})", self.concept),
+            None => format!("fact {}", self.concept),
+        }
+    }
+}
+
+/// What the user tells about a document that the document does not say.
+#[derive(Debug, Default, Clone)]
+pub struct DocumentOptions {
+    pub accession: Option<String>,
+    pub filed: Option<NaiveDate>,
+}
+
+pub struct XbrlReader {
+    name: String,
+    path: PathBuf,
+    form: Form,
+    resources: Resources,
+    companies: Vec<Company>,
+    filings: Vec<Filing>,
+}
+
+/// The EDGAR accession number in a path, if any: a folder of 18 digits as EDGAR's
+/// archive names it (`.../data/1018724/000101872425000004/amzn-20241231.htm`) or the
+/// dashed form anywhere in a name.
+pub fn accession_in(path: &Path) -> Option<String> {
+    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    for part in absolute.components().rev() {
+        let part = part.as_os_str().to_string_lossy();
+        if part.len() == 18 && part.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(format!("{}-{}-{}", &part[..10], &part[10..12], &part[12..]));
+        }
+        let chars: Vec<char> = part.chars().collect();
+        for window in chars.windows(20) {
+            let text: String = window.iter().collect();
+            if super::is_accession(&text) {
+                return Some(text);
+            }
+        }
+    }
+    None
+}
+
+/// Reads a document's contexts, units and cover facts; every problem found so far (not
+/// XML, truncated, no `ix:header`, no CIK) refuses it.
+pub fn open(
+    path: &Path,
+    form: Form,
+    options: &DocumentOptions,
+) -> Result<std::result::Result<XbrlReader, Vec<Problem>>> {
+    let name = path.display().to_string();
+    let mut dei: HashMap<String, String> = HashMap::new();
+    let scanned = scan(path, form, &mut |fact| {
+        if fact.concept.starts_with("dei:") && !fact.nil {
+            dei.entry(fact.concept)
+                .or_insert_with(|| fact.text.trim().to_string());
+        }
+        Ok(())
+    })?;
+    let resources = match scanned {
+        Ok(r) => r,
+        Err(p) => return Ok(Err(vec![p])),
+    };
+    let cik = dei
+        .get("dei:EntityCentralIndexKey")
+        .and_then(|c| c.parse::<i64>().ok())
+        .or_else(|| resources.contexts.values().find_map(|c| c.cik));
+    let Some(cik) = cik else {
+        return Ok(Err(vec![Problem::file(
+            &name,
+            "names no company: expected a dei:EntityCentralIndexKey fact or contexts whose \
+             entity identifier is a CIK",
+        )]));
+    };
+    let Some(form_type) = dei.get("dei:DocumentType").cloned() else {
+        return Ok(Err(vec![Problem::file(
+            &name,
+            "has no dei:DocumentType fact, so the form (10-K, 10-Q, ...) is unknown",
+        )]));
+    };
+    let company = Company {
+        cik,
+        name: dei
+            .get("dei:EntityRegistrantName")
+            .cloned()
+            .unwrap_or_else(|| format!("CIK {cik}")),
+        // `--12-31` in XBRL's gMonthDay form.
+        fiscal_year_end: dei
+            .get("dei:CurrentFiscalYearEndDate")
+            .map(|d| d.trim_start_matches('-').to_string())
+            .filter(|d| d.len() == 5),
+    };
+    let accession = options.accession.clone().or_else(|| accession_in(path));
+    let document = path
+        .file_name()
+        .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+    let filing = Filing {
+        accession: accession.clone().unwrap_or_else(|| document.clone()),
+        document: accession.is_none().then_some(document),
+        cik,
+        form: form_type,
+        filed: options.filed,
+    };
+    Ok(Ok(XbrlReader {
+        name,
+        path: path.to_path_buf(),
+        form,
+        resources,
+        companies: vec![company],
+        filings: vec![filing],
+    }))
+}
+
+impl SecReader for XbrlReader {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn companies(&self) -> &[Company] {
+        &self.companies
+    }
+
+    fn filings(&self) -> &[Filing] {
+        &self.filings
+    }
+
+    fn for_each_fact(
+        &mut self,
+        each: &mut dyn FnMut(SecFact) -> Result<()>,
+        problem: &mut dyn FnMut(Problem),
+    ) -> Result<Skipped> {
+        let mut skipped = Skipped::default();
+        let mut n = 0_u64;
+        let accession = self.filings[0].accession.clone();
+        let (name, path, resources) = (&self.name, &self.path, &self.resources);
+        let mut lines: Option<LineStarts> = None;
+        let scanned = scan(path, self.form, &mut |raw| {
+            n += 1;
+            // Text facts (no unit) are not figures.
+            let Some(unit_ref) = &raw.unit else {
+                return Ok(());
+            };
+            let mut at = |message: String| {
+                let (line, column) = lines
+                    .get_or_insert_with(|| LineStarts::of(path))
+                    .at(raw.offset);
+                let mut p = Problem::file(name, message).at(line);
+                p.column = Some(format!("character {column}"));
+                p
+            };
+            let Some(context) = resources.contexts.get(&raw.context) else {
+                problem(at(format!(
+                    "{} cites context {:?}, which the document does not define",
+                    raw.label(),
+                    raw.context
+                )));
+                return Ok(());
+            };
+            let Some(unit) = resources.units.get(unit_ref) else {
+                problem(at(format!(
+                    "{} (context {}) cites unit {unit_ref:?}, which the document does not \
+                     define",
+                    raw.label(),
+                    raw.context
+                )));
+                return Ok(());
+            };
+            if raw.nil {
+                skipped.no_value += 1;
+                return Ok(());
+            }
+            let Some(end) = context.end else {
+                skipped.no_value += 1;
+                return Ok(());
+            };
+            let value = match value_of(&raw) {
+                Ok(v) => v,
+                Err(message) => {
+                    problem(at(format!(
+                        "{} (context {}): {message}; the text is {:?}",
+                        raw.label(),
+                        raw.context,
+                        raw.text.trim()
+                    )));
+                    return Ok(());
+                }
+            };
+            let decimals = match raw.decimals.as_deref().map(str::trim) {
+                None | Some("INF") => None,
+                Some(d) => match d.parse::<i32>() {
+                    Ok(d) if d.abs() <= 20 => Some(d),
+                    _ => {
+                        problem(at(format!(
+                            "{}: decimals {d:?} is neither INF nor a whole number",
+                            raw.label()
+                        )));
+                        return Ok(());
+                    }
+                },
+            };
+            each(SecFact {
+                concept: raw.concept,
+                label: None,
+                unit: unit.clone(),
+                start: context.start,
+                end,
+                value,
+                accession: accession.clone(),
+                line: n,
+                dimensions: context.dimensions.clone(),
+                decimals,
+            })
+        })?;
+        if let Err(p) = scanned {
+            // The file changed between the two passes.
+            problem(p);
+        }
+        Ok(skipped)
+    }
+}
+
+/// A fact's number: its text by its format, times 10^scale, negated by `sign="-"`.
+fn value_of(raw: &RawFact) -> std::result::Result<Decimal, String> {
+    let text = raw.text.trim();
+    let value = if raw.scale.is_none() && raw.format.is_none() {
+        // An instance's value (or an inline one written plainly): XML Schema's decimal,
+        // which may carry a sign.
+        text.parse::<Decimal>().map_err(|_| {
+            "expected a number (digits, an optional sign and decimal point)".to_string()
+        })?
+    } else {
+        ixbrl::transform(raw.format.as_deref(), text)?
+    };
+    let scale = match raw.scale.as_deref().map(str::trim) {
+        None => 0,
+        Some(s) => s
+            .parse::<i32>()
+            .map_err(|_| format!("scale {s:?} is not a whole number"))?,
+    };
+    let value = ixbrl::scaled(value, scale).ok_or_else(|| format!("scale {scale} is too large"))?;
+    // `sign="-"` on a dash (fixed-zero) is still zero, not "-0".
+    Ok(if raw.negative && !value.is_zero() {
+        -value
+    } else {
+        value
+    })
+}
+
+/// Where each line of a file begins, read once when a fact needs a message: a file with
+/// thousands of bad facts is not read again for each.
+struct LineStarts(Vec<u64>);
+
+impl LineStarts {
+    fn of(path: &Path) -> LineStarts {
+        let mut starts = vec![0_u64];
+        if let Ok(file) = std::fs::File::open(path) {
+            let mut reader = BufReader::new(file);
+            let mut chunk = [0_u8; 64 * 1024];
+            let mut at = 0_u64;
+            while let Ok(n) = reader.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                for (i, b) in chunk[..n].iter().enumerate() {
+                    if *b == b'\n' {
+                        starts.push(at + i as u64 + 1);
+                    }
+                }
+                at += n as u64;
+            }
+        }
+        LineStarts(starts)
+    }
+
+    /// The line and column (both from 1) of a byte offset.
+    fn at(&self, offset: u64) -> (u64, u64) {
+        let line = self.0.partition_point(|&start| start <= offset).max(1);
+        (line as u64, offset - self.0[line - 1] + 1)
+    }
+}
+
+/// The line and column (both from 1) of a byte offset, for a single message.
+fn line_of(path: &Path, offset: u64) -> (u64, u64) {
+    let Ok(file) = std::fs::File::open(path) else {
+        return (0, 0);
+    };
+    let mut line = 1_u64;
+    let mut column = 1_u64;
+    for byte in BufReader::new(file).bytes().take(offset as usize) {
+        match byte {
+            Ok(b'\n') => {
+                line += 1;
+                column = 1;
+            }
+            Ok(_) => column += 1,
+            Err(_) => break,
+        }
+    }
+    (line, column)
+}
+
+/// What a context or unit element being read has gathered so far.
+#[derive(Default)]
+struct Building {
+    id: String,
+    context: Context,
+    /// The dimension of the member being read, if any.
+    axis: Option<String>,
+    numerator: Vec<String>,
+    denominator: Vec<String>,
+    in_denominator: bool,
+}
+
+fn attribute(e: &BytesStart, key: &[u8]) -> std::result::Result<Option<String>, String> {
+    for a in e.attributes() {
+        let a = a.map_err(|err| err.to_string())?;
+        if a.key.as_ref() == key {
+            return a
+                .unescape_value()
+                .map(|v| Some(v.into_owned()))
+                .map_err(|err| err.to_string());
+        }
+    }
+    Ok(None)
+}
+
+fn date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim().get(..10)?, "%Y-%m-%d").ok()
+}
+
+fn strip_prefix(measure: &str) -> &str {
+    measure
+        .trim()
+        .rsplit_once(':')
+        .map_or(measure.trim(), |p| p.1)
+}
+
+/// Streams a document: gathers its contexts and units and hands every fact (with its
+/// text) to `fact`. Err(problem) for a document that is not well-formed XML, ends early,
+/// or (inline) has no `ix:header`.
+fn scan(
+    path: &Path,
+    form: Form,
+    fact: &mut dyn FnMut(RawFact) -> Result<()>,
+) -> Result<std::result::Result<Resources, Problem>> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut reader = Reader::from_reader(BufReader::with_capacity(64 * 1024, file));
+    reader.config_mut().check_end_names = true;
+    let problem_at = |offset: u64, message: String| {
+        let (line, column) = line_of(path, offset);
+        let mut p = Problem::file(&name, message).at(line);
+        p.column = Some(format!("character {column}"));
+        p
+    };
+    let mut resources = Resources::default();
+    let mut buf = Vec::new();
+    // Open elements: qualified name and where each began.
+    let mut stack: Vec<(String, u64)> = Vec::new();
+    let mut header = false;
+    let mut resources_depth: Option<usize> = None;
+    let mut context: Option<Building> = None;
+    let mut unit: Option<Building> = None;
+    let mut text = String::new();
+    let mut open: Vec<RawFact> = Vec::new();
+    let mut exclude: Option<usize> = None;
+    loop {
+        buf.clear();
+        let offset = reader.buffer_position();
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(e) => e,
+            Err(e) => {
+                let at = reader.error_position();
+                return Ok(Err(problem_at(at, format!("not well-formed XML: {e}"))));
+            }
+        };
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(event, Event::Empty(_));
+                let qname = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let depth = stack.len();
+                let bad = |err: String| problem_at(offset, format!("<{qname}>: {err}"));
+                let get = |key: &[u8]| attribute(e, key).map_err(bad);
+                let in_resources = match form {
+                    Form::Instance => depth == 1,
+                    Form::Inline => resources_depth.is_some(),
+                };
+                let mut fact_here = None;
+                match (form, qname.as_str(), local.as_str()) {
+                    (Form::Inline, "ix:header", _) => header = true,
+                    (Form::Inline, "ix:resources", _) => resources_depth = Some(depth),
+                    (Form::Inline, "ix:exclude", _) if !empty => {
+                        exclude.get_or_insert(depth);
+                    }
+                    (Form::Inline, "ix:nonFraction" | "ix:nonNumeric", _) => {
+                        fact_here = Some(qname.as_str() == "ix:nonFraction");
+                    }
+                    (_, _, "context") if in_resources => {
+                        let id = match get(b"id") {
+                            Ok(id) => id.unwrap_or_default(),
+                            Err(p) => return Ok(Err(p)),
+                        };
+                        context = Some(Building {
+                            id,
+                            ..Building::default()
+                        });
+                    }
+                    (_, _, "unit") if in_resources => {
+                        let id = match get(b"id") {
+                            Ok(id) => id.unwrap_or_default(),
+                            Err(p) => return Ok(Err(p)),
+                        };
+                        unit = Some(Building {
+                            id,
+                            ..Building::default()
+                        });
+                    }
+                    (_, _, "explicitMember" | "typedMember") if context.is_some() => {
+                        let axis = match get(b"dimension") {
+                            Ok(a) => a,
+                            Err(p) => return Ok(Err(p)),
+                        };
+                        if let Some(c) = context.as_mut() {
+                            c.axis = axis;
+                        }
+                        text.clear();
+                    }
+                    (_, _, "unitDenominator") if unit.is_some() => {
+                        if let Some(u) = unit.as_mut() {
+                            u.in_denominator = true;
+                        }
+                    }
+                    (_, _, "startDate" | "endDate" | "instant" | "identifier" | "measure") => {
+                        text.clear()
+                    }
+                    (Form::Instance, _, _) if depth == 1 => {
+                        // A child of <xbrl> with a contextRef is a fact.
+                        fact_here = match get(b"contextRef") {
+                            Ok(Some(_)) => Some(false),
+                            Ok(None) => None,
+                            Err(p) => return Ok(Err(p)),
+                        };
+                    }
+                    _ => {}
+                }
+                if let Some(numeric) = fact_here {
+                    let read = || -> std::result::Result<RawFact, Problem> {
+                        let concept = if form == Form::Inline {
+                            get(b"name")?.unwrap_or_default()
+                        } else {
+                            qname.clone()
+                        };
+                        Ok(RawFact {
+                            concept,
+                            id: get(b"id")?,
+                            context: get(b"contextRef")?.unwrap_or_default(),
+                            unit: get(b"unitRef")?,
+                            decimals: get(b"decimals")?,
+                            scale: get(b"scale")?,
+                            format: get(b"format")?,
+                            negative: get(b"sign")?.as_deref() == Some("-"),
+                            nil: get(b"xsi:nil")?.as_deref() == Some("true"),
+                            text: String::new(),
+                            offset,
+                            depth,
+                        })
+                    };
+                    let mut raw = match read() {
+                        Ok(raw) => raw,
+                        Err(p) => return Ok(Err(p)),
+                    };
+                    if form == Form::Inline && numeric && raw.unit.is_none() {
+                        return Ok(Err(problem_at(
+                            offset,
+                            format!(
+                                "{} has no unitRef (every ix:nonFraction has one)",
+                                raw.label()
+                            ),
+                        )));
+                    }
+                    if form == Form::Inline && numeric && raw.scale.is_none() {
+                        raw.scale = Some("0".into());
+                    }
+                    if empty {
+                        fact(raw)?;
+                    } else {
+                        open.push(raw);
+                    }
+                }
+                if !empty {
+                    stack.push((qname, offset));
+                }
+            }
+            Event::Text(t) => {
+                let decoded = t.decode().map_err(|e| {
+                    Error::io(
+                        path,
+                        std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+                    )
+                })?;
+                add_text(&decoded, &mut text, &mut open, exclude.is_some());
+            }
+            Event::CData(t) => {
+                let decoded = String::from_utf8_lossy(&t).into_owned();
+                add_text(&decoded, &mut text, &mut open, exclude.is_some());
+            }
+            Event::GeneralRef(r) => {
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    Ok(None) => {
+                        let entity = String::from_utf8_lossy(&r).into_owned();
+                        match entity.as_str() {
+                            "amp" => "&".into(),
+                            "lt" => "<".into(),
+                            "gt" => ">".into(),
+                            "quot" => "\"".into(),
+                            "apos" => "'".into(),
+                            _ => {
+                                return Ok(Err(problem_at(
+                                    offset,
+                                    format!(
+                                        "not well-formed XML: the entity &{entity}; is not \
+                                         defined (XML knows &amp; &lt; &gt; &quot; &apos; and \
+                                         numeric ones such as &#160;)"
+                                    ),
+                                )))
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        return Ok(Err(problem_at(offset, format!("not well-formed XML: {e}"))))
+                    }
+                };
+                add_text(&resolved, &mut text, &mut open, exclude.is_some());
+            }
+            Event::End(e) => {
+                let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                stack.pop();
+                let depth = stack.len();
+                if exclude == Some(depth) {
+                    exclude = None;
+                }
+                if resources_depth == Some(depth) {
+                    resources_depth = None;
+                }
+                if open.last().is_some_and(|f| f.depth == depth) {
+                    if let Some(raw) = open.pop() {
+                        fact(raw)?;
+                    }
+                    continue;
+                }
+                if let Some(c) = context.as_mut() {
+                    let value = text.trim();
+                    match local.as_str() {
+                        "startDate" => c.context.start = date(value),
+                        "endDate" | "instant" => {
+                            let Some(d) = date(value) else {
+                                return Ok(Err(problem_at(
+                                    offset,
+                                    format!(
+                                        "context {}: {local} {value:?} is not a date \
+                                         (YYYY-MM-DD)",
+                                        c.id
+                                    ),
+                                )));
+                            };
+                            c.context.end = Some(d);
+                        }
+                        "identifier" => c.context.cik = value.parse().ok(),
+                        "explicitMember" | "typedMember" => {
+                            if let Some(axis) = c.axis.take() {
+                                c.context.dimensions.push((axis, value.to_string()));
+                            }
+                        }
+                        "context" => {
+                            if let Some(mut c) = context.take() {
+                                c.context.dimensions.sort();
+                                resources.contexts.insert(c.id, c.context);
+                            }
+                        }
+                        // A typed member's value is the text of its child element.
+                        _ => continue,
+                    }
+                    text.clear();
+                } else if let Some(u) = unit.as_mut() {
+                    match local.as_str() {
+                        "measure" => {
+                            let m = strip_prefix(&text).to_string();
+                            if u.in_denominator {
+                                u.denominator.push(m);
+                            } else {
+                                u.numerator.push(m);
+                            }
+                        }
+                        "unit" => {
+                            if let Some(u) = unit.take() {
+                                let mut name = u.numerator.join("*");
+                                if !u.denominator.is_empty() {
+                                    name = format!("{name}/{}", u.denominator.join("*"));
+                                }
+                                resources.units.insert(u.id, name);
+                            }
+                        }
+                        _ => {}
+                    }
+                    text.clear();
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if let Some((qname, at)) = stack.last() {
+        let (line, column) = line_of(path, *at);
+        return Ok(Err(Problem::file(
+            &name,
+            format!(
+                "the XML ends early (a truncated file?): <{qname}> opened at line {line}, \
+                 character {column} is never closed"
+            ),
+        )));
+    }
+    if form == Form::Inline && !header {
+        return Ok(Err(Problem::file(
+            &name,
+            "an inline XBRL document without ix:header: its contexts and units are missing; \
+             expected <ix:header> with <ix:resources> (the whole document as EDGAR serves it)",
+        )));
+    }
+    Ok(Ok(resources))
+}
+
+fn add_text(s: &str, text: &mut String, open: &mut [RawFact], excluded: bool) {
+    text.push_str(s);
+    if !excluded {
+        for f in open.iter_mut() {
+            f.text.push_str(s);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_starts_give_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.xml");
+        std::fs::write(&path, "<a>\n  <b/>\n</a>\n").unwrap();
+        let lines = LineStarts::of(&path);
+        assert_eq!(lines.at(0), (1, 1));
+        assert_eq!(lines.at(6), (2, 3));
+        assert_eq!(line_of(&path, 6), (2, 3));
+        assert_eq!(lines.at(11), (3, 1));
+    }
+
+    #[test]
+    fn accession_from_an_edgar_path_or_a_dashed_name() {
+        assert_eq!(
+            accession_in(Path::new(
+                "/x/Archives/edgar/data/1018724/000101872425000004/amzn-20241231.htm"
+            ))
+            .as_deref(),
+            Some("0001018724-25-000004")
+        );
+        assert_eq!(
+            accession_in(Path::new("/tmp/0001018724-23-000004-amzn.xml")).as_deref(),
+            Some("0001018724-23-000004")
+        );
+        assert_eq!(accession_in(Path::new("/tmp/amzn-10k.htm")), None);
+    }
+}

@@ -2,7 +2,7 @@
 //! company, every fact of every concept, each citing the filing (accession, form, filed
 //! date) that reported it. Numbers are read exactly as written.
 
-use super::{Company, Filing, SecFact, SecReader, Skipped};
+use super::{Company, Described, Filing, SecFact, SecReader, Skipped};
 use crate::error::{Error, Problem, Result};
 use chrono::{Datelike, NaiveDate};
 use indexmap::IndexMap;
@@ -346,9 +346,7 @@ pub fn looks_like(path: &Path) -> bool {
 }
 
 pub struct CompanyFactsReader {
-    name: String,
-    companies: Vec<Company>,
-    filings: Vec<Filing>,
+    described: Described,
     file: File,
 }
 
@@ -448,13 +446,15 @@ pub fn open(path: &Path) -> Result<std::result::Result<CompanyFactsReader, Vec<P
         .max_by_key(|&((m, d), n)| (n, m, d))
         .map(|((m, d), _)| format!("{m:02}-{d:02}"));
     Ok(Ok(CompanyFactsReader {
-        companies: vec![Company {
-            cik,
-            name: file.entity_name.clone(),
-            fiscal_year_end,
-        }],
-        filings: filings.into_values().collect(),
-        name,
+        described: Described {
+            companies: vec![Company {
+                cik,
+                name: file.entity_name.clone(),
+                fiscal_year_end,
+            }],
+            filings: filings.into_values().collect(),
+            name,
+        },
         file,
     }))
 }
@@ -465,16 +465,8 @@ fn date(text: &str) -> std::result::Result<NaiveDate, String> {
 }
 
 impl SecReader for CompanyFactsReader {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn companies(&self) -> &[Company] {
-        &self.companies
-    }
-
-    fn filings(&self) -> &[Filing] {
-        &self.filings
+    fn described(&self) -> &Described {
+        &self.described
     }
 
     fn for_each_fact(
@@ -490,7 +482,7 @@ impl SecReader for CompanyFactsReader {
                         n += 1;
                         let bad = |column: &str, value: &str, message: String| {
                             Problem::file(
-                                &self.name,
+                                &self.described.name,
                                 format!(
                                     "fact #{n} ({taxonomy}:{tag} [{unit}], {}): {message}",
                                     fact.accn

@@ -9,7 +9,7 @@
 //! rows for a co-registrant or a dimensional segment, and rows without a value, are counted
 //! in `Skipped`.
 
-use super::{Company, Filing, SecFact, SecReader, Skipped};
+use super::{Company, Described, Filing, SecFact, SecReader, Skipped};
 use crate::error::{Error, Problem, Problems, Result};
 use crate::ingest::{is_too_long, RecordLimit, MAX_COLUMNS};
 use chrono::{Months, NaiveDate};
@@ -111,11 +111,13 @@ pub fn open(path: &Path) -> Result<std::result::Result<FsdsReader, Problems>> {
     let (companies, filings) = companies_and_filings(subs);
     let accessions = filings.iter().map(|f| f.accession.clone()).collect();
     Ok(Ok(FsdsReader {
-        name,
+        described: Described {
+            name,
+            companies,
+            filings,
+        },
         source,
         num_file,
-        companies,
-        filings,
         accessions,
         tags,
     }))
@@ -123,12 +125,10 @@ pub fn open(path: &Path) -> Result<std::result::Result<FsdsReader, Problems>> {
 
 /// One FSDS quarter, opened: its companies and filings in memory, its numbers streamed.
 pub struct FsdsReader {
-    name: String,
     source: Source,
     /// How problems name num.txt: `<zip>!num.txt` or `<folder>/num.txt`.
     num_file: String,
-    companies: Vec<Company>,
-    filings: Vec<Filing>,
+    described: Described,
     accessions: HashSet<String>,
     tags: Tags,
 }
@@ -136,24 +136,16 @@ pub struct FsdsReader {
 impl fmt::Debug for FsdsReader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FsdsReader")
-            .field("name", &self.name)
-            .field("companies", &self.companies.len())
-            .field("filings", &self.filings.len())
+            .field("name", &self.described.name)
+            .field("companies", &self.described.companies.len())
+            .field("filings", &self.described.filings.len())
             .finish_non_exhaustive()
     }
 }
 
 impl SecReader for FsdsReader {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn companies(&self) -> &[Company] {
-        &self.companies
-    }
-
-    fn filings(&self) -> &[Filing] {
-        &self.filings
+    fn described(&self) -> &Described {
+        &self.described
     }
 
     fn for_each_fact(

@@ -90,12 +90,29 @@ pub struct Skipped {
     pub no_value: u64,
 }
 
+/// What every reader knows of its file before the facts: the name to use in messages
+/// (the file or folder), and the companies and filings it describes.
+#[derive(Debug, Clone, Default)]
+pub struct Described {
+    pub name: String,
+    pub companies: Vec<Company>,
+    pub filings: Vec<Filing>,
+}
+
 /// A reader's result: everything but the facts, which it streams to a callback.
 pub trait SecReader {
+    /// What the file says before its facts: its name, companies and filings.
+    fn described(&self) -> &Described;
     /// The name to use in messages (the file or folder).
-    fn name(&self) -> &str;
-    fn companies(&self) -> &[Company];
-    fn filings(&self) -> &[Filing];
+    fn name(&self) -> &str {
+        &self.described().name
+    }
+    fn companies(&self) -> &[Company] {
+        &self.described().companies
+    }
+    fn filings(&self) -> &[Filing] {
+        &self.described().filings
+    }
     /// Calls `each` for every fact in file order. A malformed fact is a problem (file,
     /// line, field) reported to `problem`; reading goes on where it can. An error from
     /// `each` stops the reading and is returned.

@@ -8,7 +8,7 @@
 //! for its facts. Memory holds the contexts and units, never the facts.
 
 use super::ixbrl;
-use super::{Company, Filing, SecFact, SecReader, Skipped};
+use super::{Company, Described, Filing, SecFact, SecReader, Skipped};
 use crate::error::{Error, Problem, Result};
 use chrono::NaiveDate;
 use quick_xml::events::{BytesStart, Event};
@@ -110,12 +110,10 @@ pub struct DocumentOptions {
 }
 
 pub struct XbrlReader {
-    name: String,
     path: PathBuf,
     form: Form,
     resources: Resources,
-    companies: Vec<Company>,
-    filings: Vec<Filing>,
+    described: Described,
 }
 
 /// The EDGAR accession number in a path, if any: a folder of 18 digits as EDGAR's
@@ -200,26 +198,20 @@ pub fn open(
         filed: options.filed,
     };
     Ok(Ok(XbrlReader {
-        name,
+        described: Described {
+            name,
+            companies: vec![company],
+            filings: vec![filing],
+        },
         path: path.to_path_buf(),
         form,
         resources,
-        companies: vec![company],
-        filings: vec![filing],
     }))
 }
 
 impl SecReader for XbrlReader {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn companies(&self) -> &[Company] {
-        &self.companies
-    }
-
-    fn filings(&self) -> &[Filing] {
-        &self.filings
+    fn described(&self) -> &Described {
+        &self.described
     }
 
     fn for_each_fact(
@@ -229,8 +221,8 @@ impl SecReader for XbrlReader {
     ) -> Result<Skipped> {
         let mut skipped = Skipped::default();
         let mut n = 0_u64;
-        let accession = self.filings[0].accession.clone();
-        let (name, path, resources) = (&self.name, &self.path, &self.resources);
+        let accession = self.described.filings[0].accession.clone();
+        let (name, path, resources) = (&self.described.name, &self.path, &self.resources);
         let mut lines: Option<LineStarts> = None;
         let scanned = scan(path, self.form, &mut |raw| {
             n += 1;

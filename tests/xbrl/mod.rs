@@ -3,12 +3,14 @@
 //! figures, the company's own concepts, provenance, and bad input refused with nothing
 //! changed.
 
+mod bundled;
+
 use crate::sec::sec_file;
 use crate::util::{assert_contains, Dir};
 
-const INSTANCE: &str = "amzn-10k-fy2022-instance.xml";
-const AMZN_2024: &str = "amzn-10k-fy2024.htm";
-const GOOGL_2024: &str = "googl-10k-fy2024.htm";
+pub(crate) const INSTANCE: &str = "amzn-10k-fy2022-instance.xml";
+pub(crate) const AMZN_2024: &str = "amzn-10k-fy2024.htm";
+pub(crate) const GOOGL_2024: &str = "googl-10k-fy2024.htm";
 
 /// An empty database with the bundled reference data (entities, metrics, concept and
 /// segment maps), but no facts: what a filing's import alone gives.

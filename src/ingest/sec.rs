@@ -369,6 +369,9 @@ fn source_for(
     }))
 }
 
+/// The scenario member of a filing's forecast figures.
+const FORECAST: (&str, &str) = ("srt:StatementScenarioAxis", "srt:ScenarioForecastMember");
+
 #[allow(clippy::too_many_arguments)]
 fn write_fact(
     conn: &Connection,
@@ -440,6 +443,18 @@ fn write_fact(
         None => metric_named_after(conn, catalog, fact, &unit)?,
     };
     let period = Period::from_dates(fact.start, fact.end, fye);
+    // A filing's forecast (`srt:StatementScenarioAxis = srt:ScenarioForecastMember`, e.g.
+    // the expected effect on next year's net income of a change in useful lives) is the
+    // company's outlook, not a line of its statements: guidance, by management.
+    let forecast = fact
+        .dimensions
+        .iter()
+        .any(|(axis, member)| axis == FORECAST.0 && member == FORECAST.1);
+    let (basis, disclosure) = if forecast {
+        (Basis::Guidance, DisclosureType::ManagementCommentary)
+    } else {
+        (Basis::Actual, disclosure)
+    };
     let value_text = value.to_string();
     let new = NewFact {
         identity: Identity {
@@ -452,7 +467,7 @@ fn write_fact(
             value_high: None,
             unit_id,
             qualifier: Qualifier::Exact,
-            basis: Basis::Actual,
+            basis,
             disclosure_type: disclosure,
             source_id,
             concept_id: Some(concept_id),

@@ -119,3 +119,33 @@ fn aws_revenue_up_19_percent_in_fy2024_is_consistent_with_the_bundled_10k() {
     assert_eq!(checked["level_now_disclosure"], "audited");
     assert_eq!(checked["level_now_source"], "sec-0001018724-25-000004");
 }
+
+#[test]
+fn a_filings_forecast_is_guidance_by_management_never_an_actual() {
+    let dir = bundled();
+    // Amazon's 10-Ks give the expected effect of changes in useful lives on next year's
+    // net income under srt:ScenarioForecastMember: the company's outlook.
+    let conn = dir.conn();
+    let mut stmt = conn
+        .prepare(
+            "SELECT period_label || ' ' || value || ' ' || basis || ' ' || disclosure_type \
+             FROM fact_detail \
+             WHERE dimensions LIKE '%srt:StatementScenarioAxis=srt:ScenarioForecastMember%' \
+             ORDER BY period_label, value",
+        )
+        .unwrap();
+    let forecasts: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        forecasts,
+        [
+            "FY2023 1000000000 guidance management_commentary",
+            "FY2025 -700000000 guidance management_commentary",
+            "FY2025 -600000000 guidance management_commentary",
+            "FY2025 900000000 guidance management_commentary",
+        ]
+    );
+}

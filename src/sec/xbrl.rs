@@ -557,26 +557,38 @@ fn scan(
                     _ => {}
                 }
                 if let Some(numeric) = fact_here {
+                    // Every attribute in one pass: a fact's id alone can be 300 characters.
                     let read = || -> std::result::Result<RawFact, Problem> {
-                        let concept = if form == Form::Inline {
-                            get(b"name")?.unwrap_or_default()
-                        } else {
-                            qname.clone()
-                        };
-                        Ok(RawFact {
-                            concept,
-                            id: get(b"id")?,
-                            context: get(b"contextRef")?.unwrap_or_default(),
-                            unit: get(b"unitRef")?,
-                            decimals: get(b"decimals")?,
-                            scale: get(b"scale")?,
-                            format: get(b"format")?,
-                            negative: get(b"sign")?.as_deref() == Some("-"),
-                            nil: get(b"xsi:nil")?.as_deref() == Some("true"),
-                            text: String::new(),
+                        let mut raw = RawFact {
+                            concept: match form {
+                                Form::Inline => String::new(),
+                                Form::Instance => qname.clone(),
+                            },
                             offset,
                             depth,
-                        })
+                            ..RawFact::default()
+                        };
+                        for a in e.attributes() {
+                            let a = a.map_err(|err| bad(err.to_string()))?;
+                            let value = || {
+                                a.unescape_value()
+                                    .map(|v| v.into_owned())
+                                    .map_err(|err| bad(err.to_string()))
+                            };
+                            match a.key.as_ref() {
+                                b"name" if form == Form::Inline => raw.concept = value()?,
+                                b"id" => raw.id = Some(value()?),
+                                b"contextRef" => raw.context = value()?,
+                                b"unitRef" => raw.unit = Some(value()?),
+                                b"decimals" => raw.decimals = Some(value()?),
+                                b"scale" => raw.scale = Some(value()?),
+                                b"format" => raw.format = Some(value()?),
+                                b"sign" => raw.negative = value()? == "-",
+                                b"xsi:nil" => raw.nil = value()? == "true",
+                                _ => {}
+                            }
+                        }
+                        Ok(raw)
                     };
                     let mut raw = match read() {
                         Ok(raw) => raw,

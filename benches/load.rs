@@ -16,19 +16,21 @@
 //! is installed: `pip install duckdb`), and bytes per fact. It prints every figure as a
 //! ratio against its baseline.
 
+mod common;
+
+use common::{amzdb, fresh_db, time, time_and_memory};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ENTITIES: usize = 2_000;
 const METRICS: usize = 50;
 const QUARTERS: usize = 40;
 const SOURCES: usize = 100;
-const AMZDB: &str = env!("CARGO_BIN_EXE_amzdb");
 
 fn ticker(i: usize) -> String {
     format!("E{i:04}")
@@ -107,58 +109,6 @@ fn generate(dir: &Path, first: usize, rows: usize, seed: u64) -> std::io::Result
     }
     w.flush()?;
     Ok(facts)
-}
-
-/// Runs a command, returns its wall time (and fails loudly if it fails).
-fn time(cmd: &mut Command) -> Duration {
-    let start = Instant::now();
-    let out = cmd.output().expect("run");
-    assert!(
-        out.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    start.elapsed()
-}
-
-/// Runs a command under /usr/bin/time -v: wall time and peak resident memory in MiB.
-fn time_and_memory(args: &[&str], db: &Path) -> (Duration, f64) {
-    let start = Instant::now();
-    let out = Command::new("/usr/bin/time")
-        .arg("-v")
-        .arg(AMZDB)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run /usr/bin/time");
-    let elapsed = start.elapsed();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{args:?}: {stderr}");
-    let kib: f64 = stderr
-        .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("Maximum resident set size (kbytes): ")
-        })
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(f64::NAN);
-    (elapsed, kib / 1024.0)
-}
-
-/// A new empty amzdb database at `db` (any old one removed) holding these reference files.
-fn fresh_db(db: &Path, reference: &[PathBuf]) {
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
-    time(amzdb(db).args(["init", "--empty"]));
-    time(amzdb(db).arg("ingest").args(reference));
-}
-
-fn amzdb(db: &Path) -> Command {
-    let mut cmd = Command::new(AMZDB);
-    cmd.arg("--db").arg(db);
-    cmd
 }
 
 /// The fastest of `n` runs (the least disturbed by other work on a shared machine).

@@ -93,6 +93,13 @@ struct RawFact {
 }
 
 impl RawFact {
+    /// Whether its text is read: a figure's (it has a unit) or a cover fact's (`dei:`,
+    /// which `open` reads). Other text facts (text blocks of whole notes) are passed
+    /// over unread, so a fact costs memory only for what is used of it.
+    fn reads_text(&self) -> bool {
+        self.unit.is_some() || self.concept.starts_with("dei:")
+    }
+
     /// How messages name it: its id when it has one, and its concept.
     fn label(&self) -> String {
         match &self.id {
@@ -146,7 +153,7 @@ pub fn open(
 ) -> Result<std::result::Result<XbrlReader, Vec<Problem>>> {
     let name = path.display().to_string();
     let mut dei: HashMap<String, String> = HashMap::new();
-    let scanned = scan(path, form, &mut |fact| {
+    let scanned = scan(path, form, Pass::Resources, &mut |fact| {
         if fact.concept.starts_with("dei:") && !fact.nil {
             dei.entry(fact.concept)
                 .or_insert_with(|| fact.text.trim().to_string());
@@ -224,7 +231,7 @@ impl SecReader for XbrlReader {
         let accession = self.described.filings[0].accession.clone();
         let (name, path, resources) = (&self.described.name, &self.path, &self.resources);
         let mut lines: Option<LineStarts> = None;
-        let scanned = scan(path, self.form, &mut |raw| {
+        let scanned = scan(path, self.form, Pass::Facts, &mut |raw| {
             n += 1;
             // Text facts (no unit) are not figures.
             let Some(unit_ref) = &raw.unit else {
@@ -425,12 +432,25 @@ fn strip_prefix(measure: &str) -> &str {
         .map_or(measure.trim(), |p| p.1)
 }
 
-/// Streams a document: gathers its contexts and units and hands every fact (with its
-/// text) to `fact`. Err(problem) for a document that is not well-formed XML, ends early,
-/// or (inline) has no `ix:header`.
+/// Which of the two readings of a document a scan is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// The first: keeps the contexts and units.
+    Resources,
+    /// The second, for the facts: the first pass's contexts and units are at hand, so
+    /// this one reads them without keeping a second copy (a filing of 50,000 contexts
+    /// would hold both at once).
+    Facts,
+}
+
+/// Streams a document: gathers its contexts and units (in the `Resources` pass) and
+/// hands every fact (with its text, when `RawFact::reads_text`) to `fact`.
+/// Err(problem) for a document that is not well-formed XML, ends early, or (inline) has
+/// no `ix:header`.
 fn scan(
     path: &Path,
     form: Form,
+    pass: Pass,
     fact: &mut dyn FnMut(RawFact) -> Result<()>,
 ) -> Result<std::result::Result<Resources, Problem>> {
     let name = path.display().to_string();
@@ -464,6 +484,8 @@ fn scan(
                 return Ok(Err(problem_at(at, format!("not well-formed XML: {e}"))));
             }
         };
+        // Text is gathered only for a context or unit being read (and for open facts).
+        let building = context.is_some() || unit.is_some();
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
@@ -535,26 +557,38 @@ fn scan(
                     _ => {}
                 }
                 if let Some(numeric) = fact_here {
+                    // Every attribute in one pass: a fact's id alone can be 300 characters.
                     let read = || -> std::result::Result<RawFact, Problem> {
-                        let concept = if form == Form::Inline {
-                            get(b"name")?.unwrap_or_default()
-                        } else {
-                            qname.clone()
-                        };
-                        Ok(RawFact {
-                            concept,
-                            id: get(b"id")?,
-                            context: get(b"contextRef")?.unwrap_or_default(),
-                            unit: get(b"unitRef")?,
-                            decimals: get(b"decimals")?,
-                            scale: get(b"scale")?,
-                            format: get(b"format")?,
-                            negative: get(b"sign")?.as_deref() == Some("-"),
-                            nil: get(b"xsi:nil")?.as_deref() == Some("true"),
-                            text: String::new(),
+                        let mut raw = RawFact {
+                            concept: match form {
+                                Form::Inline => String::new(),
+                                Form::Instance => qname.clone(),
+                            },
                             offset,
                             depth,
-                        })
+                            ..RawFact::default()
+                        };
+                        for a in e.attributes() {
+                            let a = a.map_err(|err| bad(err.to_string()))?;
+                            let value = || {
+                                a.unescape_value()
+                                    .map(|v| v.into_owned())
+                                    .map_err(|err| bad(err.to_string()))
+                            };
+                            match a.key.as_ref() {
+                                b"name" if form == Form::Inline => raw.concept = value()?,
+                                b"id" => raw.id = Some(value()?),
+                                b"contextRef" => raw.context = value()?,
+                                b"unitRef" => raw.unit = Some(value()?),
+                                b"decimals" => raw.decimals = Some(value()?),
+                                b"scale" => raw.scale = Some(value()?),
+                                b"format" => raw.format = Some(value()?),
+                                b"sign" => raw.negative = value()? == "-",
+                                b"xsi:nil" => raw.nil = value()? == "true",
+                                _ => {}
+                            }
+                        }
+                        Ok(raw)
                     };
                     let mut raw = match read() {
                         Ok(raw) => raw,
@@ -589,11 +623,11 @@ fn scan(
                         std::io::Error::new(std::io::ErrorKind::InvalidData, e),
                     )
                 })?;
-                add_text(&decoded, &mut text, &mut open, exclude.is_some());
+                add_text(&decoded, &mut text, &mut open, exclude.is_some(), building);
             }
             Event::CData(t) => {
                 let decoded = String::from_utf8_lossy(&t).into_owned();
-                add_text(&decoded, &mut text, &mut open, exclude.is_some());
+                add_text(&decoded, &mut text, &mut open, exclude.is_some(), building);
             }
             Event::GeneralRef(r) => {
                 let resolved = match r.resolve_char_ref() {
@@ -622,7 +656,7 @@ fn scan(
                         return Ok(Err(problem_at(offset, format!("not well-formed XML: {e}"))))
                     }
                 };
-                add_text(&resolved, &mut text, &mut open, exclude.is_some());
+                add_text(&resolved, &mut text, &mut open, exclude.is_some(), building);
             }
             Event::End(e) => {
                 let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
@@ -666,7 +700,9 @@ fn scan(
                         "context" => {
                             if let Some(mut c) = context.take() {
                                 c.context.dimensions.sort();
-                                resources.contexts.insert(c.id, c.context);
+                                if pass == Pass::Resources {
+                                    resources.contexts.insert(c.id, c.context);
+                                }
                             }
                         }
                         // A typed member's value is the text of its child element.
@@ -689,7 +725,9 @@ fn scan(
                                 if !u.denominator.is_empty() {
                                     name = format!("{name}/{}", u.denominator.join("*"));
                                 }
-                                resources.units.insert(u.id, name);
+                                if pass == Pass::Resources {
+                                    resources.units.insert(u.id, name);
+                                }
                             }
                         }
                         _ => {}
@@ -721,10 +759,15 @@ fn scan(
     Ok(Ok(resources))
 }
 
-fn add_text(s: &str, text: &mut String, open: &mut [RawFact], excluded: bool) {
-    text.push_str(s);
+/// Adds text to what is being read: the context's or unit's field (`building`: only
+/// there is `text` used, so the document's other text is never gathered) and the open
+/// facts that read theirs.
+fn add_text(s: &str, text: &mut String, open: &mut [RawFact], excluded: bool, building: bool) {
+    if building {
+        text.push_str(s);
+    }
     if !excluded {
-        for f in open.iter_mut() {
+        for f in open.iter_mut().filter(|f| f.reads_text()) {
             f.text.push_str(s);
         }
     }

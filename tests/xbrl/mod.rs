@@ -4,6 +4,7 @@
 //! changed.
 
 mod bundled;
+mod memory;
 
 use crate::sec::sec_file;
 use crate::util::{assert_contains, Dir};

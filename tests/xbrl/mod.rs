@@ -3,6 +3,8 @@
 //! figures, the company's own concepts, provenance, and bad input refused with nothing
 //! changed.
 
+mod edgar;
+
 use crate::sec::sec_file;
 use crate::util::{assert_contains, Dir};
 

@@ -252,11 +252,21 @@ fn open(
             let kind = kind_of(chosen.form);
             let note = Some(chosen.note.clone());
             let path = chosen.document.path().to_path_buf();
+            // The filing's own standard labels name the metrics of its unmapped concepts.
+            let mut labels = std::collections::HashMap::new();
+            for linkbase in &chosen.labels {
+                match edgar::standard_labels(linkbase)? {
+                    Ok(found) => found.into_iter().for_each(|(concept, label)| {
+                        labels.entry(concept).or_insert(label);
+                    }),
+                    Err(p) => return Ok(Err(problems(vec![p]))),
+                }
+            }
             return Ok(xbrl::open_document(
                 chosen.document,
                 chosen.form,
                 &options.document,
-                std::collections::HashMap::new(),
+                labels,
             )?
             .map(|reader| Opened::Sec {
                 kind,

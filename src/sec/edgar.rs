@@ -234,11 +234,21 @@ pub fn choose(path: &Path, wanted: Option<Form>) -> Result<std::result::Result<C
         Form::Instance => "its XBRL instance",
         Form::Inline => "its inline XBRL document",
     };
-    let others = names.len() - 1;
+    let with_labels = if labels.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = labels.iter().map(Document::file_name).collect();
+        format!(", with the standard labels of {}", names.join(", "))
+    };
+    let others = names.len() - 1 - labels.len();
+    let unread = match others {
+        0 => String::new(),
+        1 => " (1 other file not read)".to_string(),
+        n => format!(" ({n} other files not read)"),
+    };
     let note = format!(
-        "{name}: imported {}, {kind} ({others} other file{} not read)",
+        "{name}: imported {}, {kind}{with_labels}{unread}",
         chosen.document.entry_name(),
-        if others == 1 { "" } else { "s" }
     );
     Ok(Ok(Chosen {
         document: chosen.document.clone(),
@@ -322,11 +332,21 @@ fn header_and_cover(r: &mut dyn Read) -> (Option<bool>, bool) {
 pub fn standard_labels(
     document: &Document,
 ) -> Result<std::result::Result<HashMap<String, String>, Problem>> {
-    Ok(document
+    let read = document
         .with_reader(|r| labels_of(r, &document.name()))?
-        .and_then(|labels| labels))
+        .and_then(|labels| labels);
+    // Where the XML broke, as a line and character (the reader knows bytes only).
+    Ok(read.map_err(|mut p| {
+        if let Some(offset) = p.line.take() {
+            let (line, column) = xbrl::line_of(document, offset);
+            p = p.at(line);
+            p.column = Some(format!("character {column}"));
+        }
+        p
+    }))
 }
 
+/// The labels of a linkbase's bytes; a problem's `line` is a byte offset here.
 fn labels_of(
     r: &mut dyn Read,
     name: &str,
@@ -364,11 +384,11 @@ fn labels_of(
                 return Ok(Err(Problem::file(
                     name,
                     format!(
-                        "not well-formed XML at byte {}: {e}; expected the filing's label \
-                         linkbase as EDGAR serves it",
-                        reader.error_position()
+                        "not well-formed XML: {e}; expected the filing's label linkbase as \
+                         EDGAR serves it"
                     ),
-                )))
+                )
+                .at(reader.error_position())))
             }
         };
         match event {

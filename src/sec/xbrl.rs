@@ -407,7 +407,7 @@ impl LineStarts {
 }
 
 /// The line and column (both from 1) of a byte offset, for a single message.
-fn line_of(document: &Document, offset: u64) -> (u64, u64) {
+pub(super) fn line_of(document: &Document, offset: u64) -> (u64, u64) {
     let counted = document.with_reader(|reader| {
         let mut line = 1_u64;
         let mut column = 1_u64;

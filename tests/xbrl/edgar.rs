@@ -396,3 +396,102 @@ fn two_inline_documents_with_ix_header_are_two_filings() {
         "filings: holds 2 inline XBRL documents (amzn-20241231-copy.htm, amzn-20241231.htm)",
     );
 }
+
+const LABELS: &str = "amzn-10k-fy2022-labels.xml";
+
+#[test]
+fn the_label_linkbase_names_the_metrics_of_unmapped_concepts_and_changes_no_metric() {
+    let (Some(_), Some(_)) = (sec_file(INSTANCE), sec_file(LABELS)) else {
+        return;
+    };
+    let dir = reference_only();
+    let mapped = "SELECT name FROM metrics WHERE slug = 'capex_proceeds_and_incentives'";
+    let mapped_before: String = dir.one(mapped);
+    folder(
+        &dir,
+        "000101872423000004",
+        &[
+            ("amzn-20221231_htm.xml", File::Real(INSTANCE)),
+            ("amzn-20221231_lab.xml", File::Real(LABELS)),
+        ],
+    );
+    let (_, err) = run_both(&dir, &["ingest", "000101872423000004"]);
+    assert_contains(
+        &err,
+        "000101872423000004: imported amzn-20221231_htm.xml, its XBRL instance, with the \
+         standard labels of amzn-20221231_lab.xml\n",
+    );
+    let name = "SELECT name FROM metrics WHERE slug = 'us-gaap:ShareBasedCompensation'";
+    let labelled: String = dir.one(name);
+    assert_eq!(labelled, "Share-Based Payment Arrangement, Noncash Expense");
+    // The dump's metrics CSV says it too.
+    dir.run(&["dump", "out"]);
+    let metrics = std::fs::read_to_string(dir.join("out/metrics.csv")).unwrap();
+    assert_contains(
+        &metrics,
+        "us-gaap:ShareBasedCompensation,\"Share-Based Payment Arrangement, Noncash Expense\",USD,",
+    );
+    // A metric amzdb maps keeps its own name (the label is Amazon's own extension's).
+    let mapped_after: String = dir.one(mapped);
+    assert_eq!(mapped_after, mapped_before);
+    assert_eq!(
+        value(
+            &dir,
+            "sec-0001018724-23-000004",
+            "capex_proceeds_and_incentives",
+            "",
+            "FY2022"
+        ),
+        5_324_000_000
+    );
+
+    // A metric created before, named after its concept, stays as it was.
+    let earlier = reference_only();
+    earlier.run(&["ingest", &sec_file(INSTANCE).unwrap()]);
+    folder(
+        &earlier,
+        "000101872423000004",
+        &[
+            ("amzn-20221231_htm.xml", File::Real(INSTANCE)),
+            ("amzn-20221231_lab.xml", File::Real(LABELS)),
+        ],
+    );
+    earlier.run(&["ingest", "000101872423000004"]);
+    let kept: String = earlier.one(name);
+    assert_eq!(kept, "us-gaap:ShareBasedCompensation");
+}
+
+#[test]
+fn a_truncated_label_linkbase_is_refused_naming_it() {
+    let (Some(_), Some(labels)) = (sec_file(INSTANCE), sec_file(LABELS)) else {
+        return;
+    };
+    let dir = reference_only();
+    let text = std::fs::read_to_string(labels).unwrap();
+    // Cut at a line's end: the elements around it are never closed.
+    let cut = text[..text.len() / 2].rfind('\n').unwrap();
+    folder(
+        &dir,
+        "000101872423000004",
+        &[
+            ("amzn-20221231_htm.xml", File::Real(INSTANCE)),
+            ("amzn-20221231_lab.xml", File::Text(text[..cut].to_string())),
+        ],
+    );
+    let err = dir.refused_unchanged(&["ingest", "000101872423000004"]);
+    assert_contains(
+        &err,
+        "000101872423000004/amzn-20221231_lab.xml: the XML ends early (a truncated file?); \
+         expected the filing's label linkbase as EDGAR serves it",
+    );
+    // Cut inside a tag: where the XML breaks, as a line and character.
+    let mid_tag = text[..text.len() / 2].rfind("xlink:href").unwrap() + 3;
+    dir.write("000101872423000004/amzn-20221231_lab.xml", &text[..mid_tag]);
+    let err = dir.refused_unchanged(&["ingest", "000101872423000004"]);
+    let line = text[..mid_tag].lines().count();
+    assert_contains(
+        &err,
+        &format!("000101872423000004/amzn-20221231_lab.xml:{line}: column 'character "),
+    );
+    assert_contains(&err, "not well-formed XML: ");
+}

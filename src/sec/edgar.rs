@@ -109,45 +109,9 @@ struct Seen {
 /// such document, or several (two filings), is a problem naming the files.
 pub fn choose(path: &Path, wanted: Option<Form>) -> Result<std::result::Result<Chosen, Problem>> {
     let name = path.display().to_string();
-    let (names, seen) = if path.is_dir() {
-        let files = folder_files(path)?;
-        let names: Vec<String> = files
-            .iter()
-            .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .collect();
-        let mut seen = Vec::new();
-        for file in files {
-            let document = Document::File(file);
-            if let Some(s) = look(&document, |read| document.with_reader(read))? {
-                seen.push(s);
-            }
-        }
-        (names, seen)
-    } else {
-        let mut zip = match archive::open(path, FILING_EXPECTED, FILING_ADVICE)? {
-            Ok(zip) => zip,
-            Err(p) => return Ok(Err(p)),
-        };
-        let mut names: Vec<String> = zip
-            .file_names()
-            .filter(|n| !n.ends_with('/') && !n.starts_with("__MACOSX/"))
-            .map(str::to_string)
-            .collect();
-        names.sort();
-        let mut seen = Vec::new();
-        for entry in &names {
-            let document = Document::Entry {
-                zip: path.to_path_buf(),
-                entry: entry.clone(),
-            };
-            let read = |read: &mut dyn FnMut(&mut dyn Read) -> Result<Option<Seen>>| {
-                archive::with_entry(&mut zip, path, entry, FILING_ADVICE, read)
-            };
-            if let Some(s) = look(&document, read)? {
-                seen.push(s);
-            }
-        }
-        (names, seen)
+    let (names, seen) = match survey(path)? {
+        Ok(found) => found,
+        Err(p) => return Ok(Err(p)),
     };
     let instances: Vec<&Seen> = seen.iter().filter(|s| s.form == Form::Instance).collect();
     let inline: Vec<&Seen> = seen
@@ -166,69 +130,33 @@ pub fn choose(path: &Path, wanted: Option<Form>) -> Result<std::result::Result<C
         None if !instances.is_empty() => (instances, "XBRL instance"),
         None => (inline, "inline XBRL document"),
     };
-    let how_to_name = if path.is_dir() {
-        format!("name the one to import (amzdb ingest {})", {
-            let first = candidates.first().map(|s| s.document.name());
-            first.unwrap_or_default()
-        })
-    } else {
-        "unzip it and name the one to import".to_string()
-    };
     let chosen = match candidates[..] {
-        [] => {
-            let nothing = match wanted {
-                Some(Form::Instance) => "no XBRL instance (--format xbrl)".to_string(),
-                Some(Form::Inline) => {
-                    "no inline XBRL document with ix:header (--format ixbrl)".to_string()
-                }
-                None => "no XBRL instance or inline XBRL document".to_string(),
-            };
-            let exhibits: Vec<String> = seen
-                .iter()
-                .filter(|s| s.header == Some(false))
-                .map(|s| s.document.file_name())
-                .collect();
-            let exhibits = if exhibits.is_empty() {
-                String::new()
-            } else {
+        [] => return Ok(Err(none_found(path, wanted, &names, &seen))),
+        [one] => one,
+        [first, ..] => {
+            let how = if path.is_dir() {
                 format!(
-                    " ({} inline XBRL without ix:header, an exhibit's form)",
-                    exhibits.join(", ")
+                    "name the one to import (amzdb ingest {})",
+                    first.document.name()
                 )
+            } else {
+                "unzip it and name the one to import".to_string()
             };
-            let here = if path.is_dir() { "folder" } else { "zip" };
             return Ok(Err(Problem::file(
                 &name,
                 format!(
-                    "{nothing} in this {here}: found {}{exhibits}; {HOLDS}",
-                    listed(names.iter().map(String::as_str))
+                    "holds {n} {what}s ({}): the documents of {n} filings? amzdb imports one \
+                     filing at a time: {how}",
+                    listed(candidates.iter().map(|s| s.document.entry_name())),
+                    n = candidates.len(),
                 ),
             )));
-        }
-        [one] => one,
-        _ => {
-            return Ok(Err(Problem::file(
-                &name,
-                format!(
-                    "holds {} {what}s ({}): the documents of {} filings? amzdb imports one \
-                     filing at a time: {how_to_name}",
-                    candidates.len(),
-                    listed(candidates.iter().map(|s| s.document.entry_name())),
-                    candidates.len()
-                ),
-            )))
         }
     };
     let labels: Vec<Document> = names
         .iter()
         .filter(|n| n.to_lowercase().ends_with("_lab.xml"))
-        .map(|n| match path.is_dir() {
-            true => Document::File(path.join(n)),
-            false => Document::Entry {
-                zip: path.to_path_buf(),
-                entry: n.clone(),
-            },
-        })
+        .map(|n| in_container(path, n))
         .collect();
     let kind = match chosen.form {
         Form::Instance => "its XBRL instance",
@@ -240,8 +168,7 @@ pub fn choose(path: &Path, wanted: Option<Form>) -> Result<std::result::Result<C
         let names: Vec<String> = labels.iter().map(Document::file_name).collect();
         format!(", with the standard labels of {}", names.join(", "))
     };
-    let others = names.len() - 1 - labels.len();
-    let unread = match others {
+    let unread = match names.len().saturating_sub(1 + labels.len()) {
         0 => String::new(),
         1 => " (1 other file not read)".to_string(),
         n => format!(" ({n} other files not read)"),
@@ -256,6 +183,90 @@ pub fn choose(path: &Path, wanted: Option<Form>) -> Result<std::result::Result<C
         labels,
         note,
     }))
+}
+
+/// A file of a folder, or an entry of a zip.
+fn in_container(path: &Path, name: &str) -> Document {
+    if path.is_dir() {
+        Document::File(path.join(name))
+    } else {
+        Document::Entry {
+            zip: path.to_path_buf(),
+            entry: name.to_string(),
+        }
+    }
+}
+
+/// The files of a filing's folder or zip (sorted names), and what each XBRL document
+/// among them is.
+type Survey = (Vec<String>, Vec<Seen>);
+
+fn survey(path: &Path) -> Result<std::result::Result<Survey, Problem>> {
+    let mut seen = Vec::new();
+    if path.is_dir() {
+        let files = folder_files(path)?;
+        let names = files
+            .iter()
+            .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        for file in files {
+            let document = Document::File(file);
+            if let Some(s) = look(&document, |read| document.with_reader(read))? {
+                seen.push(s);
+            }
+        }
+        return Ok(Ok((names, seen)));
+    }
+    let mut zip = match archive::open(path, FILING_EXPECTED, FILING_ADVICE)? {
+        Ok(zip) => zip,
+        Err(p) => return Ok(Err(p)),
+    };
+    let mut names: Vec<String> = zip
+        .file_names()
+        .filter(|n| !n.ends_with('/') && !n.starts_with("__MACOSX/"))
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    // One archive for every entry: the zip's directory is read once.
+    for entry in &names {
+        let read = |read: &mut dyn FnMut(&mut dyn Read) -> Result<Option<Seen>>| {
+            archive::with_entry(&mut zip, path, entry, FILING_ADVICE, read)
+        };
+        if let Some(s) = look(&in_container(path, entry), read)? {
+            seen.push(s);
+        }
+    }
+    Ok(Ok((names, seen)))
+}
+
+/// The problem of a folder or zip without the document wanted: what it holds instead.
+fn none_found(path: &Path, wanted: Option<Form>, names: &[String], seen: &[Seen]) -> Problem {
+    let nothing = match wanted {
+        Some(Form::Instance) => "no XBRL instance (--format xbrl)",
+        Some(Form::Inline) => "no inline XBRL document with ix:header (--format ixbrl)",
+        None => "no XBRL instance or inline XBRL document",
+    };
+    let exhibits: Vec<String> = seen
+        .iter()
+        .filter(|s| s.header == Some(false))
+        .map(|s| s.document.file_name())
+        .collect();
+    let exhibits = if exhibits.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ({} inline XBRL without ix:header, an exhibit's form)",
+            exhibits.join(", ")
+        )
+    };
+    let here = if path.is_dir() { "folder" } else { "zip" };
+    Problem::file(
+        &path.display().to_string(),
+        format!(
+            "{nothing} in this {here}: found {}{exhibits}; {HOLDS}",
+            listed(names.iter().map(String::as_str))
+        ),
+    )
 }
 
 /// What one file of a filing is, read through `with`: None for a file that is no XBRL

@@ -344,27 +344,42 @@ fn a_zip_that_is_not_one_or_is_cut_short_is_refused() {
 }
 
 #[test]
-fn two_instances_in_one_folder_are_refused_naming_both_unless_one_is_named() {
-    if sec_file(INSTANCE).is_none() {
+fn two_instances_or_two_inline_documents_are_two_filings_refused_unless_one_is_named() {
+    let (Some(_), Some(_)) = (sec_file(INSTANCE), sec_file(AMZN_2024)) else {
         return;
-    }
+    };
     let dir = reference_only();
-    folder(
-        &dir,
-        "000101872423000004",
-        &[
-            ("amzn-20221231_htm.xml", File::Real(INSTANCE)),
-            ("amzn-20211231_htm.xml", File::Real(INSTANCE)),
-        ],
-    );
-    let err = dir.refused_unchanged(&["ingest", "000101872423000004"]);
-    assert_contains(
-        &err,
-        "000101872423000004: holds 2 XBRL instances (amzn-20211231_htm.xml, \
-         amzn-20221231_htm.xml): the documents of 2 filings? amzdb imports one filing at a \
-         time: name the one to import (amzdb ingest \
-         000101872423000004/amzn-20211231_htm.xml)",
-    );
+    let cases = [
+        (
+            "000101872423000004",
+            [
+                ("amzn-20221231_htm.xml", INSTANCE),
+                ("amzn-20211231_htm.xml", INSTANCE),
+            ],
+            "000101872423000004: holds 2 XBRL instances (amzn-20211231_htm.xml, \
+             amzn-20221231_htm.xml): the documents of 2 filings? amzdb imports one filing at \
+             a time: name the one to import (amzdb ingest \
+             000101872423000004/amzn-20211231_htm.xml)",
+        ),
+        (
+            "filings",
+            [
+                ("amzn-20241231.htm", AMZN_2024),
+                ("amzn-20241231-copy.htm", AMZN_2024),
+            ],
+            "filings: holds 2 inline XBRL documents (amzn-20241231-copy.htm, \
+             amzn-20241231.htm)",
+        ),
+    ];
+    for (name, files, expected) in cases {
+        folder(
+            &dir,
+            name,
+            &files.map(|(file, real)| (file, File::Real(real))),
+        );
+        let err = dir.refused_unchanged(&["ingest", name]);
+        assert_contains(&err, expected);
+    }
     zip_folder(&dir, "000101872423000004", "two.zip");
     let err = dir.refused_unchanged(&["ingest", "two.zip"]);
     assert_contains(&err, "unzip it and name the one to import");
@@ -373,27 +388,6 @@ fn two_instances_in_one_folder_are_refused_naming_both_unless_one_is_named() {
     assert_eq!(
         value(&dir, "sec-0001018724-23-000004", "revenue", "AWS", "FY2022"),
         80_096_000_000
-    );
-}
-
-#[test]
-fn two_inline_documents_with_ix_header_are_two_filings() {
-    if sec_file(AMZN_2024).is_none() {
-        return;
-    }
-    let dir = reference_only();
-    folder(
-        &dir,
-        "filings",
-        &[
-            ("amzn-20241231.htm", File::Real(AMZN_2024)),
-            ("amzn-20241231-copy.htm", File::Real(AMZN_2024)),
-        ],
-    );
-    let err = dir.refused_unchanged(&["ingest", "filings"]);
-    assert_contains(
-        &err,
-        "filings: holds 2 inline XBRL documents (amzn-20241231-copy.htm, amzn-20241231.htm)",
     );
 }
 

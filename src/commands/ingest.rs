@@ -14,22 +14,18 @@ pub fn run(db: &Path, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
             "--accession names one filing: give it with one XBRL or inline XBRL document".into(),
         ));
     }
-    // A folder given with --format fsds, xbrl or ixbrl is one input (a quarter, a filing).
-    let whole = matches!(
-        args.format,
-        Some(InputFormat::Fsds | InputFormat::Xbrl | InputFormat::Ixbrl)
-    );
-    let inputs = input::from_paths(&args.paths, whole)?;
+    let format = args.format.map(|f| match f {
+        InputFormat::Csv => Format::Csv,
+        InputFormat::Companyfacts => Format::CompanyFacts,
+        InputFormat::Fsds => Format::Fsds,
+        InputFormat::Xbrl => Format::Xbrl,
+        InputFormat::Ixbrl => Format::Ixbrl,
+    });
+    let inputs = input::from_paths(&args.paths, format)?;
     let mut conn = super::writable(db)?;
     let options = Options {
         dry_run: args.dry_run,
-        format: args.format.map(|f| match f {
-            InputFormat::Csv => Format::Csv,
-            InputFormat::Companyfacts => Format::CompanyFacts,
-            InputFormat::Fsds => Format::Fsds,
-            InputFormat::Xbrl => Format::Xbrl,
-            InputFormat::Ixbrl => Format::Ixbrl,
-        }),
+        format,
         entity: args.entity.clone(),
         document: crate::sec::xbrl::DocumentOptions {
             accession: args.accession.clone(),

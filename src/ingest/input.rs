@@ -203,18 +203,21 @@ pub fn sha256_of_path(path: &Path) -> Result<String> {
 /// The inputs named on the command line: files as given, directories searched for
 /// `*.csv` below them (sorted, so runs are repeatable); a folder that is an unzipped
 /// FSDS quarter (num.txt and sub.txt) is one input, and so is one without CSV files that
-/// holds an EDGAR filing's XBRL files (its documents, schema, linkbases), or any folder
-/// when `dirs_whole` (`--format fsds|xbrl|ixbrl`).
-pub fn from_paths(paths: &[PathBuf], dirs_whole: bool) -> Result<Vec<Input>> {
+/// holds an EDGAR filing's XBRL files (its documents, schema, linkbases), unless
+/// `--format` says otherwise; with `--format fsds|xbrl|ixbrl` every folder is one input.
+pub fn from_paths(paths: &[PathBuf], format: Option<super::Format>) -> Result<Vec<Input>> {
+    use super::Format;
+    let whole = matches!(format, Some(Format::Fsds | Format::Xbrl | Format::Ixbrl));
+    let filings = format.is_none() || format == Some(Format::Filing);
     let mut inputs = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        let fsds = dirs_whole || path.join("num.txt").exists() || path.join("sub.txt").exists();
+        let fsds = whole || path.join("num.txt").exists() || path.join("sub.txt").exists();
         if meta.is_dir() && !fsds {
             let mut found = Vec::new();
             collect_csv(path, &mut found)?;
             // A folder of CSV files stays one, whatever else it holds.
-            if found.is_empty() && crate::sec::edgar::looks_like(path) {
+            if found.is_empty() && filings && crate::sec::edgar::looks_like(path) {
                 inputs.push(Input::File(path.clone()));
                 continue;
             }

@@ -242,6 +242,13 @@ fn a_folder_of_csv_files_stays_one_whatever_else_it_holds() {
     );
     assert!(!err.contains("imported"), "{err}");
     assert_eq!(dir.count("facts"), 0);
+    // --format csv keeps a directory a search for CSV files, a filing's folder too.
+    fy2024_folder(&dir, "000101872425000004");
+    let err = dir.refused_unchanged(&["ingest", "000101872425000004", "--format", "csv"]);
+    assert_contains(
+        &err,
+        "000101872425000004: no .csv files in this directory or below it",
+    );
 }
 
 /// A database holding one real import, to show a refused folder or zip changes nothing.

@@ -14,17 +14,18 @@ pub fn run(db: &Path, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
             "--accession names one filing: give it with one XBRL or inline XBRL document".into(),
         ));
     }
-    let inputs = input::from_paths(&args.paths, args.format == Some(InputFormat::Fsds))?;
+    let format = args.format.map(|f| match f {
+        InputFormat::Csv => Format::Csv,
+        InputFormat::Companyfacts => Format::CompanyFacts,
+        InputFormat::Fsds => Format::Fsds,
+        InputFormat::Xbrl => Format::Xbrl,
+        InputFormat::Ixbrl => Format::Ixbrl,
+    });
+    let inputs = input::from_paths(&args.paths, format)?;
     let mut conn = super::writable(db)?;
     let options = Options {
         dry_run: args.dry_run,
-        format: args.format.map(|f| match f {
-            InputFormat::Csv => Format::Csv,
-            InputFormat::Companyfacts => Format::CompanyFacts,
-            InputFormat::Fsds => Format::Fsds,
-            InputFormat::Xbrl => Format::Xbrl,
-            InputFormat::Ixbrl => Format::Ixbrl,
-        }),
+        format,
         entity: args.entity.clone(),
         document: crate::sec::xbrl::DocumentOptions {
             accession: args.accession.clone(),
@@ -49,6 +50,9 @@ pub fn run(db: &Path, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
     let summary = ingest::ingest(&mut conn, &inputs, &options);
     bar.finish_and_clear();
     let summary = summary?;
+    for note in &summary.documents {
+        crate::say!("amzdb: note: {note}");
+    }
     for notice in &summary.kept_once {
         crate::say!("amzdb: note: {notice}");
     }
@@ -79,10 +83,24 @@ fn line(summary: &Summary, db: &Path, dry_run: bool) -> String {
     if summary.repeated > 0 {
         parts.push(format!("{} repeated facts kept once", summary.repeated));
     }
-    if summary.skipped > 0 {
+    // Each reader's own words for what it passed over: FSDS rows, XBRL facts.
+    let skipped = &summary.skipped;
+    if skipped.coreg_or_segment + skipped.no_value > 0 {
         parts.push(format!(
             "{} rows skipped (co-registrant, segment or empty values)",
-            summary.skipped
+            skipped.coreg_or_segment + skipped.no_value
+        ));
+    }
+    if skipped.nil > 0 {
+        parts.push(format!(
+            "{} nil facts skipped (xsi:nil: tagged without a value)",
+            skipped.nil
+        ));
+    }
+    if skipped.forever > 0 {
+        parts.push(format!(
+            "{} facts skipped (a forever context: no period)",
+            skipped.forever
         ));
     }
     if !summary.undated_filings.is_empty() {

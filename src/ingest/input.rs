@@ -1,5 +1,6 @@
-//! Where ingested CSV comes from: files, directories (every CSV below them) or the
-//! bundled dataset embedded in the binary.
+//! Where ingested files come from: files, directories (every CSV below them; an FSDS
+//! quarter's or EDGAR filing's folder as one input) or the bundled dataset embedded in
+//! the binary.
 
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
@@ -201,15 +202,25 @@ pub fn sha256_of_path(path: &Path) -> Result<String> {
 
 /// The inputs named on the command line: files as given, directories searched for
 /// `*.csv` below them (sorted, so runs are repeatable); a folder that is an unzipped
-/// FSDS quarter (num.txt and sub.txt) is one input.
-pub fn from_paths(paths: &[PathBuf], dirs_are_fsds: bool) -> Result<Vec<Input>> {
+/// FSDS quarter (num.txt and sub.txt) is one input, and so is one without CSV files that
+/// holds an EDGAR filing's XBRL files (its documents, schema, linkbases), unless
+/// `--format` says otherwise; with `--format fsds|xbrl|ixbrl` every folder is one input.
+pub fn from_paths(paths: &[PathBuf], format: Option<super::Format>) -> Result<Vec<Input>> {
+    use super::Format;
+    let whole = matches!(format, Some(Format::Fsds | Format::Xbrl | Format::Ixbrl));
+    let filings = format.is_none() || format == Some(Format::Filing);
     let mut inputs = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        let fsds = dirs_are_fsds || path.join("num.txt").exists() || path.join("sub.txt").exists();
+        let fsds = whole || path.join("num.txt").exists() || path.join("sub.txt").exists();
         if meta.is_dir() && !fsds {
             let mut found = Vec::new();
             collect_csv(path, &mut found)?;
+            // A folder of CSV files stays one, whatever else it holds.
+            if found.is_empty() && filings && crate::sec::edgar::looks_like(path) {
+                inputs.push(Input::File(path.clone()));
+                continue;
+            }
             if found.is_empty() {
                 return Err(Error::io(
                     path,

@@ -13,7 +13,7 @@ mod sec;
 
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::FileKind;
-use crate::sec::{companyfacts, fsds, xbrl, SecReader};
+use crate::sec::{archive, companyfacts, edgar, fsds, xbrl, SecReader};
 use catalog::Catalog;
 pub use input::Input;
 use reader::CsvFile;
@@ -61,10 +61,13 @@ pub struct Summary {
     pub kept_once: Vec<String>,
     /// Facts an SEC file repeats, kept once.
     pub repeated: u64,
-    /// SEC rows passed over on purpose (co-registrants, segments, empty values).
-    pub skipped: u64,
+    /// SEC rows and facts passed over on purpose, by why (FSDS co-registrants,
+    /// segments and empty values; XBRL nil facts and facts of no period).
+    pub skipped: crate::sec::Skipped,
     /// Filings whose filing date nobody gave (an XBRL document without `--filed`).
     pub undated_filings: Vec<String>,
+    /// Which document of each filing's folder or zip was read.
+    pub documents: Vec<String>,
 }
 
 impl Summary {
@@ -101,7 +104,7 @@ const PROGRESS_EVERY: u64 = 10_000;
 pub(crate) struct Tally {
     problems: Problems,
     summary: Summary,
-    pub skipped: u64,
+    pub skipped: crate::sec::Skipped,
     progress: Option<Progress>,
     file: String,
     /// Every file begun so far, in order.
@@ -183,6 +186,8 @@ pub enum Format {
     Xbrl,
     /// An inline XBRL document (XHTML with `ix:header`).
     Ixbrl,
+    /// An EDGAR filing's folder or zip: the one XBRL document it holds.
+    Filing,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -204,8 +209,11 @@ enum Opened {
     Csv(Box<CsvFile>),
     Sec {
         kind: FileKind,
+        /// The file whose bytes the batch records (a zip's entry: the zip).
         path: std::path::PathBuf,
         reader: Box<dyn SecReader>,
+        /// Which document of a filing's folder or zip this is, for the summary.
+        note: Option<String>,
     },
 }
 
@@ -233,7 +241,42 @@ fn open(
         kind,
         path: path.to_path_buf(),
         reader,
+        note: None,
     };
+    if let Input::File(path) = input {
+        if let Some(chosen) = chosen(path, format)? {
+            let chosen = match chosen {
+                Ok(chosen) => chosen,
+                Err(p) => return Ok(Err(problems(vec![p]))),
+            };
+            let kind = kind_of(chosen.form);
+            let note = Some(chosen.note.clone());
+            let path = chosen.document.path().to_path_buf();
+            // The filing's own standard labels name the metrics of its unmapped concepts.
+            let mut labels = std::collections::HashMap::new();
+            for linkbase in &chosen.labels {
+                match edgar::standard_labels(linkbase)? {
+                    Ok(found) => found.into_iter().for_each(|(concept, label)| {
+                        labels.entry(concept).or_insert(label);
+                    }),
+                    Err(p) => return Ok(Err(problems(vec![p]))),
+                }
+            }
+            return Ok(xbrl::open_document(
+                chosen.document,
+                chosen.form,
+                &options.document,
+                labels,
+            )?
+            .map(|reader| Opened::Sec {
+                kind,
+                path,
+                reader: Box::new(reader),
+                note,
+            })
+            .map_err(problems));
+        }
+    }
     Ok(match (input, format) {
         (Input::File(path), Format::CompanyFacts) => companyfacts::open(path)?
             .map(|r| sec(FileKind::CompanyFacts, path, Box::new(r)))
@@ -258,10 +301,36 @@ fn open(
     })
 }
 
-/// A file's format by its content: an FSDS zip or folder, companyfacts JSON, an XBRL
-/// instance or inline XBRL document (by their namespaces), else CSV.
+/// The document to read from a filing's folder or zip (None: the path is no filing's
+/// folder or zip read as this format); `--format xbrl|ixbrl` takes that form only.
+fn chosen(
+    path: &Path,
+    format: Format,
+) -> Result<Option<std::result::Result<edgar::Chosen, Problem>>> {
+    let container = path.is_dir() || archive::is_zip(path);
+    let wanted = match format {
+        Format::Filing => None,
+        Format::Xbrl if container => Some(xbrl::Form::Instance),
+        Format::Ixbrl if container => Some(xbrl::Form::Inline),
+        _ => return Ok(None),
+    };
+    edgar::choose(path, wanted).map(Some)
+}
+
+fn kind_of(form: xbrl::Form) -> FileKind {
+    match form {
+        xbrl::Form::Instance => FileKind::Xbrl,
+        xbrl::Form::Inline => FileKind::Ixbrl,
+    }
+}
+
+/// A file's format by its content: an EDGAR filing's folder or zip, an FSDS zip or
+/// folder, companyfacts JSON, an XBRL instance or inline XBRL document (by their
+/// namespaces), else CSV.
 fn recognise(path: &Path) -> Format {
-    if fsds::looks_like(path) {
+    if edgar::looks_like(path) {
+        Format::Filing
+    } else if fsds::looks_like(path) {
         Format::Fsds
     } else if let Some(form) = xbrl::looks_like(path) {
         match form {
@@ -299,8 +368,20 @@ pub fn ingest(conn: &mut Connection, inputs: &[Input], options: &Options) -> Res
             },
             Format::CompanyFacts => FileKind::CompanyFacts,
             Format::Fsds => FileKind::Fsds,
-            Format::Xbrl => FileKind::Xbrl,
-            Format::Ixbrl => FileKind::Ixbrl,
+            Format::Xbrl | Format::Ixbrl | Format::Filing => {
+                let Input::File(path) = input else {
+                    continue;
+                };
+                match chosen(path, format)? {
+                    Some(Ok(chosen)) => kind_of(chosen.form),
+                    Some(Err(p)) => {
+                        tally.problem(p);
+                        continue;
+                    }
+                    None if format == Format::Ixbrl => FileKind::Ixbrl,
+                    None => FileKind::Xbrl,
+                }
+            }
         };
         ordered.push((kind, input, format));
     }
@@ -396,7 +477,8 @@ fn ingest_file(
 ) -> Result<()> {
     let (name, kind) = match &file {
         Opened::Csv(f) => (f.name.clone(), f.kind),
-        Opened::Sec { path, kind, .. } => (path.display().to_string(), *kind),
+        // The document read (a filing's folder or zip names the one inside).
+        Opened::Sec { reader, kind, .. } => (reader.name().to_string(), *kind),
     };
     tx.execute(
         "INSERT INTO ingest_batches (file_name, content_sha256, file_kind, rows_read, rows_inserted, rows_present, ingested_at) \
@@ -435,8 +517,12 @@ fn ingest_file(
             (rows, csv.sha256_hex())
         }
         Opened::Sec {
-            path, mut reader, ..
+            path,
+            mut reader,
+            note,
+            ..
         } => {
+            tally.summary.documents.extend(note);
             let options = sec::SecOptions {
                 entity: options.entity.as_deref(),
             };

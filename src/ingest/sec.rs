@@ -217,7 +217,7 @@ pub(super) fn ingest(
     let mut problems = Problems::default();
     let skipped = reader.for_each_fact(&mut each, &mut |p| problems.push(p))?;
     tally.problems(problems);
-    tally.skipped += skipped.coreg_or_segment + skipped.no_value;
+    tally.skipped += skipped;
     Ok(())
 }
 

@@ -9,6 +9,7 @@
 //! rows for a co-registrant or a dimensional segment, and rows without a value, are counted
 //! in `Skipped`.
 
+use super::archive::{self, listed};
 use super::{Company, Described, Filing, SecFact, SecReader, Skipped};
 use crate::error::{Error, Problem, Problems, Result};
 use crate::ingest::{is_too_long, RecordLimit, MAX_COLUMNS};
@@ -19,7 +20,6 @@ use std::fmt;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use zip::result::ZipError;
 use zip::ZipArchive;
 
 const NUM: &str = "num.txt";
@@ -33,22 +33,22 @@ pub fn looks_like(path: &Path) -> bool {
     if path.is_dir() {
         return path.join(NUM).is_file() || path.join(SUB).is_file();
     }
-    if !path.is_file() {
-        return false;
-    }
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
-    {
-        return true;
-    }
-    let Ok(mut file) = File::open(path) else {
-        return false;
-    };
-    // A local file header, or the end record of an empty zip.
-    let mut magic = [0_u8; 4];
-    file.read_exact(&mut magic).is_ok() && [*b"PK\x03\x04", *b"PK\x05\x06"].contains(&magic)
+    archive::is_zip(path)
 }
+
+/// Whether a zip holds an FSDS quarter's files (num.txt or sub.txt, in any folder).
+pub fn holds_quarter<'a>(mut names: impl Iterator<Item = &'a str>) -> bool {
+    names.any(|n| {
+        !n.starts_with("__MACOSX/")
+            && [NUM, SUB].iter().any(|f| {
+                n.strip_suffix(f)
+                    .is_some_and(|folder| folder.is_empty() || folder.ends_with('/'))
+            })
+    })
+}
+
+/// What to do about a zip entry that cannot be inflated.
+const ADVICE: &str = "download the quarter again";
 
 /// What to say about a file that is not an FSDS quarter.
 const EXPECTED: &str =
@@ -191,32 +191,9 @@ impl Source {
     /// folder): they are read from there. A zip that cannot be read is a problem.
     fn zip(path: &Path) -> Result<std::result::Result<Source, Problem>> {
         let name = path.display().to_string();
-        let file = match File::open(path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Ok(Err(Problem::file(&name, format!("not found; {EXPECTED}"))))
-            }
-            Err(e) => return Err(Error::io(path, e)),
-        };
-        let archive = match ZipArchive::new(file) {
+        let archive = match archive::open(path, EXPECTED, ADVICE)? {
             Ok(archive) => archive,
-            Err(ZipError::Io(e))
-                if !matches!(
-                    e.kind(),
-                    io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
-                ) =>
-            {
-                return Err(Error::io(path, e))
-            }
-            Err(e) => {
-                return Ok(Err(Problem::file(
-                    &name,
-                    format!(
-                        "not a readable zip archive: truncated or damaged ({e}); {EXPECTED} \
-                         (download the quarter again)"
-                    ),
-                )))
-            }
+            Err(p) => return Ok(Err(p)),
         };
         let mut folders: Vec<&str> = archive
             .file_names()
@@ -291,14 +268,7 @@ impl Source {
                         ),
                     )));
                 }
-                match archive.by_name(&inner) {
-                    Ok(file) => Ok(Ok(read(&mut Damaged(file))?)),
-                    Err(ZipError::Io(e)) => Err(Error::io(path.as_path(), e)),
-                    Err(e) => Ok(Err(Problem::file(
-                        &format!("{}!{inner}", path.display()),
-                        format!("cannot be read from the zip: {e}"),
-                    ))),
-                }
+                archive::with_entry(archive, path, &inner, ADVICE, read)
             }
             Source::Dir(dir) => match File::open(dir.join(entry)) {
                 Ok(mut file) => Ok(Ok(read(&mut file)?)),
@@ -309,55 +279,6 @@ impl Source {
                 Err(e) => Err(Error::io(dir.join(entry), e)),
             },
         }
-    }
-}
-
-/// Names for a message, the first few of them, sorted.
-fn listed<'a>(names: impl Iterator<Item = &'a str>) -> String {
-    const SHOWN: usize = 10;
-    let mut names: Vec<&str> = names.collect();
-    names.sort_unstable();
-    let more = names.len().saturating_sub(SHOWN);
-    names.truncate(SHOWN);
-    let mut text = if names.is_empty() {
-        "nothing".to_string()
-    } else {
-        names.join(", ")
-    };
-    if more > 0 {
-        text.push_str(&format!(" and {more} more"));
-    }
-    text
-}
-
-/// A zip entry's bytes, where a failure to inflate or check them (a truncated or damaged
-/// zip) is marked as such, to be reported as a problem of the file, not a failing disk.
-struct Damaged<R>(R);
-
-#[derive(Debug)]
-struct DamagedZip(io::Error);
-
-impl fmt::Display for DamagedZip {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "truncated or damaged zip: {}; download the quarter again",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for DamagedZip {}
-
-impl<R: Read> Read for Damaged<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        // Whatever the kind (flate2 says InvalidInput, the zip crate InvalidData or
-        // UnexpectedEof), a failure here is most likely the zip's bytes; the message
-        // keeps the original error in case it is the disk.
-        self.0.read(buf).map_err(|e| match e.kind() {
-            io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock => e,
-            _ => io::Error::new(io::ErrorKind::InvalidData, DamagedZip(e)),
-        })
     }
 }
 
@@ -421,7 +342,7 @@ fn read_problem(e: csv::Error, file: &str) -> Result<Problem> {
             file,
             format!("{e}; is this one of the SEC's tab-separated files?"),
         )),
-        csv::ErrorKind::Io(e) if e.get_ref().is_some_and(|i| i.is::<DamagedZip>()) => {
+        csv::ErrorKind::Io(e) if archive::damage(&e).is_some() => {
             Ok(Problem::file(file, e.to_string()))
         }
         csv::ErrorKind::Io(e) => Err(Error::io(file, e)),
@@ -1320,7 +1241,8 @@ mod tests {
             read.skipped,
             Skipped {
                 coreg_or_segment: 2,
-                no_value: 1
+                no_value: 1,
+                ..Skipped::default()
             }
         );
     }

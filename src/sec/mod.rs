@@ -3,7 +3,9 @@
 //! which turn a file into companies, filings and a stream of the same facts. They never touch the database: `ingest::sec` writes what they
 //! read, with the same guarantees as CSV ingestion.
 
+pub mod archive;
 pub mod companyfacts;
+pub mod edgar;
 pub mod fsds;
 pub mod ixbrl;
 pub mod xbrl;
@@ -88,6 +90,19 @@ pub struct Skipped {
     pub coreg_or_segment: u64,
     /// FSDS rows whose `value` is empty (the filing tagged the line but gave no number).
     pub no_value: u64,
+    /// XBRL facts marked `xsi:nil="true"` (tagged, with no value).
+    pub nil: u64,
+    /// XBRL facts whose context is `forever` (no period to file them under).
+    pub forever: u64,
+}
+
+impl std::ops::AddAssign for Skipped {
+    fn add_assign(&mut self, other: Skipped) {
+        self.coreg_or_segment += other.coreg_or_segment;
+        self.no_value += other.no_value;
+        self.nil += other.nil;
+        self.forever += other.forever;
+    }
 }
 
 /// What every reader knows of its file before the facts: the name to use in messages

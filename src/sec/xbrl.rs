@@ -7,6 +7,7 @@
 //! `dei:` cover facts (an inline document lists hidden facts before its contexts), then
 //! for its facts. Memory holds the contexts and units, never the facts.
 
+use super::archive::{self, Document};
 use super::ixbrl;
 use super::{Company, Described, Filing, SecFact, SecReader, Skipped};
 use crate::error::{Error, Problem, Result};
@@ -15,8 +16,8 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-use std::io::{BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::Path;
 
 /// Which of the two XML forms a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,17 +29,25 @@ pub enum Form {
 const INLINE_NS: &str = "http://www.xbrl.org/2013/inlineXBRL";
 const INSTANCE_NS: &str = "http://www.xbrl.org/2003/instance";
 
+/// How much of a document `form_of` looks at.
+pub const HEAD: usize = 64 * 1024;
+
 /// The form of a file by its first 64 KiB: the inline XBRL namespace makes it inline, the
 /// instance namespace alone an instance.
 pub fn looks_like(path: &Path) -> Option<Form> {
     if path.is_dir() {
         return None;
     }
-    let mut head = vec![0_u8; 64 * 1024];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .unwrap_or(0);
-    let text = String::from_utf8_lossy(&head[..n]);
+    let mut head = Vec::with_capacity(HEAD);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(HEAD as u64).read_to_end(&mut head))
+        .ok()?;
+    form_of(&head)
+}
+
+/// The form of a document by its first bytes (see `looks_like`).
+pub fn form_of(head: &[u8]) -> Option<Form> {
+    let text = String::from_utf8_lossy(head);
     if !text
         .trim_start_matches('\u{feff}')
         .trim_start()
@@ -117,31 +126,39 @@ pub struct DocumentOptions {
 }
 
 pub struct XbrlReader {
-    path: PathBuf,
+    document: Document,
     form: Form,
+    /// Standard labels by concept, from the filing's label linkbase when it came with one.
+    labels: HashMap<String, String>,
     resources: Resources,
     described: Described,
 }
 
 /// The EDGAR accession number in a path, if any: a folder of 18 digits as EDGAR's
-/// archive names it (`.../data/1018724/000101872425000004/amzn-20241231.htm`) or the
-/// dashed form anywhere in a name.
+/// archive names it (`.../data/1018724/000101872425000004/amzn-20241231.htm`), a zip
+/// named so (`000101872425000004.zip`, `000101872425000004-xbrl.zip`), or the dashed form
+/// anywhere in a name (`0001018724-25-000004-xbrl.zip`).
 pub fn accession_in(path: &Path) -> Option<String> {
     let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    for part in absolute.components().rev() {
-        let part = part.as_os_str().to_string_lossy();
-        if part.len() == 18 && part.bytes().all(|b| b.is_ascii_digit()) {
-            return Some(format!("{}-{}-{}", &part[..10], &part[10..12], &part[12..]));
-        }
-        let chars: Vec<char> = part.chars().collect();
-        for window in chars.windows(20) {
-            let text: String = window.iter().collect();
-            if super::is_accession(&text) {
-                return Some(text);
-            }
-        }
+    absolute
+        .components()
+        .rev()
+        .find_map(|part| accession_in_name(&part.as_os_str().to_string_lossy()))
+}
+
+/// The EDGAR accession number in one file or folder name (see `accession_in`).
+pub fn accession_in_name(part: &str) -> Option<String> {
+    let stem = part
+        .strip_suffix(".zip")
+        .map_or(part, |s| s.strip_suffix("-xbrl").unwrap_or(s));
+    if stem.len() == 18 && stem.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(format!("{}-{}-{}", &stem[..10], &stem[10..12], &stem[12..]));
     }
-    None
+    let chars: Vec<char> = part.chars().collect();
+    chars.windows(20).find_map(|window| {
+        let text: String = window.iter().collect();
+        super::is_accession(&text).then_some(text)
+    })
 }
 
 /// Reads a document's contexts, units and cover facts; every problem found so far (not
@@ -151,9 +168,25 @@ pub fn open(
     form: Form,
     options: &DocumentOptions,
 ) -> Result<std::result::Result<XbrlReader, Vec<Problem>>> {
-    let name = path.display().to_string();
+    open_document(
+        Document::File(path.to_path_buf()),
+        form,
+        options,
+        HashMap::new(),
+    )
+}
+
+/// `open` for a document that may be a zip's entry, with the standard labels of its
+/// filing's label linkbase (empty when it has none): facts carry them.
+pub fn open_document(
+    document: Document,
+    form: Form,
+    options: &DocumentOptions,
+    labels: HashMap<String, String>,
+) -> Result<std::result::Result<XbrlReader, Vec<Problem>>> {
+    let name = document.name();
     let mut dei: HashMap<String, String> = HashMap::new();
-    let scanned = scan(path, form, Pass::Resources, &mut |fact| {
+    let scanned = scan(&document, form, Pass::Resources, &mut |fact| {
         if fact.concept.starts_with("dei:") && !fact.nil {
             dei.entry(fact.concept)
                 .or_insert_with(|| fact.text.trim().to_string());
@@ -193,13 +226,14 @@ pub fn open(
             .map(|d| d.trim_start_matches('-').to_string())
             .filter(|d| d.len() == 5),
     };
-    let accession = options.accession.clone().or_else(|| accession_in(path));
-    let document = path
-        .file_name()
-        .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+    let accession = options
+        .accession
+        .clone()
+        .or_else(|| accession_in(document.path()));
+    let file_name = document.file_name();
     let filing = Filing {
-        accession: accession.clone().unwrap_or_else(|| document.clone()),
-        document: accession.is_none().then_some(document),
+        accession: accession.clone().unwrap_or_else(|| file_name.clone()),
+        document: accession.is_none().then_some(file_name),
         cik,
         form: form_type,
         filed: options.filed,
@@ -210,8 +244,9 @@ pub fn open(
             companies: vec![company],
             filings: vec![filing],
         },
-        path: path.to_path_buf(),
+        document,
         form,
+        labels,
         resources,
     }))
 }
@@ -229,9 +264,10 @@ impl SecReader for XbrlReader {
         let mut skipped = Skipped::default();
         let mut n = 0_u64;
         let accession = self.described.filings[0].accession.clone();
-        let (name, path, resources) = (&self.described.name, &self.path, &self.resources);
+        let (name, document, resources) = (&self.described.name, &self.document, &self.resources);
+        let labels = &self.labels;
         let mut lines: Option<LineStarts> = None;
-        let scanned = scan(path, self.form, Pass::Facts, &mut |raw| {
+        let scanned = scan(document, self.form, Pass::Facts, &mut |raw| {
             n += 1;
             // Text facts (no unit) are not figures.
             let Some(unit_ref) = &raw.unit else {
@@ -239,7 +275,7 @@ impl SecReader for XbrlReader {
             };
             let mut at = |message: String| {
                 let (line, column) = lines
-                    .get_or_insert_with(|| LineStarts::of(path))
+                    .get_or_insert_with(|| LineStarts::of(document))
                     .at(raw.offset);
                 let mut p = Problem::file(name, message).at(line);
                 p.column = Some(format!("character {column}"));
@@ -263,11 +299,11 @@ impl SecReader for XbrlReader {
                 return Ok(());
             };
             if raw.nil {
-                skipped.no_value += 1;
+                skipped.nil += 1;
                 return Ok(());
             }
             let Some(end) = context.end else {
-                skipped.no_value += 1;
+                skipped.forever += 1;
                 return Ok(());
             };
             let value = match value_of(&raw) {
@@ -296,8 +332,8 @@ impl SecReader for XbrlReader {
                 },
             };
             each(SecFact {
+                label: labels.get(&raw.concept).cloned(),
                 concept: raw.concept,
-                label: None,
                 unit: unit.clone(),
                 start: context.start,
                 end,
@@ -348,10 +384,10 @@ fn value_of(raw: &RawFact) -> std::result::Result<Decimal, String> {
 struct LineStarts(Vec<u64>);
 
 impl LineStarts {
-    fn of(path: &Path) -> LineStarts {
+    fn of(document: &Document) -> LineStarts {
         let mut starts = vec![0_u64];
-        if let Ok(file) = std::fs::File::open(path) {
-            let mut reader = BufReader::new(file);
+        // Unreadable now (it was read a moment ago): the message names line 1.
+        let _ = document.with_reader(|reader| {
             let mut chunk = [0_u8; 64 * 1024];
             let mut at = 0_u64;
             while let Ok(n) = reader.read(&mut chunk) {
@@ -365,7 +401,8 @@ impl LineStarts {
                 }
                 at += n as u64;
             }
-        }
+            Ok(())
+        });
         LineStarts(starts)
     }
 
@@ -377,23 +414,34 @@ impl LineStarts {
 }
 
 /// The line and column (both from 1) of a byte offset, for a single message.
-fn line_of(path: &Path, offset: u64) -> (u64, u64) {
-    let Ok(file) = std::fs::File::open(path) else {
-        return (0, 0);
-    };
-    let mut line = 1_u64;
-    let mut column = 1_u64;
-    for byte in BufReader::new(file).bytes().take(offset as usize) {
-        match byte {
-            Ok(b'\n') => {
-                line += 1;
-                column = 1;
+pub(super) fn line_of(document: &Document, offset: u64) -> (u64, u64) {
+    let counted = document.with_reader(|reader| {
+        let mut line = 1_u64;
+        let mut column = 1_u64;
+        let mut chunk = [0_u8; 64 * 1024];
+        let mut left = offset as usize;
+        while left > 0 {
+            let want = left.min(chunk.len());
+            let n = match reader.read(&mut chunk[..want]) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            for b in &chunk[..n] {
+                if *b == b'\n' {
+                    line += 1;
+                    column = 1;
+                } else {
+                    column += 1;
+                }
             }
-            Ok(_) => column += 1,
-            Err(_) => break,
+            left -= n;
         }
+        Ok((line, column))
+    });
+    match counted {
+        Ok(Ok(at)) => at,
+        _ => (0, 0),
     }
-    (line, column)
 }
 
 /// What a context or unit element being read has gathered so far.
@@ -448,17 +496,35 @@ enum Pass {
 /// Err(problem) for a document that is not well-formed XML, ends early, or (inline) has
 /// no `ix:header`.
 fn scan(
-    path: &Path,
+    document: &Document,
     form: Form,
     pass: Pass,
     fact: &mut dyn FnMut(RawFact) -> Result<()>,
 ) -> Result<std::result::Result<Resources, Problem>> {
-    let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut reader = Reader::from_reader(BufReader::with_capacity(64 * 1024, file));
+    let scanned = document
+        .with_reader(|r| scan_reader(r, document, form, pass, fact))?
+        .and_then(|scanned| scanned);
+    // A broken document in a zip may be a damaged zip: say so rather than what the
+    // garbled bytes look like.
+    Ok(scanned.map_err(|problem| match document.damage() {
+        Some(damage) => Problem::file(&document.name(), damage),
+        None => problem,
+    }))
+}
+
+/// `scan` of the document's bytes.
+fn scan_reader(
+    input: &mut dyn Read,
+    document: &Document,
+    form: Form,
+    pass: Pass,
+    fact: &mut dyn FnMut(RawFact) -> Result<()>,
+) -> Result<std::result::Result<Resources, Problem>> {
+    let name = document.name();
+    let mut reader = Reader::from_reader(std::io::BufReader::with_capacity(64 * 1024, input));
     reader.config_mut().check_end_names = true;
     let problem_at = |offset: u64, message: String| {
-        let (line, column) = line_of(path, offset);
+        let (line, column) = line_of(document, offset);
         let mut p = Problem::file(&name, message).at(line);
         p.column = Some(format!("character {column}"));
         p
@@ -479,6 +545,9 @@ fn scan(
         let offset = reader.buffer_position();
         let event = match reader.read_event_into(&mut buf) {
             Ok(e) => e,
+            Err(quick_xml::Error::Io(e)) if archive::damage(&e).is_some() => {
+                return Ok(Err(Problem::file(&name, e.to_string())));
+            }
             Err(e) => {
                 let at = reader.error_position();
                 return Ok(Err(problem_at(at, format!("not well-formed XML: {e}"))));
@@ -619,7 +688,7 @@ fn scan(
             Event::Text(t) => {
                 let decoded = t.decode().map_err(|e| {
                     Error::io(
-                        path,
+                        &name,
                         std::io::Error::new(std::io::ErrorKind::InvalidData, e),
                     )
                 })?;
@@ -740,7 +809,7 @@ fn scan(
         }
     }
     if let Some((qname, at)) = stack.last() {
-        let (line, column) = line_of(path, *at);
+        let (line, column) = line_of(document, *at);
         return Ok(Err(Problem::file(
             &name,
             format!(
@@ -782,10 +851,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.xml");
         std::fs::write(&path, "<a>\n  <b/>\n</a>\n").unwrap();
-        let lines = LineStarts::of(&path);
+        let document = Document::File(path);
+        let lines = LineStarts::of(&document);
         assert_eq!(lines.at(0), (1, 1));
         assert_eq!(lines.at(6), (2, 3));
-        assert_eq!(line_of(&path, 6), (2, 3));
+        assert_eq!(line_of(&document, 6), (2, 3));
         assert_eq!(lines.at(11), (3, 1));
     }
 
@@ -803,5 +873,11 @@ mod tests {
             Some("0001018724-23-000004")
         );
         assert_eq!(accession_in(Path::new("/tmp/amzn-10k.htm")), None);
+        for zip in ["000101872425000004.zip", "000101872425000004-xbrl.zip"] {
+            assert_eq!(
+                accession_in(&Path::new("/tmp").join(zip)).as_deref(),
+                Some("0001018724-25-000004")
+            );
+        }
     }
 }

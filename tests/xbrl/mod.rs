@@ -4,6 +4,7 @@
 //! changed.
 
 mod bundled;
+mod edgar;
 mod memory;
 
 use crate::sec::sec_file;

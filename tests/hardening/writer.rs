@@ -337,6 +337,7 @@ fn dump_onto_a_full_disk_leaves_no_partial_set() {
             "entities.csv",
             "facts.csv",
             "metrics.csv",
+            "segments.csv",
             "sources.csv"
         ]
     );

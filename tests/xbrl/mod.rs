@@ -426,3 +426,33 @@ fn two_values_for_one_concept_context_and_unit_are_both_kept_and_conflict() {
         );
     }
 }
+
+#[test]
+fn a_document_without_its_date_joins_the_filing_already_known_and_takes_its_date() {
+    let Some(file) = sec_file(AMZN_2024) else {
+        return;
+    };
+    // The bundled data knows this 10-K from companyfacts, filed 2025-02-07.
+    let dir = Dir::new();
+    dir.run(&["init"]);
+    let out = dir.run(&["ingest", &file, "--accession", "0001018724-25-000004"]);
+    assert!(!out.contains("without a filing date"), "{out}");
+    let dated: i64 = dir.one(
+        "SELECT count(*) FROM fact_detail WHERE source = 'sec-0001018724-25-000004' \
+         AND metric = 'revenue' AND segment = 'AWS' AND published_on = '2025-02-07'",
+    );
+    assert_eq!(
+        dated, 3,
+        "AWS revenue FY2022-FY2024, dated by the known filing"
+    );
+    // A date that contradicts the known filing is still refused.
+    let stderr = dir.refused_unchanged(&[
+        "ingest",
+        &file,
+        "--accession",
+        "0001018724-25-000004",
+        "--filed",
+        "2025-02-08",
+    ]);
+    assert_contains(&stderr, "already in the database with other values");
+}

@@ -1,6 +1,6 @@
 -- fragment: choice
 -- title: The shared rule that picks one figure among many
--- description: Candidate facts after the report options (entity, as-of date, minimum disclosure type; a report may fix the entities it spans as `peers`, a space-separated list of tickers), ranked within each (entity, metric, segment, period, measure, basis, unit): most trusted disclosure type, then the company's own documents, then the most precise, then exact before qualified, then the latest published, then the lowest fact_id. `chosen` keeps the first of each group with how many competed and whether any two disagree beyond their stated precision.
+-- description: Candidate facts after the report options (entity, as-of date, minimum disclosure type; a report may fix the entities it spans as `peers`, a space-separated list of tickers), ranked within each (entity, metric, segment, period, measure, basis, unit; a scenario's facts have basis `BASIS: SCENARIO`, so a scenario is a group of its own and never the period's actual): most trusted disclosure type, then the company's own documents, then the most precise, then exact before qualified, then the latest published, then the lowest fact_id. `chosen` keeps the first of each group with how many competed and whether any two disagree beyond their stated precision.
 -- params: entity, as_of, min_rank, peers
 params AS (
     SELECT :entity AS entity, :as_of AS as_of, coalesce(:min_rank, 3) AS min_rank,
@@ -11,7 +11,12 @@ candidate AS (
         f.fact_id, f.entity_id, e.ticker AS entity, f.metric_id, m.slug AS metric, f.segment,
         f.period_id, p.label AS period_label, p.kind AS period_kind,
         p.start_date AS period_start, p.end_date AS period_end, p.fiscal_year, p.fiscal_quarter,
-        f.measure, f.basis, f.value, f.value_high, f.precision, f.qualifier, f.unit_id, u.unit,
+        f.measure,
+        -- A scenario's figures are keyed by basis and scenario ('estimate: at scale'), so
+        -- every report keeps them apart from the period's figures and from each other, and
+        -- none is ever the period's actual (a scenario's basis is never 'actual').
+        CASE WHEN f.scenario = '' THEN f.basis ELSE f.basis || ': ' || f.scenario END AS basis,
+        f.scenario, f.value, f.value_high, f.precision, f.qualifier, f.unit_id, u.unit,
         f.disclosure_type, s.slug AS source, s.kind AS source_kind, f.published_on,
         f.concept_id, s.accession, s.form,
         CASE f.disclosure_type

@@ -19,6 +19,7 @@ SELECT
     u.unit,
     f.qualifier,
     f.basis,
+    f.scenario,
     f.disclosure_type,
     s.slug AS source,
     s.kind AS source_kind,

@@ -3,7 +3,7 @@
 -- description: Facts with their provenance, filtered by entity, metric, segment and period label.
 -- params: entity, metric, segment, period
 SELECT entity, metric, segment, period_label, measure, value, value_high, unit,
-       qualifier, basis, disclosure_type, source, publisher, published_on, quote
+       qualifier, basis, scenario, disclosure_type, source, publisher, published_on, quote
 FROM fact_detail
 WHERE (:entity IS NULL OR entity = :entity)
   AND (:metric IS NULL OR metric = :metric)

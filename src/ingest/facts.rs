@@ -4,7 +4,7 @@
 use super::catalog::{self, Catalog, Keys, Lookups};
 use super::reader::{CsvFile, Row};
 use super::reference::{known_units, Check};
-use super::{FileContext, RowOutcome, Tally};
+use super::{FileContext, KeptOnce, RowOutcome, Tally};
 use crate::error::{Problem, Result};
 use crate::model::FileKind;
 use crate::model::{Basis, DisclosureType, Measure, Qualifier};
@@ -32,6 +32,8 @@ pub(super) struct Identity {
     pub disclosure_type: DisclosureType,
     pub source_id: i64,
     pub concept_id: Option<i64>,
+    /// The named hypothetical the fact belongs to ('' for none).
+    pub scenario: String,
 }
 
 impl Identity {
@@ -77,6 +79,11 @@ impl Identity {
         if let Some(concept) = self.concept_id {
             int(&mut hash, concept);
         }
+        // Facts stored before scenarios existed keep their keys: only a scenario adds bytes.
+        if !self.scenario.is_empty() {
+            sep(&mut hash);
+            hash.update(self.scenario.as_bytes());
+        }
         hash.digest() as i64
     }
 
@@ -98,6 +105,7 @@ impl Identity {
             disclosure_type: text_enum(r, 10)?,
             source_id: r.get(11)?,
             concept_id: r.get(12)?,
+            scenario: r.get(13)?,
         })
     }
 }
@@ -182,6 +190,7 @@ pub(super) struct Checked {
     note: Option<String>,
     concept: Option<String>,
     dimensions: Option<String>,
+    scenario: String,
 }
 
 /// A fact's unit: one the database knows, or one its first fact declares.
@@ -400,6 +409,19 @@ pub(super) fn check(
     if let Some(why) = dimensions.and_then(dimensions_problem) {
         check.problem("dimensions", dimensions.unwrap_or(""), why);
     }
+    // A scenario is a hypothetical: never what happened, so never a period's actual.
+    let scenario = row.get("scenario");
+    if check.identifier("scenario", scenario, Identifier::Scenario)
+        && !scenario.is_empty()
+        && basis == Basis::Actual
+    {
+        check.problem(
+            "scenario",
+            scenario,
+            "a scenario is never what happened, so its basis cannot be actual (the default); \
+             give the fact's basis (estimate, guidance, target, ...) or leave the scenario empty",
+        );
+    }
     if !check.problems.is_empty() {
         return Err(check.problems);
     }
@@ -446,6 +468,7 @@ pub(super) fn check(
         note: row.opt("note").map(str::to_string),
         concept: concept.map(str::to_string),
         dimensions: dimensions.map(str::to_string),
+        scenario: scenario.to_string(),
     })
 }
 
@@ -479,6 +502,7 @@ pub(super) fn write(
             disclosure_type: c.disclosure_type,
             source_id: c.source_id,
             concept_id,
+            scenario: c.scenario,
         },
         precision: c.precision,
         value_text: &c.value_text,
@@ -593,6 +617,7 @@ pub(super) fn insert(
         line as i64,
         key,
         fact.dimensions,
+        id.scenario,
     ])?;
     if inserted == 1 {
         return Ok(RowOutcome::Inserted);
@@ -619,6 +644,7 @@ pub(super) struct Stored {
     pub file: String,
     /// Whether its file was a facts CSV (which must not repeat a fact).
     pub from_csv: bool,
+    pub fact_id: i64,
 }
 
 impl Stored {
@@ -626,11 +652,12 @@ impl Stored {
     pub fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Stored> {
         Ok(Stored {
             identity: Identity::from_row(r)?,
-            value_text: r.get(13)?,
-            batch_id: r.get(14)?,
-            line: r.get::<_, i64>(15)? as u64,
-            file: r.get(16)?,
-            from_csv: r.get::<_, String>(17)? == FileKind::Facts.as_str(),
+            value_text: r.get(14)?,
+            batch_id: r.get(15)?,
+            line: r.get::<_, i64>(16)? as u64,
+            file: r.get(17)?,
+            from_csv: r.get::<_, String>(18)? == FileKind::Facts.as_str(),
+            fact_id: r.get(19)?,
         })
     }
 
@@ -672,15 +699,16 @@ pub(super) fn duplicate(
         check.problem(
             "value",
             value_text,
-            format!("the same fact as line {other_line} of this file (same entity, metric, segment, period, measure, value, unit, qualifier, basis, disclosure type and source); remove one"),
+            format!("the same fact as line {other_line} of this file (same entity, metric, segment, period, measure, value, unit, qualifier, basis, scenario, disclosure type and source); remove one"),
         );
         return RowOutcome::Problems(check.problems);
     }
     if stored.batch_id >= ctx.first_batch_id {
-        return RowOutcome::KeptOnce(format!(
-            "{}:{line}: the same fact as {other_file}:{other_line}; kept that one",
-            ctx.name
-        ));
+        return RowOutcome::KeptOnce(KeptOnce {
+            fact_id: stored.fact_id,
+            kept_at: format!("{other_file}:{other_line}"),
+            again_at: format!("{}:{line}", ctx.name),
+        });
     }
     RowOutcome::Present
 }
@@ -726,6 +754,7 @@ mod tests {
             disclosure_type: DisclosureType::Audited,
             source_id: 7,
             concept_id: None,
+            scenario: String::new(),
         }
     }
 
@@ -756,5 +785,27 @@ mod tests {
         }
         // Pinned, so a change to both at once shows too.
         assert_eq!(variants[0].key(), 8_846_432_914_934_969_020);
+    }
+
+    #[test]
+    fn a_scenario_is_part_of_the_key_and_no_scenario_keeps_the_old_key() {
+        let at_scale = Identity {
+            basis: Basis::Estimate,
+            scenario: "at scale".into(),
+            ..base()
+        };
+        let estimate = Identity {
+            basis: Basis::Estimate,
+            ..base()
+        };
+        // Without a scenario, the key is the one stored before scenarios existed.
+        assert_eq!(estimate.key(), key_as_text(&estimate));
+        assert_ne!(at_scale.key(), estimate.key());
+        let other = Identity {
+            basis: Basis::Estimate,
+            scenario: "margin advantage".into(),
+            ..base()
+        };
+        assert_ne!(other.key(), at_scale.key());
     }
 }

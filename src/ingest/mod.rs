@@ -28,10 +28,39 @@ pub(crate) enum RowOutcome {
     Inserted,
     Present,
     /// The same fact appeared earlier in this ingest, in another file: kept once.
-    KeptOnce(String),
+    KeptOnce(KeptOnce),
     /// The same fact again in the same SEC file (SEC files repeat facts): kept once.
     Repeated,
     Problems(Vec<Problem>),
+}
+
+/// A fact given in two files of one ingest: stored once, from the first, and its note
+/// names both places (the second file's row is not stored, so the note is what says it
+/// was there).
+pub(crate) struct KeptOnce {
+    /// The stored fact.
+    pub fact_id: i64,
+    /// Where it is stored from and where it was given again, each as `file:line`.
+    pub kept_at: String,
+    pub again_at: String,
+}
+
+impl KeptOnce {
+    /// The note line `amzdb ingest` prints.
+    fn notice(&self) -> String {
+        format!(
+            "{}: the same fact as {}; kept that one",
+            self.again_at, self.kept_at
+        )
+    }
+
+    /// What the stored fact's note gains.
+    fn note(&self) -> String {
+        format!(
+            "the same fact is in {} and {} of one ingest, kept once",
+            self.kept_at, self.again_at
+        )
+    }
 }
 
 /// The file being ingested, as the row handlers need it.
@@ -110,6 +139,8 @@ pub(crate) struct Tally {
     /// Every file begun so far, in order.
     files: Vec<String>,
     rows: u64,
+    /// Facts given again in another file, whose notes say so once every file is in.
+    kept_once: Vec<KeptOnce>,
 }
 
 impl Tally {
@@ -123,7 +154,10 @@ impl Tally {
         match outcome {
             RowOutcome::Inserted => self.summary.by_kind.entry(what).or_default().inserted += 1,
             RowOutcome::Present => self.summary.by_kind.entry(what).or_default().present += 1,
-            RowOutcome::KeptOnce(notice) => self.summary.kept_once.push(notice),
+            RowOutcome::KeptOnce(kept) => {
+                self.summary.kept_once.push(kept.notice());
+                self.kept_once.push(kept);
+            }
             RowOutcome::Repeated => self.summary.repeated += 1,
             RowOutcome::Problems(found) => found.into_iter().for_each(|p| self.problems.push(p)),
         }
@@ -448,16 +482,31 @@ fn ingest_all(
         problems,
         mut summary,
         skipped,
+        kept_once,
         ..
     } = tally;
     if !problems.is_empty() {
         return Err(Error::Input(problems));
     }
+    note_kept_once(&tx, &kept_once)?;
     summary.skipped = skipped;
     if !options.dry_run {
         tx.commit()?;
     }
     Ok(summary)
+}
+
+/// Adds to the note of each fact kept once where it was given (a fact given in three
+/// files gains two such notes).
+fn note_kept_once(tx: &Transaction, kept_once: &[KeptOnce]) -> Result<()> {
+    let mut update = tx.prepare(
+        "UPDATE facts SET note = CASE WHEN ifnull(note, '') = '' THEN ?2 \
+         ELSE note || '; ' || ?2 END WHERE fact_id = ?1",
+    )?;
+    for kept in kept_once {
+        update.execute(params![kept.fact_id, kept.note()])?;
+    }
+    Ok(())
 }
 
 /// What every file of one ingest shares.

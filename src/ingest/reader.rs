@@ -49,6 +49,7 @@ fn columns(kind: FileKind) -> (&'static [&'static str], &'static [&'static str])
                 "concept",
                 "precision",
                 "dimensions",
+                "scenario",
             ],
         ),
         // SEC files are not CSV.

@@ -471,6 +471,7 @@ fn write_fact(
             disclosure_type: disclosure,
             source_id,
             concept_id: Some(concept_id),
+            scenario: String::new(),
         },
         precision,
         value_text: &value_text,

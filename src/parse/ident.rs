@@ -9,6 +9,8 @@ pub enum Identifier {
     Ticker,
     Source,
     Segment,
+    /// A named hypothetical a fact belongs to ("at scale"), kept apart from the actuals.
+    Scenario,
     Metric,
     Concept,
     Unit,
@@ -23,6 +25,10 @@ impl Identifier {
             Identifier::Segment => {
                 "a segment name such as AWS or North America, without invisible characters \
                  or spaces around it"
+            }
+            Identifier::Scenario => {
+                "a scenario name such as at scale, without invisible characters or spaces \
+                 around it"
             }
             Identifier::Metric => {
                 "a metric slug in lower_snake_case (e.g. free_cash_flow) or an XBRL concept \
@@ -51,7 +57,7 @@ impl Identifier {
                     })
             }
             Identifier::Source => !text.is_empty() && !text.chars().any(char::is_whitespace),
-            Identifier::Segment => true,
+            Identifier::Segment | Identifier::Scenario => true,
             Identifier::Metric => is_snake_case(text) || concept_shape(text),
             Identifier::Concept => concept_shape(text),
             Identifier::Unit => is_unit(text),
@@ -200,7 +206,7 @@ mod tests {
             "AWS\u{3164}",
             "AWS\u{e0001}",
         ] {
-            for kind in [Ticker, Source, Segment, Metric, Concept, Unit] {
+            for kind in [Ticker, Source, Segment, Scenario, Metric, Concept, Unit] {
                 let message = kind.problem(bad).expect(bad);
                 assert!(message.contains("character"), "{bad:?}: {message}");
             }

@@ -14,7 +14,7 @@ SELECT d.fact_id, d.first_id, r.batch_id,
             AND r.value_high IS f.value_high AND typeof(r.value_high) = typeof(f.value_high)
             AND r.unit_id = f.unit_id AND r.qualifier = f.qualifier AND r.basis = f.basis
             AND r.disclosure_type = f.disclosure_type AND r.source_id = f.source_id
-            AND r.concept_id IS f.concept_id) THEN 'other'
+            AND r.concept_id IS f.concept_id AND r.scenario = f.scenario) THEN 'other'
         WHEN f.batch_id < ?1 THEN 'present'
         WHEN f.batch_id = r.batch_id AND b.file_kind <> 'facts' THEN 'repeated'
         ELSE 'other'

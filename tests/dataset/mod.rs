@@ -1,6 +1,8 @@
 //! Keeps the bundled dataset honest: every quote is verbatim in the seed document its
 //! note names (read in place from ../shared/seeds).
 
+mod corrections;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

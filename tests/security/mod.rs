@@ -563,6 +563,11 @@ fn a_v3_database_upgrades_with_its_data_intact() {
     upgrades_with_its_data_intact("v3");
 }
 
+#[test]
+fn a_v4_database_upgrades_with_its_data_intact() {
+    upgrades_with_its_data_intact("v4");
+}
+
 fn upgrades_with_its_data_intact(version: &str) {
     let dir = old_database(version);
     let before: Vec<(String, Vec<String>, Vec<String>)> = {

@@ -7,7 +7,7 @@ SELECT e.ticker AS entity, m.slug AS metric, f.segment,
        CASE WHEN f.published_on IS s.published_on THEN NULL ELSE f.published_on END AS published_on,
        f.quote, f.note, c.concept,
        CAST(f.precision AS TEXT) AS precision,
-       f.dimensions
+       f.dimensions, f.scenario
 FROM facts AS f
 JOIN entities AS e ON e.entity_id = f.entity_id
 JOIN metrics AS m ON m.metric_id = f.metric_id

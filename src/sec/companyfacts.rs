@@ -533,7 +533,7 @@ impl SecReader for CompanyFactsReader {
                             accession: fact.accn.clone(),
                             line: n,
                             dimensions: Vec::new(),
-                            decimals: None,
+                            decimals: super::inferred_decimals(&format!("{taxonomy}:{tag}"), value),
                         })?;
                     }
                 }

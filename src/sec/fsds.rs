@@ -871,6 +871,7 @@ fn num_row(
         return Row::Bad;
     }
 
+    let decimals = super::inferred_decimals(&concept, amount);
     Row::Fact(SecFact {
         concept,
         label: info.and_then(|t| t.label.clone()),
@@ -881,7 +882,7 @@ fn num_row(
         accession: adsh.to_string(),
         line,
         dimensions: Vec::new(),
-        decimals: None,
+        decimals,
     })
 }
 

@@ -79,8 +79,34 @@ pub struct SecFact {
     /// The context's dimensions (axis -> member, or a typed member's value), sorted by
     /// axis; empty for the company-wide figure. companyfacts and FSDS give none.
     pub dimensions: Vec<(String, String)>,
-    /// XBRL `decimals` (None for INF or when the file does not say): the precision.
+    /// XBRL `decimals` (None for INF): the precision. companyfacts and FSDS do not say:
+    /// `inferred_decimals` stands in.
     pub decimals: Option<i32>,
+}
+
+/// The `decimals` of a figure from companyfacts or FSDS, which drop it: the filings behind
+/// them state figures in millions or thousands (`decimals="-6"`, "-3"), so a whole
+/// number's trailing zeros, up to six, are taken as its precision (80,096,000,000 is to
+/// the million, 1,234,000 to the thousand); a fraction's digits say it (0.27: to the
+/// cent). The cover page's `dei:` figures (shares outstanding, public float) are exact
+/// counts, not rounded statements: their digits say it. Only the tolerance of comparisons
+/// follows from it: two figures rounded to millions that differ by a rounding million do
+/// not disagree. The value is unchanged.
+pub fn inferred_decimals(concept: &str, value: Decimal) -> Option<i32> {
+    let value = value.normalize();
+    if value.is_zero() || concept.starts_with("dei:") {
+        return None;
+    }
+    if value.scale() > 0 {
+        return i32::try_from(value.scale()).ok();
+    }
+    let mut zeros = 0;
+    let mut rest = value.mantissa();
+    while zeros < 6 && rest % 10 == 0 {
+        rest /= 10;
+        zeros += 1;
+    }
+    Some(-zeros)
 }
 
 /// What a reader passed over on purpose, for the summary.
@@ -136,4 +162,26 @@ pub trait SecReader {
         each: &mut dyn FnMut(SecFact) -> crate::error::Result<()>,
         problem: &mut dyn FnMut(Problem),
     ) -> crate::error::Result<Skipped>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_are_inferred_from_trailing_zeros_up_to_the_million() {
+        let d = |s: &str| inferred_decimals("us-gaap:Revenues", s.parse().unwrap());
+        assert_eq!(d("80096000000"), Some(-6));
+        assert_eq!(d("-2722000000"), Some(-6));
+        assert_eq!(d("1234000"), Some(-3));
+        assert_eq!(d("10597729352"), Some(0));
+        assert_eq!(d("0.27"), Some(2));
+        assert_eq!(d("5.530"), Some(2));
+        assert_eq!(d("0"), None);
+        let shares = "431807370".parse().unwrap();
+        assert_eq!(
+            inferred_decimals("dei:EntityCommonStockSharesOutstanding", shares),
+            None
+        );
+    }
 }

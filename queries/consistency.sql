@@ -112,8 +112,9 @@ judged AS (
 settled AS (
     SELECT j.*,
         first_value(CASE WHEN j.alternative AND j.status = 'consistent'
-            THEN j.reading_name || ': ' || printf('%!.6g', round(j.computed, 4))
-                || CASE WHEN j.measure LIKE '%pct' THEN '%' ELSE ' ' || j.unit END
+            THEN j.reading_name || ': '
+                || CASE WHEN j.measure LIKE '%pct' THEN printf('%+.1f%%', j.computed)
+                        ELSE printf('%!.6g', round(j.computed, 4)) || ' ' || j.unit END
                 || ' from ' || j.level_now_shown || ' on ' || j.level_prev_shown
             END) OVER (PARTITION BY j.fact_id
                 ORDER BY j.alternative AND j.status = 'consistent' DESC, j.read_as)

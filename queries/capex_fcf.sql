@@ -18,15 +18,15 @@ WITH
 -- one; cash capex and free cash flow by a declared definition from queries/defined.sql.
 -- Each of those is named once here: SQLite expands a CTE at every name (and everything
 -- below it), so the steps below pivot and use window functions instead of self-joins.
-, implied AS MATERIALIZED (
-    SELECT d.entity_id, d.entity, d.metric, d.basis, d.period_kind, d.period_label,
-        d.period_start, d.period_end, d.fiscal_year, d.fiscal_quarter, d.value, d.precision,
-        d.how, d.disclosure_type, d.pick
-    FROM defined_figure AS d
-    WHERE d.segment = '' AND d.round > 0 AND d.pick_implied = 1
-      AND d.metric IN ('capex_cash', 'free_cash_flow', 'free_cash_flow_gross')
+, used AS MATERIALIZED (
+    SELECT d.* FROM defined_figure AS d
+    WHERE d.segment = ''
       AND d.basis IN ('actual', 'guidance', 'estimate', 'consensus')
       AND d.period_kind IN ('quarter', 'half_year', 'nine_months', 'fiscal_year', 'ttm')
+      AND ((d.round = 0
+            AND d.metric IN ('capex', 'capex_cash', 'operating_cash_flow', 'free_cash_flow'))
+        OR (d.round > 0 AND d.pick_implied = 1
+            AND d.metric IN ('capex_cash', 'free_cash_flow', 'free_cash_flow_gross')))
 ),
 -- The layer's figures, a group's disagreement counted only when no declared definition
 -- explains it; and cash capex implied by a definition where the layer has none.
@@ -34,22 +34,13 @@ figure_used AS (
     SELECT f.entity_id, f.entity, f.metric, f.basis, f.period_kind, f.period_label,
         f.period_start, f.period_end, f.fiscal_year, f.fiscal_quarter, f.value, f.precision,
         f.how, f.disclosure_type, f.source, f.competing,
-        f.disagree AND EXISTS (
+        CASE WHEN f.round > 0 THEN 0 ELSE f.disagree AND EXISTS (
             SELECT 1 FROM unsettled AS u
             WHERE u.entity_id = f.entity_id AND u.metric_id = f.metric_id
               AND u.segment = f.segment AND u.period_id = f.period_id AND u.measure = 'level'
-              AND u.basis = f.basis AND u.unit_id = f.unit_id) AS disagree
-    FROM figure AS f
-    WHERE f.segment = ''
-      AND f.metric IN ('capex', 'capex_cash', 'operating_cash_flow', 'free_cash_flow')
-      AND f.basis IN ('actual', 'guidance', 'estimate', 'consensus')
-      AND f.period_kind IN ('quarter', 'half_year', 'nine_months', 'fiscal_year', 'ttm')
-    UNION ALL
-    SELECT i.entity_id, i.entity, i.metric, i.basis, i.period_kind, i.period_label,
-        i.period_start, i.period_end, i.fiscal_year, i.fiscal_quarter, i.value, i.precision,
-        i.how, i.disclosure_type, NULL, NULL, 0
-    FROM implied AS i
-    WHERE i.metric = 'capex_cash' AND i.pick = 1
+              AND u.basis = f.basis AND u.unit_id = f.unit_id) END AS disagree
+    FROM used AS f
+    WHERE f.round = 0 OR (f.metric = 'capex_cash' AND f.pick = 1)
 ),
 -- The figures of each period, one column each with their provenance; a derived
 -- four-quarter sum is a row of its own here (`derived_sum`), which only fills the TTM
@@ -128,8 +119,8 @@ twelve_defined AS (
         max(CASE WHEN metric = 'free_cash_flow_gross' THEN how END) AS fcf_gross_how,
         max(CASE WHEN metric = 'free_cash_flow_gross' THEN disclosure_type END)
             AS fcf_gross_disclosure
-    FROM implied
-    WHERE period_kind IN ('fiscal_year', 'ttm')
+    FROM used
+    WHERE round > 0 AND period_kind IN ('fiscal_year', 'ttm')
       AND period_start = date(period_end, '+1 day', '-12 months')
     GROUP BY entity_id, basis, period_end
 ),

@@ -1,6 +1,6 @@
 -- fragment: defined
 -- title: Figures the declared definitions determine, and the disagreements they explain
--- description: Follows `choice`, `derivation` and `definition`. Every identity of `definition` is solved for each of its terms (metric = plus - minus, plus = metric + minus, minus = plus - metric) and applied to the level figures of the derivation layer (disclosed, else a derived quarter or TTM) of one entity, segment, basis, unit and period, in two rounds (a figure one identity gives may feed another: capex_cash from capex and proceeds, then free cash flow from it), never deriving a metric from a figure that was itself derived from that metric. `defined_figure` holds the layer's figures (round 0) and the implied ones (rounds 1 and 2) with their lineage; `pick` 1 is the figure of a period reports use (the layer's first), `pick_implied` 1 the best implied one. `disagreeing_pair` lists the pairs of facts of one group that disagree beyond the coarser precision; `explained` the disagreeing level facts that a declared alternative reading of their metric (`alternative_to`) reproduces within that precision, with `explained_by`; `pair_status` each pair and whether one of its facts is explained; `unsettled` the groups with a disagreement no definition explains (reports' `!` tags).
+-- description: Follows `choice`, `derivation` and `definition`. `defined_figure` round 0 holds the layer's level figures (`figure`) of the metrics the definitions name, so a report about those metrics reads the layer through it alone. Every identity of `definition` is solved for each of its terms (metric = plus - minus, plus = metric + minus, minus = plus - metric) and applied to the level figures of the derivation layer (disclosed, else a derived quarter or TTM) of one entity, segment, basis, unit and period, in two rounds (a figure one identity gives may feed another: capex_cash from capex and proceeds, then free cash flow from it), never deriving a metric from a figure that was itself derived from that metric. `defined_figure` holds the layer's figures (round 0) and the implied ones (rounds 1 and 2) with their lineage; `pick` 1 is the figure of a period reports use (the layer's first), `pick_implied` 1 the best implied one. `disagreeing_pair` lists the pairs of facts of one group that disagree beyond the coarser precision; `explained` the disagreeing level facts that a declared alternative reading of their metric (`alternative_to`) reproduces within that precision, with `explained_by`; `pair_status` each pair and whether one of its facts is explained; `unsettled` the groups with a disagreement no definition explains (reports' `!` tags).
 -- params: entity, as_of, min_rank, peers
 --
 -- Every CTE named more than once is MATERIALIZED: SQLite would otherwise expand it (and
@@ -29,7 +29,8 @@ defined_input AS MATERIALIZED (
                     ELSE printf('%!.15g', f.value) || ' ' || f.unit END
             || CASE WHEN f.fact_id IS NOT NULL THEN ' (fact ' || f.fact_id || ')'
                     ELSE ' (' || f.how || ')' END AS shown,
-        ',' || f.metric || ',' AS uses
+        ',' || f.metric || ',' AS uses,
+        f.metric_id, f.competing, f.disagree
     FROM figure AS f
     WHERE f.metric IN (
         SELECT metric FROM definition UNION SELECT plus FROM definition
@@ -55,11 +56,11 @@ identity AS (
 defined_step (entity_id, entity, metric, segment, basis, unit_id, unit, period_id,
         period_kind, period_label, period_start, period_end, fiscal_year, fiscal_quarter,
         value, qualifier, precision, shown_precision, trust_rank, fact_id, how, source,
-        round, shown, formula, uses) AS (
+        round, shown, formula, uses, metric_id, competing, disagree) AS (
     SELECT entity_id, entity, metric, segment, basis, unit_id, unit, period_id, period_kind,
         period_label, period_start, period_end, fiscal_year, fiscal_quarter, value,
         qualifier, precision, precision, trust_rank, fact_id, how, source, 0, shown, NULL,
-        uses
+        uses, metric_id, competing, disagree
     FROM defined_input
     UNION ALL
     SELECT r.entity_id, r.entity, i.solves, r.segment, r.basis, r.unit_id, r.unit,
@@ -84,7 +85,7 @@ defined_step (entity_id, entity, metric, segment, basis, unit_id, unit, period_i
                                           ORDER BY m.from_precision DESC, m.rank LIMIT 1)
                                     ELSE printf('%!.15g', r.value) || ' ' || r.unit END
                             || ' (= ' || r.formula || ')' END),
-        r.uses || i.solves || ',' || substr(x.uses, 2)
+        r.uses || i.solves || ',' || substr(x.uses, 2), NULL, NULL, 0
     FROM defined_step AS r
     JOIN identity AS i
       ON r.metric IN (i.a_metric, i.b_metric) AND (i.entity IS NULL OR r.entity = i.entity)
@@ -106,7 +107,7 @@ defined_figure AS MATERIALIZED (
     SELECT u.entity_id, u.entity, u.metric, u.segment, u.basis, u.unit_id, u.unit,
         u.period_id, u.period_kind, u.period_label, u.period_start, u.period_end,
         u.fiscal_year, u.fiscal_quarter, u.value, u.qualifier, u.precision, u.trust_rank,
-        u.fact_id, u.source, u.round,
+        u.fact_id, u.source, u.round, u.metric_id, u.competing, u.disagree,
         coalesce(u.how, 'derived by definition: ' || u.formula) AS how,
         coalesce(u.shown, u.metric || ' ' || u.period_label || ' '
             || CASE WHEN u.unit = 'USD'

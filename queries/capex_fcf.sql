@@ -31,16 +31,16 @@ WITH
 -- The layer's figures, a group's disagreement counted only when no declared definition
 -- explains it; and cash capex implied by a definition where the layer has none.
 figure_used AS (
-    SELECT f.entity_id, f.entity, f.metric, f.basis, f.period_kind, f.period_label,
-        f.period_start, f.period_end, f.fiscal_year, f.fiscal_quarter, f.value, f.precision,
-        f.how, f.disclosure_type, f.source, f.competing,
-        CASE WHEN f.round > 0 THEN 0 ELSE f.disagree AND EXISTS (
+    SELECT g.entity_id, g.entity, g.metric, g.basis, g.period_kind, g.period_label,
+        g.period_start, g.period_end, g.fiscal_year, g.fiscal_quarter, g.value, g.precision,
+        g.how, g.disclosure_type, g.source, g.competing,
+        CASE WHEN g.round > 0 THEN 0 ELSE g.disagree AND EXISTS (
             SELECT 1 FROM unsettled AS u
-            WHERE u.entity_id = f.entity_id AND u.metric_id = f.metric_id
-              AND u.segment = f.segment AND u.period_id = f.period_id AND u.measure = 'level'
-              AND u.basis = f.basis AND u.unit_id = f.unit_id) END AS disagree
-    FROM used AS f
-    WHERE f.round = 0 OR (f.metric = 'capex_cash' AND f.pick = 1)
+            WHERE u.entity_id = g.entity_id AND u.metric_id = g.metric_id
+              AND u.segment = g.segment AND u.period_id = g.period_id AND u.measure = 'level'
+              AND u.basis = g.basis AND u.unit_id = g.unit_id) END AS disagree
+    FROM used AS g
+    WHERE g.round = 0 OR (g.metric = 'capex_cash' AND g.pick = 1)
 ),
 -- The figures of each period, one column each with their provenance; a derived
 -- four-quarter sum is a row of its own here (`derived_sum`), which only fills the TTM

@@ -1,10 +1,10 @@
 -- name: cloud-peers
 -- view: cloud_peers
 -- title: AWS, Azure and Google Cloud side by side
--- description: One row per calendar quarter (fiscal quarters aligned by their dates; a quarter derived from year-to-date figures where none is disclosed, `*_revenue_how` giving its lineage; fiscal years in rows of their own, CY2024 when the fiscal year is the calendar year; backlog and RPO at the quarter's end; an instant on another date gets a row of its own): revenue and growth of AWS (AMZN), Azure (MSFT) and Google Cloud (GOOGL), AWS backlog, Microsoft's RPO and Google Cloud's backlog (or RPO), basis actual, chosen by the shared rule among the facts of AMZN, MSFT and GOOGL only (--entity does not apply).
+-- description: One row per calendar quarter (fiscal quarters aligned by their dates; a quarter derived from year-to-date figures where none is disclosed, `*_revenue_how` giving its lineage; fiscal years in rows of their own, CY2024 when the fiscal year is the calendar year; backlog and RPO at the quarter's end; an instant on another date gets a row of its own): revenue and growth of AWS (AMZN), Azure (MSFT) and Google Cloud (GOOGL), AWS backlog, Microsoft's RPO and Google Cloud's backlog (or its RPO; never Alphabet's company-wide RPO), basis actual, chosen by the shared rule among the facts of AMZN, MSFT and GOOGL only (--entity does not apply).
 -- params: as_of, min_rank
 -- fixed: peers = 'AMZN MSFT GOOGL'
--- table: period, aws_revenue:AWS=usd, aws_yoy_pct:AWS YoY=pct, azure_yoy_pct:Azure YoY=pct, google_cloud_yoy_pct:GCP YoY=pct, aws_backlog:AWS backlog=usd, microsoft_rpo:MSFT RPO=usd, google_cloud_backlog:GCP backlog=usd
+-- table: period, aws_revenue:AWS=usd, aws_yoy_pct:AWS YoY=pct, azure_yoy_pct:Azure YoY=pct, google_cloud_revenue:GCP=usd, google_cloud_yoy_pct:GCP YoY=pct, aws_backlog:AWS backlog=usd, microsoft_rpo:MSFT RPO=usd, google_cloud_backlog:GCP backlog=usd
 WITH
 --@include choice
 ,
@@ -44,8 +44,10 @@ series AS (
              AND period_kind = 'instant' AND measure = 'level' AND unit = 'USD' THEN 'aws_backlog'
             WHEN entity = 'MSFT' AND metric = 'remaining_performance_obligation'
              AND period_kind = 'instant' AND measure = 'level' AND unit = 'USD' THEN 'microsoft_rpo'
+            -- Google Cloud's own: Alphabet's company-wide RPO (the 10-K's figure) is
+            -- not Google Cloud's backlog.
             WHEN entity = 'GOOGL' AND metric IN ('backlog', 'remaining_performance_obligation')
-             AND period_kind = 'instant' AND measure = 'level' AND unit = 'USD'
+             AND segment = 'Google Cloud' AND period_kind = 'instant' AND measure = 'level' AND unit = 'USD'
             THEN 'google_cloud_backlog'
         END AS series,
         -- Where a series has more than one candidate for a period (RPO of several

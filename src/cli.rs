@@ -34,7 +34,7 @@ pub enum Command {
     Query(QueryArgs),
     /// Write every report and the facts, sources, entities and metrics as CSV files.
     Export(ExportArgs),
-    /// Write the database as re-ingestable CSV (entities, sources, metrics, concepts, facts).
+    /// Write the database as re-ingestable CSV (entities, sources, metrics, concepts, segments, facts).
     Dump(DumpArgs),
     /// Write a consistent copy of the database to FILE, even while it is in use.
     Backup(BackupArgs),
@@ -52,8 +52,8 @@ pub struct BackupArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct DumpArgs {
-    /// The directory to write entities.csv, sources.csv, metrics.csv, concepts.csv and
-    /// facts.csv into.
+    /// The directory to write entities.csv, sources.csv, metrics.csv, concepts.csv,
+    /// segments.csv and facts.csv into.
     pub dir: PathBuf,
     /// Only this entity's facts (and the sources they cite); a ticker, any case.
     #[arg(long)]

@@ -1,5 +1,5 @@
-//! `amzdb dump DIR`: the database's entities, sources, metrics, concept mappings and
-//! facts as CSV files in amzdb's own interchange formats, so `amzdb ingest DIR` into an
+//! `amzdb dump DIR`: the database's entities, sources, metrics, concept and segment
+//! mappings and facts as CSV files in amzdb's own interchange formats, so `amzdb ingest DIR` into an
 //! empty database gives the same facts (a portable, human-readable backup, and how the
 //! bundled audited history is made from the SEC importer's output).
 //!
@@ -21,6 +21,7 @@ const FILES: &[(&str, &str)] = &[
     ("sources", include_str!("../sql/dump/sources.sql")),
     ("metrics", include_str!("../sql/dump/metrics.sql")),
     ("concepts", include_str!("../sql/dump/concepts.sql")),
+    ("segments", include_str!("../sql/dump/segments.sql")),
     ("facts", include_str!("../sql/dump/facts.sql")),
 ];
 

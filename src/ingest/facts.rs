@@ -8,7 +8,8 @@ use super::{FileContext, RowOutcome, Tally};
 use crate::error::{Problem, Result};
 use crate::model::FileKind;
 use crate::model::{Basis, DisclosureType, Measure, Qualifier};
-use crate::parse::value::{magnitude_problem, parse_value, Number};
+use crate::parse::ident::dimensions_problem;
+use crate::parse::value::{magnitude_problem, parse_precision, parse_value, Number};
 use crate::parse::{period::parse_date, FiscalYearEnd, Identifier, ParsedValue, Period};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection};
@@ -180,6 +181,7 @@ pub(super) struct Checked {
     quote: Option<String>,
     note: Option<String>,
     concept: Option<String>,
+    dimensions: Option<String>,
 }
 
 /// A fact's unit: one the database knows, or one its first fact declares.
@@ -382,6 +384,22 @@ pub(super) fn check(
         }
     }
     check.identifier("concept", concept.unwrap_or(""), Identifier::Concept);
+    // The precision a filing gave (`decimals`), which a dump writes: without it, the
+    // digits of the value say it.
+    let precision_text = row.get("precision");
+    let stated_precision = check
+        .parse("precision", precision_text, parse_precision)
+        .and_then(|p| match Number::from_decimal(p) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                check.problem("precision", precision_text, e);
+                None
+            }
+        });
+    let dimensions = row.opt("dimensions");
+    if let Some(why) = dimensions.and_then(dimensions_problem) {
+        check.problem("dimensions", dimensions.unwrap_or(""), why);
+    }
     if !check.problems.is_empty() {
         return Err(check.problems);
     }
@@ -416,7 +434,7 @@ pub(super) fn check(
         measure,
         value,
         value_high: high.map(|(v, _)| v),
-        precision,
+        precision: stated_precision.unwrap_or(precision),
         value_text: value_text.to_string(),
         unit: unit_id,
         qualifier,
@@ -427,6 +445,7 @@ pub(super) fn check(
         quote: row.opt("quote").map(str::to_string),
         note: row.opt("note").map(str::to_string),
         concept: concept.map(str::to_string),
+        dimensions: dimensions.map(str::to_string),
     })
 }
 
@@ -466,7 +485,7 @@ pub(super) fn write(
         published_on: c.published_on,
         quote: c.quote.as_deref(),
         note: c.note.as_deref(),
-        dimensions: None,
+        dimensions: c.dimensions.as_deref(),
     };
     insert(conn, ctx, c.line, &fact, Check::new(&ctx.name, c.line))
 }

@@ -47,6 +47,8 @@ fn columns(kind: FileKind) -> (&'static [&'static str], &'static [&'static str])
                 "quote",
                 "note",
                 "concept",
+                "precision",
+                "dimensions",
             ],
         ),
         // SEC files are not CSV.

@@ -157,11 +157,12 @@ pub(super) fn ingest(
             refused.insert(filing.accession.clone());
             continue;
         };
-        let Some(source_id) = source_for(conn, catalog, filing, entity_id, &name, tally)? else {
+        let Some((source_id, filed)) = source_for(conn, catalog, filing, entity_id, &name, tally)?
+        else {
             refused.insert(filing.accession.clone());
             continue;
         };
-        if filing.filed.is_none() {
+        if filed.is_none() {
             tally.summary.undated_filings.push(format!(
                 "sec-{}",
                 filing.document.as_ref().unwrap_or(&filing.accession)
@@ -174,7 +175,7 @@ pub(super) fn ingest(
                 entity_id,
                 fye,
                 disclosure_of(&filing.form),
-                filing.filed.map(|d| d.to_string()),
+                filed,
             ),
         );
     }
@@ -286,6 +287,8 @@ fn entity_for(
     Ok(Some(known))
 }
 
+/// The source of a filing and its date: the filing already known when the document does not
+/// say its date, else a new source (or the same one again); None when refused.
 fn source_for(
     conn: &Connection,
     catalog: &mut Catalog,
@@ -293,7 +296,7 @@ fn source_for(
     entity_id: i64,
     file: &str,
     tally: &mut Tally,
-) -> Result<Option<i64>> {
+) -> Result<Option<(i64, Option<String>)>> {
     let entity = catalog
         .entities
         .values()
@@ -321,6 +324,18 @@ fn source_for(
         "sec-{}",
         filing.document.as_ref().unwrap_or(&filing.accession)
     );
+    // The filing already known (from companyfacts, or imported with --filed before):
+    // a document that does not say its date is that filing, and takes its date.
+    if filing.filed.is_none() {
+        if let Some(known) = catalog.sources.get(&slug).filter(|s| {
+            s.row.accession == accession
+                && s.row.entity.as_deref() == Some(entity.ticker.as_str())
+                && s.row.form.as_deref() == Some(filing.form.as_str())
+        }) {
+            tally.count(FileKind::Sources, RowOutcome::Present);
+            return Ok(Some((known.id, known.row.published_on.clone())));
+        }
+    }
     let filed = filing.filed.map_or_else(
         || "on a date not given".to_string(),
         |d| format!("filed {d}"),
@@ -346,8 +361,16 @@ fn source_for(
     let outcome = reference::upsert_source(conn, catalog, row, &mut check)?;
     let ok = !matches!(outcome, RowOutcome::Problems(_));
     tally.count(FileKind::Sources, outcome);
-    Ok(ok.then(|| catalog.sources[&slug].id))
+    Ok(ok.then(|| {
+        (
+            catalog.sources[&slug].id,
+            filing.filed.map(|d| d.to_string()),
+        )
+    }))
 }
+
+/// The scenario member of a filing's forecast figures.
+const FORECAST: (&str, &str) = ("srt:StatementScenarioAxis", "srt:ScenarioForecastMember");
 
 #[allow(clippy::too_many_arguments)]
 fn write_fact(
@@ -420,6 +443,18 @@ fn write_fact(
         None => metric_named_after(conn, catalog, fact, &unit)?,
     };
     let period = Period::from_dates(fact.start, fact.end, fye);
+    // A filing's forecast (`srt:StatementScenarioAxis = srt:ScenarioForecastMember`, e.g.
+    // the expected effect on next year's net income of a change in useful lives) is the
+    // company's outlook, not a line of its statements: guidance, by management.
+    let forecast = fact
+        .dimensions
+        .iter()
+        .any(|(axis, member)| axis == FORECAST.0 && member == FORECAST.1);
+    let (basis, disclosure) = if forecast {
+        (Basis::Guidance, DisclosureType::ManagementCommentary)
+    } else {
+        (Basis::Actual, disclosure)
+    };
     let value_text = value.to_string();
     let new = NewFact {
         identity: Identity {
@@ -432,7 +467,7 @@ fn write_fact(
             value_high: None,
             unit_id,
             qualifier: Qualifier::Exact,
-            basis: Basis::Actual,
+            basis,
             disclosure_type: disclosure,
             source_id,
             concept_id: Some(concept_id),

@@ -129,6 +129,24 @@ fn is_snake_case(text: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// Why `text` cannot be an XBRL fact's dimensions as amzdb writes them
+/// (`axis=member|axis=member`, each axis a concept, each member a concept or a typed
+/// member's value), or None if it can be.
+pub fn dimensions_problem(text: &str) -> Option<String> {
+    if let Some(why) = Identifier::Segment.problem(text) {
+        return Some(why);
+    }
+    let expected = "expected axis=member pairs joined by '|', each axis an XBRL concept, \
+         e.g. us-gaap:StatementBusinessSegmentsAxis=amzn:AmazonWebServicesSegmentMember";
+    for part in text.split('|') {
+        match part.split_once('=') {
+            Some((axis, member)) if concept_shape(axis) && !member.trim().is_empty() => {}
+            _ => return Some(format!("{part:?} is not axis=member; {expected}")),
+        }
+    }
+    None
+}
+
 /// `taxonomy:Tag`: one colon, something on each side, no whitespace.
 fn concept_shape(text: &str) -> bool {
     text.split_once(':')

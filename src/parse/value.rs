@@ -99,6 +99,36 @@ impl fmt::Display for Number {
     }
 }
 
+/// The precision column of a facts CSV: the size of the value's last exact digit, a
+/// positive power of ten (`1000000` for a filing's figure in millions, `0.01`). A dump
+/// writes it so that a fact keeps the precision its filing gave (`decimals="-6"`), which
+/// the digits of an integer value cannot say.
+pub fn parse_precision(text: &str) -> Result<Decimal, String> {
+    const EXPECTED: &str = "a positive power of ten such as 1000000 (to the million), 1 or 0.01: \
+         the step the value is exact to";
+    // SQLite prints a small REAL in scientific notation (1.0e-05): both forms are read.
+    let text = text.trim();
+    let d = text
+        .parse::<Decimal>()
+        .or_else(|_| Decimal::from_scientific(text))
+        .map_err(|_| format!("not a number; expected {EXPECTED}"))?;
+    let d = d.normalize();
+    // 0.01 has mantissa 1; 1000000 has mantissa 1000000: a 1 followed by zeros.
+    let digits = d.mantissa().to_string();
+    let power_of_ten = digits
+        .strip_prefix('1')
+        .is_some_and(|z| z.bytes().all(|b| b == b'0'));
+    if !power_of_ten {
+        return Err(format!("expected {EXPECTED}"));
+    }
+    if d > Decimal::from(MAX_MAGNITUDE) {
+        return Err(format!(
+            "beyond 10^17, the bound of amzdb values; expected {EXPECTED}"
+        ));
+    }
+    Ok(d)
+}
+
 /// A parsed value: the exact amount in base units, the size of its last given digit,
 /// and the sign it was written with, if any.
 #[derive(Debug, Clone, PartialEq)]
@@ -275,6 +305,29 @@ mod tests {
         );
         assert_eq!(exact(".5").0, Number::Real(0.5));
         assert_eq!(exact("$25B").2, Some(Symbol::Dollar));
+    }
+
+    #[test]
+    fn a_precision_column_is_a_positive_power_of_ten() {
+        assert_eq!(
+            parse_precision("1000000").unwrap(),
+            Decimal::from(1_000_000)
+        );
+        assert_eq!(parse_precision("0.01").unwrap(), Decimal::new(1, 2));
+        assert_eq!(parse_precision("1").unwrap(), Decimal::ONE);
+        assert_eq!(parse_precision("1.0").unwrap(), Decimal::ONE);
+        assert_eq!(parse_precision("1.0e-05").unwrap(), Decimal::new(1, 5));
+        for bad in [
+            "0",
+            "-1000",
+            "5000",
+            "0.02",
+            "2e6",
+            "abc",
+            "1000000000000000000",
+        ] {
+            assert!(parse_precision(bad).is_err(), "{bad} accepted");
+        }
     }
 
     #[test]

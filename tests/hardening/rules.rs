@@ -392,7 +392,7 @@ const FACTS: &str =
     "SELECT e.ticker, m.slug, f.segment, p.kind, p.start_date, p.end_date, p.label, \
     f.measure, quote(f.value), quote(f.value_high), quote(f.precision), f.value_text, u.unit, \
     f.qualifier, f.basis, f.disclosure_type, s.slug, quote(f.published_on), quote(f.quote), \
-    quote(f.note), quote(c.concept) \
+    quote(f.note), quote(c.concept), quote(f.dimensions) \
     FROM facts f JOIN entities e USING (entity_id) JOIN metrics m USING (metric_id) \
     JOIN periods p USING (period_id) JOIN units u ON u.unit_id = f.unit_id \
     JOIN sources s USING (source_id) LEFT JOIN concepts c ON c.concept_id = f.concept_id";
@@ -419,6 +419,18 @@ fn dump_reloads(dir: &Dir) -> usize {
     let before = all_facts(&dir.join(DB));
     let after = all_facts(&dir.join("again.sqlite"));
     assert!(!before.is_empty());
+    let map = "SELECT axis, member, segment, quote(note) FROM segment_map ORDER BY 1, 2";
+    let segment_map = |db: &str| {
+        rows_of(
+            &rusqlite::Connection::open(dir.join(db)).expect("open"),
+            map,
+        )
+    };
+    assert_eq!(
+        segment_map(DB),
+        segment_map("again.sqlite"),
+        "the segment map"
+    );
     if before != after {
         let lost: Vec<_> = before
             .iter()
@@ -448,7 +460,7 @@ fn sec_file(name: &str) -> Option<String> {
 fn a_dump_of_the_bundled_data_ingests_again_to_the_same_facts() {
     let dir = Dir::new();
     dir.run(&["init"]);
-    assert_eq!(dump_reloads(&dir), 2264);
+    assert_eq!(dump_reloads(&dir), 5953);
 }
 
 #[test]
@@ -468,6 +480,41 @@ fn a_dump_of_amazon_and_snowflake_companyfacts_ingests_again_to_the_same_facts()
 }
 
 #[test]
+fn a_dump_of_three_10k_filings_keeps_their_precision_dimensions_and_segment_map() {
+    let (Some(fy22), Some(fy24), Some(googl)) = (
+        sec_file("amzn-10k-fy2022-instance.xml"),
+        sec_file("amzn-10k-fy2024.htm"),
+        sec_file("googl-10k-fy2024.htm"),
+    ) else {
+        return;
+    };
+    // The filings alone, on the bundled reference data (entities, metrics, the maps).
+    let dir = Dir::with_empty_db();
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
+    let reference = [
+        "entities.csv",
+        "metrics.csv",
+        "concepts.csv",
+        "segments.csv",
+    ]
+    .map(|f| format!("{data}/{f}"));
+    let mut args = vec!["ingest"];
+    args.extend(reference.iter().map(String::as_str));
+    dir.run(&args);
+    dir.run(&["ingest", &fy22, "--accession", "0001018724-23-000004"]);
+    dir.run(&["ingest", &fy24, "--accession", "0001018724-25-000004"]);
+    dir.run(&["ingest", &googl, "--entity", "GOOGL"]);
+    // Figures in millions keep precision 1000000 (decimals="-6"), which the digits of
+    // 80096000000 alone cannot say, and dimensional facts keep their members.
+    let kept: i64 = dir.one(
+        "SELECT count(*) FROM fact_detail WHERE metric = 'revenue' AND segment = 'AWS' \
+         AND period_label = 'FY2022' AND precision = 1000000 AND dimensions IS NOT NULL",
+    );
+    assert_eq!(kept, 2, "one per Amazon filing");
+    assert_eq!(dump_reloads(&dir), 1171 + 1159 + 1397);
+}
+
+#[test]
 fn a_dump_of_both_fsds_quarters_ingests_again_to_the_same_facts() {
     let (Some(q3), Some(q2)) = (sec_file("fsds-2009q3.zip"), sec_file("fsds-2010q2.zip")) else {
         return;
@@ -479,5 +526,48 @@ fn a_dump_of_both_fsds_quarters_ingests_again_to_the_same_facts() {
     let dir = Dir::new();
     dir.run(&["init"]);
     dir.run(&["ingest", &q2]);
-    assert_eq!(dump_reloads(&dir), 111_707);
+    assert_eq!(dump_reloads(&dir), 115_396);
+}
+
+#[test]
+fn a_precision_or_dimensions_column_that_cannot_be_true_is_refused_naming_the_value() {
+    let dir = Dir::with_fixtures();
+    let header = format!("{},precision,dimensions", crate::util::FACTS_HEADER);
+    let text = format!(
+        "{header}\n{GOOD_ROW},5000,\n{}\n{}\n",
+        GOOD_ROW.replace("5B,", "5.1B,") + ",0,",
+        GOOD_ROW.replace("5B,", "5.2B,") + ",1000000,us-gaap:StatementBusinessSegmentsAxis"
+    );
+    let stderr = dir.ingest_refused("p.csv", text);
+    assert_contains(
+        &stderr,
+        "p.csv:2: column 'precision': \"5000\": expected a positive power of ten",
+    );
+    assert_contains(
+        &stderr,
+        "p.csv:3: column 'precision': \"0\": expected a positive power",
+    );
+    assert_contains(
+        &stderr,
+        "p.csv:4: column 'dimensions': \"us-gaap:StatementBusinessSegmentsAxis\": \
+         \"us-gaap:StatementBusinessSegmentsAxis\" is not axis=member",
+    );
+}
+
+#[test]
+fn a_stated_precision_and_dimensions_are_stored_as_given() {
+    let dir = Dir::with_fixtures();
+    let header = format!("{},precision,dimensions", crate::util::FACTS_HEADER);
+    let row = GOOD_ROW
+        .replace(",capex,,", ",capex,AWS,")
+        .replace("5B,", "5000000000,")
+        + ",1000000,us-gaap:StatementBusinessSegmentsAxis=amzn:AmazonWebServicesSegmentMember";
+    dir.write("p.csv", format!("{header}\n{row}\n"));
+    dir.run(&["ingest", "p.csv"]);
+    let stored: String =
+        dir.one("SELECT precision || ' ' || dimensions FROM facts WHERE value_text = '5000000000'");
+    assert_eq!(
+        stored,
+        "1000000 us-gaap:StatementBusinessSegmentsAxis=amzn:AmazonWebServicesSegmentMember"
+    );
 }

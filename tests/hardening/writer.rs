@@ -322,8 +322,8 @@ fn backup_is_readable_from_read_only_storage_by_another_user() {
 #[test]
 fn dump_onto_a_full_disk_leaves_no_partial_set() {
     let dir = bundled();
-    // 100 KiB: entities, sources, metrics and concepts fit; facts.csv does not.
-    let out = dir.run_limited("-f 200", &["dump", "csv"]);
+    // 200 KiB: entities, sources, metrics, concepts and segments fit; facts.csv does not.
+    let out = dir.run_limited("-f 400", &["dump", "csv"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{}: {stderr}", out.status);
     assert_contains(&stderr, "amzdb: error: csv/facts.csv: File too large");
@@ -337,6 +337,7 @@ fn dump_onto_a_full_disk_leaves_no_partial_set() {
             "entities.csv",
             "facts.csv",
             "metrics.csv",
+            "segments.csv",
             "sources.csv"
         ]
     );
@@ -351,7 +352,7 @@ fn dump_replaces_an_earlier_dump_whole_and_refuses_a_directory_of_other_files() 
     dir.run(&["dump", "csv"]);
     let second = std::fs::read(dir.join("csv/facts.csv")).unwrap();
     assert!(second.len() > first.len(), "the earlier dump was replaced");
-    assert_eq!(names(&dir.join("csv")).len(), 5);
+    assert_eq!(names(&dir.join("csv")).len(), 6);
 
     // A directory holding anything else is someone's: refused, untouched.
     dir.write("mine/notes.txt", "keep me");
@@ -372,7 +373,7 @@ fn dump_replaces_an_earlier_dump_whole_and_refuses_a_directory_of_other_files() 
     let stale = format!(".empty.amzdb-{}-Ab12Cd.tmp", dead_pid());
     dir.write(&format!("{stale}/facts.csv"), "half a fi");
     dir.run(&["dump", "empty"]);
-    assert_eq!(names(&dir.join("empty")).len(), 5);
+    assert_eq!(names(&dir.join("empty")).len(), 6);
     assert_eq!(hidden(dir.path()), Vec::<String>::new());
 }
 

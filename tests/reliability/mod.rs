@@ -391,7 +391,8 @@ fn kill_ingest(dir: &Path, args: &[&str], duration: Duration, moments: &[Moment]
                 ms(duration)
             ),
         };
-        if finished {
+        // It may also finish between the poll and the signal: a zero exit was no kill.
+        if finished || status.success() {
             soak.finished_first += 1;
             assert!(
                 status.success(),

@@ -152,8 +152,8 @@ fn dump_narrows_to_an_entity_and_a_source_kind() {
     let sources = read("sources.csv");
     assert_eq!(
         facts.len(),
-        2018,
-        "Amazon's audited history, nothing from the press"
+        2018 + 1152 + 1140,
+        "Amazon's audited history (companyfacts and two 10-Ks), nothing from the press"
     );
     assert!(facts
         .iter()

@@ -3,12 +3,14 @@
 //! figures, the company's own concepts, provenance, and bad input refused with nothing
 //! changed.
 
+mod bundled;
+
 use crate::sec::sec_file;
 use crate::util::{assert_contains, Dir};
 
-const INSTANCE: &str = "amzn-10k-fy2022-instance.xml";
-const AMZN_2024: &str = "amzn-10k-fy2024.htm";
-const GOOGL_2024: &str = "googl-10k-fy2024.htm";
+pub(crate) const INSTANCE: &str = "amzn-10k-fy2022-instance.xml";
+pub(crate) const AMZN_2024: &str = "amzn-10k-fy2024.htm";
+pub(crate) const GOOGL_2024: &str = "googl-10k-fy2024.htm";
 
 /// An empty database with the bundled reference data (entities, metrics, concept and
 /// segment maps), but no facts: what a filing's import alone gives.
@@ -425,4 +427,34 @@ fn two_values_for_one_concept_context_and_unit_are_both_kept_and_conflict() {
             "{conflicts}"
         );
     }
+}
+
+#[test]
+fn a_document_without_its_date_joins_the_filing_already_known_and_takes_its_date() {
+    let Some(file) = sec_file(AMZN_2024) else {
+        return;
+    };
+    // The bundled data knows this 10-K from companyfacts, filed 2025-02-07.
+    let dir = Dir::new();
+    dir.run(&["init"]);
+    let out = dir.run(&["ingest", &file, "--accession", "0001018724-25-000004"]);
+    assert!(!out.contains("without a filing date"), "{out}");
+    let dated: i64 = dir.one(
+        "SELECT count(*) FROM fact_detail WHERE source = 'sec-0001018724-25-000004' \
+         AND metric = 'revenue' AND segment = 'AWS' AND published_on = '2025-02-07'",
+    );
+    assert_eq!(
+        dated, 3,
+        "AWS revenue FY2022-FY2024, dated by the known filing"
+    );
+    // A date that contradicts the known filing is still refused.
+    let stderr = dir.refused_unchanged(&[
+        "ingest",
+        &file,
+        "--accession",
+        "0001018724-25-000004",
+        "--filed",
+        "2025-02-08",
+    ]);
+    assert_contains(&stderr, "already in the database with other values");
 }

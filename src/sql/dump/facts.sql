@@ -5,7 +5,9 @@ SELECT e.ticker AS entity, m.slug AS metric, f.segment,
        CASE WHEN f.value_high IS NULL THEN NULL ELSE CAST(f.value_high AS TEXT) END AS value_high,
        u.unit, f.qualifier, f.basis, f.disclosure_type, s.slug AS source,
        CASE WHEN f.published_on IS s.published_on THEN NULL ELSE f.published_on END AS published_on,
-       f.quote, f.note, c.concept
+       f.quote, f.note, c.concept,
+       CAST(f.precision AS TEXT) AS precision,
+       f.dimensions
 FROM facts AS f
 JOIN entities AS e ON e.entity_id = f.entity_id
 JOIN metrics AS m ON m.metric_id = f.metric_id

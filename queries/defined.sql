@@ -3,9 +3,11 @@
 -- description: Follows `choice`, `derivation` and `definition`. `defined_figure` round 0 holds the layer's level figures (`figure`) of the metrics the definitions name, so a report about those metrics reads the layer through it alone. Every identity of `definition` is solved for each of its terms (metric = plus - minus, plus = metric + minus, minus = plus - metric) and applied to the level figures of the derivation layer (disclosed, else a derived quarter or TTM) of one entity, segment, basis, unit and period, in two rounds (a figure one identity gives may feed another: capex_cash from capex and proceeds, then free cash flow from it), never deriving a metric from a figure that was itself derived from that metric. `defined_figure` holds the layer's figures (round 0) and the implied ones (rounds 1 and 2) with their lineage; `pick` 1 is the figure of a period reports use (the layer's first), `pick_implied` 1 the best implied one. `disagreeing_pair` lists the pairs of facts of one group that disagree beyond the coarser precision; `explained` the disagreeing level facts that a declared alternative reading of their metric (`alternative_to`) reproduces within that precision, with `explained_by`; `pair_status` each pair and whether one of its facts is explained; `unsettled` the groups with a disagreement no definition explains (reports' `!` tags).
 -- params: entity, as_of, min_rank, peers
 --
--- Every CTE named more than once is MATERIALIZED: SQLite would otherwise expand it (and
--- the layers below it) anew at each name, and the limit on the cursors of one statement
--- (1000) is near (see queries/derivation.sql).
+-- SQLite expands a CTE anew at each name, with everything below it, and refuses a
+-- statement whose expansions go too deep ("VIEWs and/or subqueries nested too deep"; see
+-- also the cursor limit in queries/derivation.sql): the layer is named once here
+-- (`defined_input`), the rounds are one recursive CTE, and a report should name
+-- `defined_figure` and `explained` as few times as it can.
 --
 -- How a lineage prints money: at the precision of the figure (147.3B), in millions when
 -- it is a whole number of them (148,531M), else in units.

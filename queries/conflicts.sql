@@ -1,48 +1,44 @@
 -- name: conflicts
 -- view: conflicts
 -- title: Conflicting figures
--- description: Every group of facts for the same entity, metric, segment, period, measure, basis and unit in which two values disagree by more than half the coarser precision (bounds and ranges count as intervals), with each value's source and disclosure type; and every derived figure (queries/derivation.sql) that disagrees so with the disclosed figure of the same period, beside that figure (`how` gives the derived figure's lineage, 'disclosed' for a fact).
+-- description: Every group of facts for the same entity, metric, segment, period, measure, basis and unit in which two values disagree by more than half the coarser precision (bounds and ranges count as intervals), with each value's source and disclosure type; and every derived figure (queries/derivation.sql) that disagrees so with the disclosed figure of the same period, beside that figure (`how` gives the derived figure's lineage, 'disclosed' for a fact). `explained_by` names the declared definition (queries/definition.sql) that reproduces a disagreeing fact within its precision, with the figures; `disagrees_unexplained` counts the facts it disagrees with where neither is so explained.
 -- params: entity, as_of, min_rank
--- table: metric, period_label:period, measure, value_text:value, disclosure_type:trust=trust, source
+-- table: metric, period_label:period, measure, value_text:value, disclosure_type:trust=trust, source, explained_by
 WITH
 --@include choice
 ,
 --@include derivation
-, -- Only facts of groups with two or more can disagree.
-multi AS MATERIALIZED (
-    SELECT * FROM ranked WHERE competing > 1
-),
-pairs AS MATERIALIZED (
-    SELECT a.fact_id AS a_id, b.fact_id AS b_id
-    FROM multi AS a
-    JOIN multi AS b
-      ON b.entity_id = a.entity_id AND b.metric_id = a.metric_id AND b.segment = a.segment
-     AND b.period_id = a.period_id AND b.measure = a.measure AND b.basis = a.basis
-     AND b.unit_id = a.unit_id AND b.fact_id > a.fact_id
-    WHERE max(a.lo, b.lo) - min(a.hi, b.hi) > 0.5 * max(a.precision, b.precision)
-),
--- How many facts each fact disagrees with.
+,
+--@include definition
+,
+--@include defined
+, -- How many facts each fact disagrees with, and how many of those disagreements no
+-- declared definition explains.
 disagreements AS MATERIALIZED (
-    SELECT fact_id, count(*) AS n
-    FROM (SELECT a_id AS fact_id FROM pairs UNION ALL SELECT b_id FROM pairs)
-    GROUP BY fact_id
+    SELECT CASE t.derived WHEN 0 THEN p.a_id ELSE p.b_id END AS fact_id, count(*) AS n,
+        sum(NOT p.explained) AS unexplained
+    FROM pair_status AS p
+    JOIN twin AS t
+    GROUP BY 1
 ),
 conflicted AS MATERIALIZED (
     SELECT DISTINCT c.entity_id, c.metric_id, c.segment, c.period_id, c.measure, c.basis, c.unit_id
-    FROM pairs JOIN candidate AS c ON c.fact_id = pairs.a_id
+    FROM pair_status AS p JOIN candidate AS c ON c.fact_id = p.a_id
 ),
 members AS (
     SELECT c.*,
         count(*) OVER grp AS group_facts,
         min(c.value) OVER grp AS group_min,
         max(coalesce(c.value_high, c.value)) OVER grp AS group_max,
-        ifnull(d.n, 0) AS disagrees_with
+        ifnull(d.n, 0) AS disagrees_with, ifnull(d.unexplained, 0) AS disagrees_unexplained,
+        x.explained_by
     FROM candidate AS c
     JOIN conflicted AS k
       ON k.entity_id = c.entity_id AND k.metric_id = c.metric_id AND k.segment = c.segment
      AND k.period_id = c.period_id AND k.measure = c.measure AND k.basis = c.basis
      AND k.unit_id = c.unit_id
     LEFT JOIN disagreements AS d ON d.fact_id = c.fact_id
+    LEFT JOIN explained AS x ON x.fact_id = c.fact_id
     WINDOW grp AS (PARTITION BY c.entity_id, c.metric_id, c.segment, c.period_id, c.measure,
                    c.basis, c.unit_id)
 ),
@@ -54,18 +50,18 @@ derived_conflict AS (
 listed AS (
     SELECT m.entity, m.metric, m.segment, m.period_label, m.period_end, m.measure, m.basis,
         m.unit, m.value, m.value_high, m.qualifier, m.precision, m.disclosure_type, m.source,
-        m.published_on, m.group_facts, m.disagrees_with, m.group_min, m.group_max, m.fact_id,
-        'disclosed' AS how
+        m.published_on, m.group_facts, m.disagrees_with, m.disagrees_unexplained,
+        m.explained_by, m.group_min, m.group_max, m.fact_id, 'disclosed' AS how
     FROM members AS m
     UNION ALL
     SELECT d.entity, d.metric, d.segment, d.period_label, d.period_end, 'level', d.basis,
-        d.unit, d.value, NULL, 'exact', d.precision, d.disclosure_type, NULL, NULL, 2, 1,
-        min(d.value, d.disclosed_value), max(d.value, d.disclosed_value), NULL, d.how
+        d.unit, d.value, NULL, 'exact', d.precision, d.disclosure_type, NULL, NULL, 2, 1, 1,
+        NULL, min(d.value, d.disclosed_value), max(d.value, d.disclosed_value), NULL, d.how
     FROM derived_conflict AS d
     UNION ALL
     SELECT c.entity, c.metric, c.segment, c.period_label, c.period_end, c.measure, c.basis,
         c.unit, c.value, c.value_high, c.qualifier, c.precision, c.disclosure_type, c.source,
-        c.published_on, 2, 1, min(d.value, d.disclosed_value), max(d.value, d.disclosed_value),
+        c.published_on, 2, 1, 1, NULL, min(d.value, d.disclosed_value), max(d.value, d.disclosed_value),
         c.fact_id, 'disclosed'
     FROM derived_conflict AS d
     JOIN candidate AS c ON c.fact_id = d.disclosed_fact
@@ -77,7 +73,7 @@ SELECT
     m.disclosure_type, m.source, s.publisher, m.published_on,
     m.group_facts, m.disagrees_with, m.group_min, m.group_max,
     m.group_max - m.group_min AS spread,
-    f.quote, m.fact_id, m.how
+    f.quote, m.fact_id, m.how, m.disagrees_unexplained, m.explained_by
 -- LEFT JOIN keeps the listed rows the outer loop (with statistics, after ANALYZE, SQLite
 -- might otherwise read every fact and probe them with each); a derived row has no fact.
 FROM listed AS m

@@ -1,6 +1,7 @@
 //! Tests of the canned reports on hand-written fixtures, and of views and CLI agreeing.
 
 mod capex;
+mod definitions;
 mod derived;
 mod export;
 mod simple;

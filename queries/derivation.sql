@@ -1,6 +1,6 @@
 -- fragment: derivation
 -- title: The one derivation layer: discrete quarters from year-to-date figures, and four-quarter sums
--- description: Follows `choice` (its inputs are the chosen level figures, so the report options apply to them). For every entity, metric, segment, basis and unit: Q2 = H1 - Q1, Q3 = 9M - H1, Q4 = FY - 9M (the year-to-date figures of one fiscal year, each with the one before it) and the sum of the four consecutive quarters ending on each quarter end (TTM). Each derived figure carries its lineage in `how` (the rule and the facts by id), the least trusted disclosure type of its inputs and a precision that is the sum of theirs. `derived_figure` holds every derived figure with the disclosed figure of the same period, if any, and whether they disagree; `figure` holds every chosen level figure as disclosed (`how` = 'disclosed') and the derived figures no disclosed figure overrides: a disclosed figure always wins.
+-- description: Follows `choice` (its inputs are the chosen level figures, so the report options apply to them). For every entity, metric, segment, basis and unit of an amount (not per-share figures, percentages, ratios or share counts, which do not add up): Q2 = H1 - Q1, Q3 = 9M - H1, Q4 = FY - 9M (the year-to-date figures of one fiscal year, each with the one before it) and the sum of the four consecutive quarters ending on each quarter end (TTM). Each derived figure carries its lineage in `how` (the rule and the facts by id), the least trusted disclosure type of its inputs and a precision that is the sum of theirs. `derived_figure` holds every derived figure with the disclosed figure of the same period, if any, and whether they disagree; `figure` holds every chosen level figure as disclosed (`how` = 'disclosed') and the derived figures no disclosed figure overrides: a disclosed figure always wins.
 -- params: entity, as_of, min_rank, peers
 --
 -- Written as one chain of window functions over `chosen`, read once: SQLite expands a CTE
@@ -18,7 +18,12 @@ ytd AS (
         lag(l.trust_rank) OVER w AS prev_rank
     FROM (
         SELECT c.*,
-            c.qualifier IN ('exact', 'approx')
+            -- Only amounts add up: a year's diluted EPS is not the sum of its quarters'
+            -- (the share count changes), nor is a percentage, a ratio or a share count.
+            c.unit NOT LIKE '%/%' AND c.unit NOT IN ('%', 'pp', 'bps', 'x', 'pure', 'shares')
+                AS additive,
+            c.unit NOT LIKE '%/%' AND c.unit NOT IN ('%', 'pp', 'bps', 'x', 'pure', 'shares')
+            AND c.qualifier IN ('exact', 'approx')
             AND ((c.period_kind = 'quarter' AND c.fiscal_quarter = 1)
               OR (c.period_kind = 'half_year' AND c.fiscal_quarter = 2)
               OR (c.period_kind = 'nine_months' AND c.fiscal_quarter = 3)
@@ -33,7 +38,7 @@ ytd AS (
 -- after the first of its year gives (Q2 = H1 - Q1, Q3 = 9M - H1, Q4 = FY - 9M).
 with_quarters AS (
     SELECT y.entity_id, y.entity, y.metric_id, y.metric, y.segment, y.basis, y.unit_id, y.unit,
-        t.derived, y.period_end, y.fiscal_year, y.fiscal_quarter, y.source,
+        t.derived, y.period_end, y.fiscal_year, y.fiscal_quarter, y.source, y.additive,
         CASE WHEN t.derived = 1 THEN 'quarter' ELSE y.period_kind END AS period_kind,
         CASE WHEN t.derived = 1 THEN 'Q' || y.fiscal_quarter || ' FY' || y.fiscal_year
              ELSE y.period_label END AS period_label,
@@ -64,7 +69,7 @@ with_quarters AS (
 -- The quarter each period end has for the sums: disclosed where disclosed, else derived.
 quarter_picked AS (
     SELECT q.*,
-        q.period_kind = 'quarter' AND q.qualifier IN ('exact', 'approx')
+        q.period_kind = 'quarter' AND q.additive AND q.qualifier IN ('exact', 'approx')
         AND row_number() OVER (
             PARTITION BY q.entity_id, q.metric_id, q.segment, q.basis, q.unit_id,
                 q.period_kind, q.period_end

@@ -221,3 +221,30 @@ fn a_segment_growth_claim_on_fiscal_years_is_checked() {
     assert_eq!(claim["status"], "consistent", "within half of 1 point");
     assert_eq!(claim["level_now_how"], "disclosed");
 }
+
+#[test]
+fn per_share_figures_percentages_and_share_counts_are_never_summed_or_subtracted() {
+    // A year's diluted EPS is not the sum of its quarters' (FY2020's 41.83 less 9M's 37.02
+    // is not Q4's 14.09, and the 2022 split mixes scales): the bundled audited history
+    // gives quarterly EPS and fiscal years side by side.
+    let dir = crate::util::Dir::new();
+    dir.run(&["init"]);
+    let non_amounts: i64 = dir.one(
+        "SELECT count(*) FROM derived_facts WHERE unit LIKE '%/%' \
+         OR unit IN ('%', 'pp', 'bps', 'x', 'pure', 'shares')",
+    );
+    assert_eq!(non_amounts, 0);
+    let eps_quarters: i64 = dir.one(
+        "SELECT count(*) FROM fact_detail WHERE metric = 'eps_diluted' \
+         AND period_kind = 'quarter'",
+    );
+    assert!(
+        eps_quarters > 50,
+        "the history has quarterly EPS: {eps_quarters}"
+    );
+    // Amounts still are: capex quarters and four-quarter sums.
+    let capex: i64 = dir.one(
+        "SELECT count(*) FROM derived_facts WHERE metric = 'capex' AND period_label LIKE 'TTM %'",
+    );
+    assert!(capex > 20, "{capex}");
+}

@@ -71,6 +71,11 @@ fn no_non_gaap_figure_is_audited() {
             "capex_cash|amzn-q1-2026-earnings-call|management_commentary",
             "free_cash_flow|seed-004-enterprise-buyer-analysis|management_commentary",
             "free_cash_flow|seed-004-enterprise-buyer-analysis|management_commentary",
+            // The FY2024 10-K's reconciliation (data/sec/amzn-10k-fy2024-non-gaap.csv).
+            "capex_cash|sec-0001018724-25-000004|management_commentary",
+            "capex_cash|sec-0001018724-25-000004|management_commentary",
+            "free_cash_flow|sec-0001018724-25-000004|management_commentary",
+            "free_cash_flow|sec-0001018724-25-000004|management_commentary",
         ]
     );
     // A reader who asks for audited figures only gets none of them.

@@ -149,3 +149,65 @@ fn a_filings_forecast_is_guidance_by_management_never_an_actual() {
         ]
     );
 }
+
+/// The text of an XHTML document (an inline XBRL 10-K), read with quick-xml: every text
+/// node and character reference, each element boundary a space, whitespace collapsed.
+fn document_text(path: &str) -> String {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_file(path).expect("open the document");
+    let mut buf = Vec::new();
+    let mut text = String::new();
+    loop {
+        match reader.read_event_into(&mut buf).expect("well-formed XHTML") {
+            Event::Text(t) => text.push_str(&t.decode().expect("UTF-8")),
+            Event::GeneralRef(r) => match r.resolve_char_ref().expect("a character") {
+                Some(c) => text.push(c),
+                None => text.push_str(match &*r {
+                    b"amp" => "&",
+                    b"lt" => "<",
+                    b"gt" => ">",
+                    b"quot" => "\"",
+                    _ => "'",
+                }),
+            },
+            Event::Start(_) | Event::End(_) | Event::Empty(_) => text.push(' '),
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn amazons_own_free_cash_flow_is_quoted_verbatim_from_its_10k_and_agrees_with_the_derived() {
+    let Some(file) = sec_file(AMZN_2024) else {
+        return;
+    };
+    // The 10-K's non-GAAP reconciliation is not tagged in its XBRL: typed in, and every
+    // quote must be the document's own words.
+    let text = document_text(&file);
+    let csv = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/sec/amzn-10k-fy2024-non-gaap.csv"
+    );
+    let mut reader = csv::Reader::from_path(csv).expect("the bundled file");
+    let mut quoted = 0;
+    for row in reader.records() {
+        let row = row.expect("a row");
+        let quote = row.get(13).expect("a quote column");
+        let collapsed = quote.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains(&collapsed), "not in the 10-K: {quote:?}");
+        assert_eq!(row.get(10), Some("management_commentary"), "non-GAAP");
+        quoted += 1;
+    }
+    assert_eq!(quoted, 4);
+    // capex-fcf compares the company's disclosed figure with the one it derives from the
+    // audited lines: 115,877M - (82,999M - 5,341M) = 38,219M, the same.
+    let dir = bundled();
+    let rows = report_rows(&dir, &["capex-fcf"]);
+    let fy2024 = row(&rows, &[("period_label", "FY2024"), ("basis", "actual")]);
+    assert_eq!(fy2024["fcf_ttm"], "38219000000");
+    assert_eq!(fy2024["fcf_gross_ttm"], "32878000000");
+    assert_eq!(fy2024["fcf_ttm_agrees"], "1", "{fy2024:?}");
+}

@@ -489,18 +489,7 @@ fn a_dump_of_three_10k_filings_keeps_their_precision_dimensions_and_segment_map(
         return;
     };
     // The filings alone, on the bundled reference data (entities, metrics, the maps).
-    let dir = Dir::with_empty_db();
-    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
-    let reference = [
-        "entities.csv",
-        "metrics.csv",
-        "concepts.csv",
-        "segments.csv",
-    ]
-    .map(|f| format!("{data}/{f}"));
-    let mut args = vec!["ingest"];
-    args.extend(reference.iter().map(String::as_str));
-    dir.run(&args);
+    let dir = crate::xbrl::reference_only();
     dir.run(&["ingest", &fy22, "--accession", "0001018724-23-000004"]);
     dir.run(&["ingest", &fy24, "--accession", "0001018724-25-000004"]);
     dir.run(&["ingest", &googl, "--entity", "GOOGL"]);

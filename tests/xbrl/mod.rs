@@ -16,7 +16,7 @@ pub(crate) const GOOGL_2024: &str = "googl-10k-fy2024.htm";
 
 /// An empty database with the bundled reference data (entities, metrics, concept and
 /// segment maps), but no facts: what a filing's import alone gives.
-fn reference_only() -> Dir {
+pub(crate) fn reference_only() -> Dir {
     let dir = Dir::with_empty_db();
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
     let files = [

@@ -152,8 +152,9 @@ fn dump_narrows_to_an_entity_and_a_source_kind() {
     let sources = read("sources.csv");
     assert_eq!(
         facts.len(),
-        2018 + 1152 + 1140,
-        "Amazon's audited history (companyfacts and two 10-Ks), nothing from the press"
+        2018 + 1152 + 1140 + 4,
+        "Amazon's filings (companyfacts, two 10-Ks and the FY2024 10-K's untagged free cash \
+         flow reconciliation), nothing from the press"
     );
     assert!(facts
         .iter()

@@ -224,9 +224,9 @@ fn a_segment_growth_claim_on_fiscal_years_is_checked() {
 
 #[test]
 fn per_share_figures_percentages_and_share_counts_are_never_summed_or_subtracted() {
-    // A year's diluted EPS is not the sum of its quarters' (FY2020's 41.83 less 9M's 37.02
-    // is not Q4's 14.09, and the 2022 split mixes scales): the bundled audited history
-    // gives quarterly EPS and fiscal years side by side.
+    // A year's diluted EPS is not the sum of its quarters' (FY2020's 41.83 less 9M's 27.72
+    // is 14.11, not Q4's 14.09: the share count changes; and the 2022 split mixes scales):
+    // the bundled audited history gives quarterly EPS and fiscal years side by side.
     let dir = crate::util::Dir::new();
     dir.run(&["init"]);
     let non_amounts: i64 = dir.one(

@@ -4,6 +4,7 @@
 
 pub mod backup;
 pub mod dump;
+pub mod extract;
 pub mod export;
 pub mod facts;
 pub mod ingest;

@@ -4,8 +4,8 @@
 
 pub mod backup;
 pub mod dump;
-pub mod extract;
 pub mod export;
+pub mod extract;
 pub mod facts;
 pub mod ingest;
 pub mod init;

@@ -115,7 +115,7 @@ const BASIS_CUES: &[(&str, &str)] = &[
     ("guidance", "guidance"),
     ("guided", "guidance"),
     ("outlook", "guidance"),
-    ("expects", "guidance"),
+    ("expect", "guidance"),
     ("price target", "target"),
     ("estimate", "estimate"),
     ("estimated", "estimate"),

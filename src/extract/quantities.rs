@@ -35,6 +35,8 @@ struct Written {
     scale: Option<char>,
     percent: bool,
     times: bool,
+    /// Written with a `+` after it ("300M+").
+    at_least: bool,
     /// The unit a following word gives (`GW`, `count` ...), with that word.
     noun: Option<(&'static str, String)>,
 }
@@ -101,6 +103,12 @@ const HEDGES: &[(&str, &str)] = &[
     ("estimated", "approx"),
     ("~", "approx"),
     ("≈", "approx"),
+    (">=", "at_least"),
+    ("≥", "at_least"),
+    (">", "at_least"),
+    ("<=", "at_most"),
+    ("≤", "at_most"),
+    ("<", "at_most"),
 ];
 
 /// Words before a quantity that make it a change (and whether the change is a fall).
@@ -133,12 +141,10 @@ const CHANGE_AFTER: &[(&str, bool)] = &[
     ("rise", false),
     ("gain", false),
     ("higher", false),
-    ("more", false),
     ("decline", true),
     ("decrease", true),
     ("drop", true),
     ("lower", true),
-    ("less", true),
 ];
 
 const YOY: &[&str] = &[
@@ -227,7 +233,8 @@ fn starts_number(s: &str, i: usize) -> bool {
 }
 
 fn skip_digits(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.' || bytes[i] == b',')
+    while i < bytes.len()
+        && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.' || bytes[i] == b',')
     {
         i += 1;
     }
@@ -243,14 +250,13 @@ fn number_at(s: &str, i: usize) -> Option<Written> {
     let mut j = i;
     while j < bytes.len() {
         let b = bytes[j];
-        if b.is_ascii_digit() {
-            j += 1;
-        } else if b == b'.' && bytes.get(j + 1).is_some_and(u8::is_ascii_digit) {
-            j += 1;
-        } else if b == b','
-            && bytes.get(j + 1..j + 4).is_some_and(|g| g.iter().all(u8::is_ascii_digit))
-            && !bytes.get(j + 4).is_some_and(u8::is_ascii_digit)
-        {
+        let decimal_point = b == b'.' && bytes.get(j + 1).is_some_and(u8::is_ascii_digit);
+        let separator = b == b','
+            && bytes
+                .get(j + 1..j + 4)
+                .is_some_and(|g| g.iter().all(u8::is_ascii_digit))
+            && !bytes.get(j + 4).is_some_and(u8::is_ascii_digit);
+        if b.is_ascii_digit() || decimal_point || separator {
             j += 1;
         } else {
             break;
@@ -287,6 +293,7 @@ fn number_at(s: &str, i: usize) -> Option<Written> {
         scale: None,
         percent: false,
         times: false,
+        at_least: false,
         noun: None,
     };
     let rest = &s[j..];
@@ -307,6 +314,16 @@ fn number_at(s: &str, i: usize) -> Option<Written> {
         _ => return None, // 10th, 3D, 2nm: not a quantity amzdb stores
     }
     w.end += attached;
+    // "300M+ users": at least, said after the number.
+    let plus = s[w.end..].starts_with('+')
+        && s[w.end + 1..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+    if plus {
+        w.end += 1;
+        w.at_least = true;
+    }
     if !w.times && w.noun.is_none() {
         let after = &s[w.end..];
         if w.scale.is_none() {
@@ -441,16 +458,27 @@ fn quantity(s: &str, first: Written, i: &mut usize) -> Option<Quantity> {
             cue.push(format!("hedge: {word}"));
             qualifier
         }
+        (None, None) if low.at_least => {
+            cue.push("hedge: +".to_string());
+            "at_least"
+        }
         (None, None) => "exact",
     };
     // The change phrase: a verb or sign before, a noun after, a period cue after.
     let before_hedge = s[..start].trim_end();
     let mut change: Option<(String, bool)> = None;
-    let last_words = last_word(before_hedge, 2);
-    for (word, fall) in CHANGE_BEFORE {
-        if last_words.iter().any(|w| w == word) {
-            change = Some(((*word).to_string(), *fall));
-        }
+    // The word right before ("up 77%"), or the one before "by" ("increased by 20%").
+    let last = last_words(before_hedge, 2);
+    let verb = match last.as_slice() {
+        [by, verb] if by == "by" => Some(verb),
+        [word, ..] => Some(word),
+        [] => None,
+    };
+    if let Some((word, fall)) = CHANGE_BEFORE
+        .iter()
+        .find(|(w, _)| Some(&w.to_string()) == verb)
+    {
+        change = Some(((*word).to_string(), *fall));
     }
     if ends_with_word(before_hedge, "to") || ends_with_word(before_hedge, "from") {
         change = None; // "rose 28% to $37.6 billion", "from $25 billion": levels
@@ -464,18 +492,38 @@ fn quantity(s: &str, first: Written, i: &mut usize) -> Option<Quantity> {
     if s[low.start..].starts_with('+') {
         change = Some(("+".to_string(), false));
     }
-    let window: String = after.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
+    let window = period_window(&after);
     let yoy = YOY.iter().find(|p| contains_words(&window, p));
     let qoq = QOQ.iter().find(|p| contains_words(&window, p));
     let unit = low.unit();
     let measure = match (unit, &change, yoy, qoq) {
-        (_, _, _, Some(p)) | (_, _, Some(p), _) if change.is_some() || unit == "%" || unit == "x" => {
+        (_, _, _, Some(p)) | (_, _, Some(p), _)
+            if change.is_some() || unit == "%" || unit == "x" =>
+        {
             cue.push(format!("period: {p}"));
             let q = qoq.is_some();
             match unit {
-                "%" => if q { "qoq_pct" } else { "yoy_pct" },
-                "x" => if q { "qoq_multiple" } else { "yoy_multiple" },
-                _ => if q { "qoq_change" } else { "yoy_change" },
+                "%" => {
+                    if q {
+                        "qoq_pct"
+                    } else {
+                        "yoy_pct"
+                    }
+                }
+                "x" => {
+                    if q {
+                        "qoq_multiple"
+                    } else {
+                        "yoy_multiple"
+                    }
+                }
+                _ => {
+                    if q {
+                        "qoq_change"
+                    } else {
+                        "yoy_change"
+                    }
+                }
             }
         }
         (_, Some(_), None, None) => {
@@ -534,7 +582,9 @@ fn exact(value: &str, unit: &str) -> Option<String> {
     if magnitude_problem(parsed.amount, unit).is_some() {
         return None;
     }
-    Number::from_decimal(parsed.amount).ok().map(|n| n.to_string())
+    Number::from_decimal(parsed.amount)
+        .ok()
+        .map(|n| n.to_string())
 }
 
 /// The second number of a range after `low`: "22%-24%", "30 to 40%", "between 1 and 2".
@@ -581,13 +631,32 @@ fn ends_with_word(text: &str, word: &str) -> bool {
     };
     text.is_char_boundary(at)
         && text[at..].eq_ignore_ascii_case(word)
-        && text[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+        && text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// Where a period cue for a quantity may be: the next six words, up to the next figure
+/// or separator ("+40% YoY / +22% QoQ": QoQ belongs to the second figure).
+fn period_window(after: &str) -> String {
+    let stop = after
+        .find(|c: char| c.is_ascii_digit() || ",;/()|·$".contains(c))
+        .unwrap_or(after.len());
+    after[..stop]
+        .split_whitespace()
+        .take(6)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Whether `text` holds `phrase` as whole words.
 fn contains_words(text: &str, phrase: &str) -> bool {
     text.match_indices(phrase).any(|(at, _)| {
-        text[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+        text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
             && text[at + phrase.len()..]
                 .chars()
                 .next()
@@ -596,7 +665,7 @@ fn contains_words(text: &str, phrase: &str) -> bool {
 }
 
 /// The last `n` words of `text`, lowercased.
-fn last_word(text: &str, n: usize) -> Vec<String> {
+fn last_words(text: &str, n: usize) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .rev()
@@ -617,7 +686,10 @@ fn word_multiples(s: &str) -> Vec<Quantity> {
         ("quadrupled", "4"),
     ] {
         for (at, _) in lower.match_indices(word) {
-            let whole = lower[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+            let whole = lower[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
                 && lower[at + word.len()..]
                     .chars()
                     .next()
@@ -627,11 +699,7 @@ fn word_multiples(s: &str) -> Vec<Quantity> {
             if !whole || lower.len() != s.len() {
                 continue;
             }
-            let window: String = lower[at + word.len()..]
-                .split_whitespace()
-                .take(6)
-                .collect::<Vec<_>>()
-                .join(" ");
+            let window = period_window(&lower[at + word.len()..]);
             let qoq = QOQ.iter().find(|p| contains_words(&window, p));
             let yoy = YOY.iter().find(|p| contains_words(&window, p));
             let mut cue = vec![format!("multiple word: {word}")];
@@ -647,7 +715,11 @@ fn word_multiples(s: &str) -> Vec<Quantity> {
                 amount: value.to_string(),
                 unit: "x",
                 qualifier: "exact",
-                measure: if qoq.is_some() { "qoq_multiple" } else { "yoy_multiple" },
+                measure: if qoq.is_some() {
+                    "qoq_multiple"
+                } else {
+                    "yoy_multiple"
+                },
                 cue,
             });
         }
@@ -681,18 +753,38 @@ mod tests {
         d.into_iter().next().unwrap()
     }
 
-    fn t(v: &str, h: &str, u: &'static str, q: &'static str, m: &'static str)
-        -> (String, String, &'static str, &'static str, &'static str) {
+    fn t(
+        v: &str,
+        h: &str,
+        u: &'static str,
+        q: &'static str,
+        m: &'static str,
+    ) -> (String, String, &'static str, &'static str, &'static str) {
         (v.into(), h.into(), u, q, m)
     }
 
     #[test]
     fn money_with_symbols_and_scale_words() {
-        assert_eq!(one("capex of $44.2 billion in Q1 2026"), t("44.2B", "", "USD", "exact", "level"));
-        assert_eq!(one("FCF was $1.2B."), t("1.2B", "", "USD", "exact", "level"));
-        assert_eq!(one("a backlog of 364B"), t("364B", "", "USD", "exact", "level"));
-        assert_eq!(one("market cap $2787.9B"), t("2787.9B", "", "USD", "exact", "level"));
-        assert_eq!(one("EPS of $1,234.56"), t("1234.56", "", "USD", "exact", "level"));
+        assert_eq!(
+            one("capex of $44.2 billion in Q1 2026"),
+            t("44.2B", "", "USD", "exact", "level")
+        );
+        assert_eq!(
+            one("FCF was $1.2B."),
+            t("1.2B", "", "USD", "exact", "level")
+        );
+        assert_eq!(
+            one("a backlog of 364B"),
+            t("364B", "", "USD", "exact", "level")
+        );
+        assert_eq!(
+            one("market cap $2787.9B"),
+            t("2787.9B", "", "USD", "exact", "level")
+        );
+        assert_eq!(
+            one("EPS of $1,234.56"),
+            t("1234.56", "", "USD", "exact", "level")
+        );
     }
 
     #[test]
@@ -706,47 +798,141 @@ mod tests {
                 t("25B", "", "USD", "exact", "level"),
             ]
         );
-        assert_eq!(one("AWS revenue rose 28% year over year"), t("28%", "", "%", "exact", "yoy_pct"));
-        assert_eq!(one("Bedrock spend +40% QoQ"), t("40%", "", "%", "exact", "qoq_pct"));
-        assert_eq!(one("spend growing 170% quarter-over-quarter"), t("170%", "", "%", "exact", "qoq_pct"));
+        assert_eq!(
+            one("AWS revenue rose 28% year over year"),
+            t("28%", "", "%", "exact", "yoy_pct")
+        );
+        assert_eq!(
+            one("Bedrock spend +40% QoQ"),
+            t("40%", "", "%", "exact", "qoq_pct")
+        );
+        assert_eq!(
+            one("spend growing 170% quarter-over-quarter"),
+            t("170%", "", "%", "exact", "qoq_pct")
+        );
         assert_eq!(one("a 67% increase"), t("67%", "", "%", "exact", "yoy_pct"));
-        assert_eq!(one("margin fell 3% year over year"), t("-3%", "", "%", "exact", "yoy_pct"));
-        assert_eq!(one("backlog grew about $50 billion sequentially"), t("50B", "", "USD", "approx", "qoq_change"));
-        assert_eq!(one("power capacity doubled since 2022"), t("2", "", "x", "exact", "yoy_multiple"));
-        assert_eq!(one("nearly 260x larger"), t("260", "", "x", "approx", "level"));
+        assert_eq!(
+            one("sales increased by 20%"),
+            t("20%", "", "%", "exact", "yoy_pct")
+        );
+        assert_eq!(
+            one("GW added and more than 1.4 million chips"),
+            t("1.4M", "", "count", "at_least", "level")
+        );
+        assert_eq!(
+            drafts("backlog $244B, +40% YoY / +22% QoQ"),
+            vec![
+                t("244B", "", "USD", "exact", "level"),
+                t("40%", "", "%", "exact", "yoy_pct"),
+                t("22%", "", "%", "exact", "qoq_pct"),
+            ]
+        );
+        assert_eq!(
+            one("users ~60% more likely to buy"),
+            t("60%", "", "%", "approx", "level")
+        );
+        assert_eq!(
+            one("margin fell 3% year over year"),
+            t("-3%", "", "%", "exact", "yoy_pct")
+        );
+        assert_eq!(
+            one("backlog grew about $50 billion sequentially"),
+            t("50B", "", "USD", "approx", "qoq_change")
+        );
+        assert_eq!(
+            one("power capacity doubled since 2022"),
+            t("2", "", "x", "exact", "yoy_multiple")
+        );
+        assert_eq!(
+            one("nearly 260x larger"),
+            t("260", "", "x", "approx", "level")
+        );
         assert_eq!(one("260 times larger"), t("260", "", "x", "exact", "level"));
         assert_eq!(drafts("rose 28% to $37.6 billion")[0].0, "28%");
-        assert_eq!(drafts("rose 28% to $37.6 billion")[1], t("37.6B", "", "USD", "exact", "level"));
+        assert_eq!(
+            drafts("rose 28% to $37.6 billion")[1],
+            t("37.6B", "", "USD", "exact", "level")
+        );
     }
 
     #[test]
     fn ranges_and_hedges() {
-        assert_eq!(one("growth of 22%-24%"), t("22%", "24%", "%", "range", "level"));
-        assert_eq!(one("guidance of ~+22% to +24% growth"), t("22%", "24%", "%", "range", "yoy_pct"));
-        assert_eq!(one("30 to 40% of spend"), t("30%", "40%", "%", "range", "level"));
-        assert_eq!(one("between $1 and $2 billion"), t("1B", "2B", "USD", "range", "level"));
-        assert_eq!(one("over $225 billion"), t("225B", "", "USD", "at_least", "level"));
-        assert_eq!(one("more than $100 billion"), t("100B", "", "USD", "at_least", "level"));
+        assert_eq!(
+            one("growth of 22%-24%"),
+            t("22%", "24%", "%", "range", "level")
+        );
+        assert_eq!(
+            one("guidance of ~+22% to +24% growth"),
+            t("22%", "24%", "%", "range", "yoy_pct")
+        );
+        assert_eq!(
+            one("30 to 40% of spend"),
+            t("30%", "40%", "%", "range", "level")
+        );
+        assert_eq!(
+            one("between $1 and $2 billion"),
+            t("1B", "2B", "USD", "range", "level")
+        );
+        assert_eq!(
+            one("over $225 billion"),
+            t("225B", "", "USD", "at_least", "level")
+        );
+        assert_eq!(
+            one("more than $100 billion"),
+            t("100B", "", "USD", "at_least", "level")
+        );
         assert_eq!(one("at least 5 GW"), t("5", "", "GW", "at_least", "level"));
         assert_eq!(one("up to 20%"), t("20%", "", "%", "at_most", "level"));
-        assert_eq!(one("about $364 billion"), t("364B", "", "USD", "approx", "level"));
-        assert_eq!(one("roughly 41 analysts"), t("41", "", "count", "approx", "level"));
+        assert_eq!(
+            one("about $364 billion"),
+            t("364B", "", "USD", "approx", "level")
+        );
+        assert_eq!(
+            one("roughly 41 analysts"),
+            t("41", "", "count", "approx", "level")
+        );
         assert_eq!(one("~$58M"), t("58M", "", "USD", "approx", "level"));
+        assert_eq!(
+            one("run rate >$15B"),
+            t("15B", "", "USD", "at_least", "level")
+        );
+        assert_eq!(
+            one("Rufus 300M+ users"),
+            t("300M", "", "count", "at_least", "level")
+        );
         // "from ... to ..." is two levels, not a range.
         assert_eq!(drafts("grew from $25 billion to $44.2 billion").len(), 2);
     }
 
     #[test]
     fn counts_with_units() {
-        assert_eq!(one("1.4 million chips"), t("1.4M", "", "count", "exact", "level"));
-        assert_eq!(one("3.99 gigawatts of power"), t("3.99", "", "GW", "exact", "level"));
-        assert_eq!(one("300 million customers"), t("300M", "", "count", "exact", "level"));
+        assert_eq!(
+            one("1.4 million chips"),
+            t("1.4M", "", "count", "exact", "level")
+        );
+        assert_eq!(
+            one("3.99 gigawatts of power"),
+            t("3.99", "", "GW", "exact", "level")
+        );
+        assert_eq!(
+            one("300 million customers"),
+            t("300M", "", "count", "exact", "level")
+        );
         assert_eq!(one("15 days"), t("15", "", "days", "exact", "level"));
     }
 
     #[test]
     fn years_labels_and_list_numbers_are_not_quantities() {
-        for s in ["in Q1 2026", "FY2026", "the 10-K", "1. Capex", "2025-2026", "on 2026-05-13", "the 3rd", "in 2022"] {
+        for s in [
+            "in Q1 2026",
+            "FY2026",
+            "the 10-K",
+            "1. Capex",
+            "2025-2026",
+            "on 2026-05-13",
+            "the 3rd",
+            "in 2022",
+        ] {
             assert_eq!(drafts(s), vec![], "{s}");
         }
     }

@@ -3,9 +3,9 @@
 
 /// Words that end with a period without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "inc", "corp", "co", "ltd", "mr", "ms", "mrs", "dr", "st", "jr", "vs", "approx", "e.g",
-    "i.e", "etc", "no", "fig", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec",
+    "inc", "corp", "co", "ltd", "mr", "ms", "mrs", "dr", "st", "jr", "vs", "approx", "e.g", "i.e",
+    "etc", "no", "fig", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec",
 ];
 
 /// The sentences of `paragraph` as (byte offset, text), trimmed, empty ones left out. A

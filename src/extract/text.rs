@@ -112,7 +112,10 @@ fn kind_of(path: &Path, head: &[u8]) -> Kind {
     }
     let start = String::from_utf8_lossy(head);
     let start = start.trim_start_matches('\u{feff}').trim_start();
-    let lower = start.get(..start.len().min(14)).unwrap_or("").to_ascii_lowercase();
+    let lower = start
+        .get(..start.len().min(14))
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
         Kind::Html
     } else {
@@ -201,9 +204,36 @@ const DROPPED: &[&str] = &["script", "style", "template", "noscript", "title"];
 
 /// Elements that start a new paragraph (so that sentences never run across them).
 const BLOCKS: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "tr", "td", "th", "table", "h1", "h2", "h3", "h4", "h5",
-    "h6", "section", "article", "header", "footer", "blockquote", "pre", "hr", "dt", "dd",
-    "figcaption", "main", "nav", "aside", "body",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "pre",
+    "hr",
+    "dt",
+    "dd",
+    "figcaption",
+    "main",
+    "nav",
+    "aside",
+    "body",
 ];
 
 impl TokenSink for TextSink {
@@ -212,12 +242,10 @@ impl TokenSink for TextSink {
     fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
         let mut state = self.state.borrow_mut();
         match token {
-            CharacterTokens(text) => {
-                if state.skipping.is_none() {
-                    // Newlines in the source are layout, not paragraph breaks.
-                    let flat = text.replace(['\n', '\r'], " ");
-                    state.text.push_str(&flat);
-                }
+            // Newlines in the source are layout, not paragraph breaks.
+            CharacterTokens(text) if state.skipping.is_none() => {
+                let flat = text.replace(['\n', '\r'], " ");
+                state.text.push_str(&flat);
             }
             TagToken(tag) => {
                 let name: &str = &tag.name;

@@ -63,10 +63,15 @@ pub fn draft(
     text::paragraphs(path, kind, &mut |offset, paragraph| {
         for (at, sentence) in sentences::split(paragraph) {
             for q in quantities::find(sentence) {
-                let basis = basis(clause(sentence, q.start, q.end));
+                let clause = clause(sentence, q.start, q.end);
+                let basis = basis(clause);
+                let unit = per_share(&q, clause);
                 let mut cue = q.cue.clone();
                 if let Some((_, word)) = basis {
                     cue.push(format!("basis: {word}"));
+                }
+                if let Some((_, word)) = unit {
+                    cue.push(format!("per share: {word}"));
                 }
                 row(vec![
                     options.entity.clone().unwrap_or_default(),
@@ -76,7 +81,7 @@ pub fn draft(
                     q.measure.to_string(),
                     q.value.clone(),
                     q.value_high.clone().unwrap_or_default(),
-                    q.unit.to_string(),
+                    unit.map_or(q.unit, |(unit, _)| unit).to_string(),
                     q.qualifier.to_string(),
                     basis.map_or("actual", |(b, _)| b).to_string(),
                     String::new(),
@@ -95,15 +100,35 @@ pub fn draft(
     })
 }
 
+/// Words that make a dollar amount without a scale a per-share figure ("EPS $2.78").
+const PER_SHARE_CUES: &[&str] = &["eps", "per share", "price target", "share price", "/share"];
+
+/// `USD/share` and its cue for a dollar amount without a scale in a clause about
+/// per-share figures; amounts in millions or billions are never per share.
+fn per_share(q: &quantities::Quantity, clause: &str) -> Option<(&'static str, &'static str)> {
+    if q.unit != "USD" || q.value.ends_with(['K', 'M', 'B', 'T']) {
+        return None;
+    }
+    let lower = clause.to_lowercase();
+    PER_SHARE_CUES
+        .iter()
+        .find(|cue| lower.contains(*cue))
+        .map(|cue| ("USD/share", *cue))
+}
+
 /// The clause of a sentence around a quantity (between ", " or "; "), so that one
 /// figure's cue ("a $20 billion run rate") does not mark its neighbours.
 fn clause(sentence: &str, start: usize, end: usize) -> &str {
-    let from = sentence[..start].rfind([',', ';']).map_or(0, |i| i + 1);
-    let to = sentence[end..]
-        .find([',', ';'])
-        .map_or(sentence.len(), |i| end + i);
+    // Within a bounded distance, so that a long sentence costs linear time.
+    let before = quantities::near_end(&sentence[..start], CLAUSE);
+    let from = start - before.len() + before.rfind([',', ';']).map_or(0, |i| i + 1);
+    let after = quantities::near(&sentence[end..], CLAUSE);
+    let to = end + after.find([',', ';']).unwrap_or(after.len());
     &sentence[from..to]
 }
+
+/// The farthest a clause reaches either side of its quantity, in bytes.
+const CLAUSE: usize = 200;
 
 /// Cue words for the basis of a figure (in its clause), first match wins.
 const BASIS_CUES: &[(&str, &str)] = &[

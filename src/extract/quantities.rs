@@ -35,6 +35,8 @@ struct Written {
     scale: Option<char>,
     percent: bool,
     times: bool,
+    /// Money per something ("$19.99/month", "$2.78 per share").
+    per: Option<&'static str>,
     /// Written with a `+` after it ("300M+").
     at_least: bool,
     /// The unit a following word gives (`GW`, `count` ...), with that word.
@@ -52,7 +54,7 @@ impl Written {
         } else if self.times {
             "x"
         } else if self.dollar {
-            "USD"
+            self.per.unwrap_or("USD")
         } else if let Some((unit, _)) = &self.noun {
             unit
         } else {
@@ -294,6 +296,7 @@ fn number_at(s: &str, i: usize) -> Option<Written> {
         percent: false,
         times: false,
         at_least: false,
+        per: None,
         noun: None,
     };
     let rest = &s[j..];
@@ -310,6 +313,8 @@ fn number_at(s: &str, i: usize) -> Option<Written> {
         "T" | "tn" | "Tn" => w.scale = Some('T'),
         "x" | "X" => w.times = true,
         "GW" => w.noun = Some(("GW", "GW".into())),
+        "bps" | "bp" => w.noun = Some(("bps", word.into())),
+        "pp" | "ppt" | "ppts" => w.noun = Some(("pp", word.into())),
         "" => {}
         _ => return None, // 10th, 3D, 2nm: not a quantity amzdb stores
     }
@@ -339,6 +344,9 @@ fn number_at(s: &str, i: usize) -> Option<Written> {
         } else if let Some(len) = word_prefix(after, &[" percent", " per cent"]) {
             w.percent = true;
             w.end += len;
+        } else if let Some((len, per)) = per_unit(after).filter(|_| w.dollar) {
+            w.per = Some(per);
+            w.end += len;
         } else if let Some(r) = after.strip_prefix('×') {
             w.times = true;
             w.end = s.len() - r.len();
@@ -350,6 +358,22 @@ fn number_at(s: &str, i: usize) -> Option<Written> {
         }
     }
     Some(w)
+}
+
+/// What money is counted per, written right after it ("/month", " per share").
+fn per_unit(after: &str) -> Option<(usize, &'static str)> {
+    [
+        ("/share", "USD/share"),
+        (" per share", "USD/share"),
+        ("/month", "USD/month"),
+        ("/mo", "USD/month"),
+        (" per month", "USD/month"),
+        (" a month", "USD/month"),
+        ("/unit", "USD/unit"),
+        (" per unit", "USD/unit"),
+    ]
+    .into_iter()
+    .find_map(|(w, unit)| word_prefix(after, &[w]).map(|len| (len, unit)))
 }
 
 /// A scale word after a number (" billion"), as its length and letter.
@@ -422,7 +446,7 @@ fn quantity(s: &str, first: Written, i: &mut usize) -> Option<Quantity> {
                     joined.times = second.times;
                     joined.scale = second.scale;
                     joined.noun.clone_from(&second.noun);
-                } else if low.dollar && second.dollar && low.scale.is_none() {
+                } else if low.dollar && low.scale.is_none() && !second.percent && !second.times {
                     joined.scale = second.scale;
                 }
                 let same = joined.has_unit()
@@ -483,7 +507,9 @@ fn quantity(s: &str, first: Written, i: &mut usize) -> Option<Quantity> {
     if ends_with_word(before_hedge, "to") || ends_with_word(before_hedge, "from") {
         change = None; // "rose 28% to $37.6 billion", "from $25 billion": levels
     }
-    let after = s[end..].trim_start_matches([' ', '-']).to_lowercase();
+    let after = near(&s[end..], WINDOW)
+        .trim_start_matches([' ', '-'])
+        .to_lowercase();
     for (word, fall) in CHANGE_AFTER {
         if after.starts_with(word) && !after.starts_with("more than") {
             change = Some(((*word).to_string(), *fall));
@@ -637,6 +663,28 @@ fn ends_with_word(text: &str, word: &str) -> bool {
             .is_none_or(|c| !c.is_alphanumeric())
 }
 
+/// How far after a quantity its cues are looked for, in bytes: enough for six words,
+/// and it keeps the work per quantity bounded however long the sentence.
+const WINDOW: usize = 120;
+
+/// The first `max` bytes of `text` (fewer, to end on a character boundary).
+pub fn near(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// The last `max` bytes of `text` (fewer, to start on a character boundary).
+pub fn near_end(text: &str, max: usize) -> &str {
+    let mut start = text.len().saturating_sub(max);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..]
+}
+
 /// Where a period cue for a quantity may be: the next six words, up to the next figure
 /// or separator ("+40% YoY / +22% QoQ": QoQ belongs to the second figure).
 fn period_window(after: &str) -> String {
@@ -699,7 +747,7 @@ fn word_multiples(s: &str) -> Vec<Quantity> {
             if !whole || lower.len() != s.len() {
                 continue;
             }
-            let window = period_window(&lower[at + word.len()..]);
+            let window = period_window(near(&lower[at + word.len()..], WINDOW));
             let qoq = QOQ.iter().find(|p| contains_words(&window, p));
             let yoy = YOY.iter().find(|p| contains_words(&window, p));
             let mut cue = vec![format!("multiple word: {word}")];

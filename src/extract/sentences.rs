@@ -14,17 +14,16 @@ const ABBREVIATIONS: &[&str] = &[
 pub fn split(paragraph: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start = 0;
-    let chars: Vec<(usize, char)> = paragraph.char_indices().collect();
-    for (k, &(at, c)) in chars.iter().enumerate() {
+    for (at, c) in paragraph.char_indices() {
         if !matches!(c, '.' | '!' | '?') {
             continue;
         }
-        let Some(&(_, space)) = chars.get(k + 1) else {
+        let mut next = paragraph[at + c.len_utf8()..].chars();
+        let (Some(space), after) = (next.next(), next.next()) else {
             continue;
         };
-        let next = chars.get(k + 2).map(|&(_, c)| c);
         let starts_sentence = space.is_whitespace()
-            && next.is_some_and(|n| {
+            && after.is_some_and(|n| {
                 n.is_uppercase() || n.is_ascii_digit() || matches!(n, '$' | '"' | '“' | '(' | '[')
             });
         if !starts_sentence || (c == '.' && abbreviation(&paragraph[..at])) {
@@ -37,12 +36,33 @@ pub fn split(paragraph: &str) -> Vec<(usize, &str)> {
     out
 }
 
-fn push<'a>(out: &mut Vec<(usize, &'a str)>, paragraph: &'a str, start: usize, end: usize) {
-    let piece = &paragraph[start..end];
-    let text = piece.trim();
-    if !text.is_empty() {
-        let lead = piece.len() - piece.trim_start().len();
-        out.push((start + lead, text));
+/// The longest sentence quoted whole, in bytes. A longer run of text without a sentence
+/// end (a table flattened into one line, a generated file) is cut at the last space
+/// before this length: each piece is still verbatim text, and the output stays linear in
+/// the input instead of repeating a huge "sentence" for every figure in it.
+pub const MAX_SENTENCE: usize = 1000;
+
+fn push<'a>(out: &mut Vec<(usize, &'a str)>, paragraph: &'a str, mut start: usize, end: usize) {
+    while start < end {
+        let mut cut = end;
+        if end - start > MAX_SENTENCE {
+            cut = start + MAX_SENTENCE;
+            while !paragraph.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            if let Some(space) = paragraph[start..cut].rfind(char::is_whitespace) {
+                if space > 0 {
+                    cut = start + space;
+                }
+            }
+        }
+        let piece = &paragraph[start..cut];
+        let text = piece.trim();
+        if !text.is_empty() {
+            let lead = piece.len() - piece.trim_start().len();
+            out.push((start + lead, text));
+        }
+        start = cut;
     }
 }
 
@@ -51,6 +71,7 @@ fn abbreviation(before: &str) -> bool {
         .chars()
         .rev()
         .take_while(|c| c.is_alphanumeric() || *c == '.')
+        .take(24)
         .collect::<Vec<_>>()
         .into_iter()
         .rev()
@@ -82,6 +103,21 @@ mod tests {
         );
         for (at, text) in s {
             assert_eq!(&p[at..at + text.len()], text);
+        }
+    }
+
+    #[test]
+    fn a_run_without_sentence_ends_is_cut_at_spaces_into_verbatim_pieces() {
+        let p = "up 5% and ".repeat(500);
+        let pieces = split(&p);
+        assert!(pieces.len() > 4);
+        for (at, text) in &pieces {
+            assert!(text.len() <= MAX_SENTENCE);
+            assert_eq!(&p[*at..at + text.len()], *text);
+            // Cut between words, never inside one.
+            let end = at + text.len();
+            assert!(*at == 0 || p[..*at].ends_with(' '), "{text}");
+            assert!(end == p.len() || p[end..].starts_with(' '), "{text}");
         }
     }
 }

@@ -101,7 +101,15 @@ pub fn draft(
 }
 
 /// Words that make a dollar amount without a scale a per-share figure ("EPS $2.78").
-const PER_SHARE_CUES: &[&str] = &["eps", "per share", "price target", "share price", "/share"];
+const PER_SHARE_CUES: &[&str] = &[
+    "eps",
+    "per share",
+    "target",
+    "share price",
+    "stock price",
+    "/share",
+    "px",
+];
 
 /// `USD/share` and its cue for a dollar amount without a scale in a clause about
 /// per-share figures; amounts in millions or billions are never per share.
@@ -153,4 +161,29 @@ fn basis(sentence: &str) -> Option<(&'static str, &'static str)> {
         .iter()
         .find(|(cue, _)| lower.contains(cue))
         .map(|(cue, basis)| (*basis, *cue))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_share_cues_apply_to_amounts_without_a_scale_in_their_clause() {
+        let s = "EPS was $2.78, and capex was $44.2 billion; the high target is $370";
+        let units: Vec<Option<&str>> = quantities::find(s)
+            .iter()
+            .map(|q| per_share(q, clause(s, q.start, q.end)).map(|(unit, _)| unit))
+            .collect();
+        assert_eq!(units, vec![Some("USD/share"), None, Some("USD/share")]);
+    }
+
+    #[test]
+    fn a_basis_cue_marks_its_clause_only() {
+        let s = "a $20 billion annual run rate, with spend growing 170% quarter-over-quarter";
+        let bases: Vec<Option<&str>> = quantities::find(s)
+            .iter()
+            .map(|q| basis(clause(s, q.start, q.end)).map(|(b, _)| b))
+            .collect();
+        assert_eq!(bases, vec![Some("run_rate"), None]);
+    }
 }

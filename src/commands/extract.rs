@@ -3,14 +3,18 @@
 //! a big transcript never sits in memory (tables and JSON are collected first).
 
 use crate::cli::{ExtractArgs, Format};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::extract::{self, Options, DRAFT_COLUMNS, FACT_COLUMNS};
 use crate::output::{self, Rows};
 use rusqlite::types::Value;
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 pub fn run(args: &ExtractArgs, out: &mut dyn Write) -> Result<()> {
     let kinds = extract::check(&args.files)?;
+    if let Some(target) = &args.output.output {
+        refuse_reading_and_writing(target, &args.files)?;
+    }
     let options = Options {
         entity: args.entity.clone(),
         source: args.source.clone(),
@@ -49,4 +53,22 @@ pub fn run(args: &ExtractArgs, out: &mut dyn Write) -> Result<()> {
             output::write(&rows, args.output.format, w)
         }
     })
+}
+
+/// Refuses an `--output` that is one of the documents: the drafts would replace the text
+/// they quote.
+fn refuse_reading_and_writing(target: &Path, files: &[PathBuf]) -> Result<()> {
+    let Ok(target_real) = std::fs::canonicalize(target) else {
+        return Ok(()); // a new file cannot be one of the documents
+    };
+    for file in files {
+        if std::fs::canonicalize(file).is_ok_and(|f| f == target_real) {
+            return Err(Error::Refused(format!(
+                "--output {} is also a document to extract from; the drafts would replace \
+                 it: name another output file",
+                target.display()
+            )));
+        }
+    }
+    Ok(())
 }

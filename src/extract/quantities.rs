@@ -994,4 +994,36 @@ mod tests {
         // Too many digits for amzdb: not drafted rather than rounded.
         assert!(find("$1234567890123456789012345678901 billion").is_empty());
     }
+
+    fn well_formed(s: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        for q in find(s) {
+            proptest::prop_assert!(q.start < q.end && q.end <= s.len());
+            proptest::prop_assert!(s.is_char_boundary(q.start) && s.is_char_boundary(q.end));
+            let amount = parse_value(&q.value)
+                .ok()
+                .and_then(|v| Number::from_decimal(v.amount).ok())
+                .map(|n| n.to_string());
+            proptest::prop_assert_eq!(amount, Some(q.amount.clone()));
+            if let Some(high) = &q.value_high {
+                proptest::prop_assert!(parse_value(high).is_ok());
+            }
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        /// Whatever the text: no panic, spans on character boundaries inside the sentence,
+        /// and every value read back by amzdb's parser to the amount drafted.
+        #[test]
+        fn figure_like_text_gives_well_formed_quantities(
+            s in "([ a-z$%~+.,x×>−’-]|[0-9]{1,4}|,[0-9]{3}|billion|up |over |QoQ|YoY|é|—| to ){0,40}"
+        ) {
+            well_formed(&s)?;
+        }
+
+        #[test]
+        fn any_text_gives_well_formed_quantities(s in "\\PC{0,80}") {
+            well_formed(&s)?;
+        }
+    }
 }

@@ -295,3 +295,20 @@ fn binary_empty_and_non_utf8_files_are_refused_and_nothing_is_written() {
     }
     assert!(!dir.join(DB).exists());
 }
+
+#[test]
+fn the_output_may_not_be_one_of_the_documents() {
+    let dir = Dir::new();
+    dir.write("call.txt", TRANSCRIPT);
+    let stderr = dir.run_err(&[
+        "extract", "call.txt", "--format", "csv", "--output", "call.txt",
+    ]);
+    assert_contains(
+        &stderr,
+        "--output call.txt is also a document to extract from",
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("call.txt")).unwrap(),
+        TRANSCRIPT
+    );
+}

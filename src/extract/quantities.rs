@@ -801,6 +801,13 @@ mod tests {
         d.into_iter().next().unwrap()
     }
 
+    /// Each text gives one quantity with these (value, value_high, unit, qualifier, measure).
+    fn cases(cases: &[(&str, [&'static str; 5])]) {
+        for (text, [v, h, u, q, m]) in cases {
+            assert_eq!(one(text), t(v, h, u, q, m), "{text}");
+        }
+    }
+
     fn t(
         v: &str,
         h: &str,
@@ -813,26 +820,33 @@ mod tests {
 
     #[test]
     fn money_with_symbols_and_scale_words() {
-        assert_eq!(
-            one("capex of $44.2 billion in Q1 2026"),
-            t("44.2B", "", "USD", "exact", "level")
-        );
-        assert_eq!(
-            one("FCF was $1.2B."),
-            t("1.2B", "", "USD", "exact", "level")
-        );
-        assert_eq!(
-            one("a backlog of 364B"),
-            t("364B", "", "USD", "exact", "level")
-        );
-        assert_eq!(
-            one("market cap $2787.9B"),
-            t("2787.9B", "", "USD", "exact", "level")
-        );
-        assert_eq!(
-            one("EPS of $1,234.56"),
-            t("1234.56", "", "USD", "exact", "level")
-        );
+        cases(&[
+            (
+                "capex of $44.2 billion in Q1 2026",
+                ["44.2B", "", "USD", "exact", "level"],
+            ),
+            ("FCF was $1.2B.", ["1.2B", "", "USD", "exact", "level"]),
+            ("a backlog of 364B", ["364B", "", "USD", "exact", "level"]),
+            (
+                "market cap $2787.9B",
+                ["2787.9B", "", "USD", "exact", "level"],
+            ),
+            ("EPS of $1,234.56", ["1234.56", "", "USD", "exact", "level"]),
+            (
+                "EPS of $2.78 per share",
+                ["2.78", "", "USD/share", "exact", "level"],
+            ),
+            (
+                "for $19.99/month",
+                ["19.99", "", "USD/month", "exact", "level"],
+            ),
+            (
+                "converts (~$91-109B)",
+                ["91B", "109B", "USD", "range", "level"],
+            ),
+            ("a ~300bps edge", ["300", "", "bps", "approx", "level"]),
+            ("a 2.5pp gain", ["2.5", "", "pp", "exact", "yoy_change"]),
+        ]);
     }
 
     #[test]
@@ -846,27 +860,29 @@ mod tests {
                 t("25B", "", "USD", "exact", "level"),
             ]
         );
-        assert_eq!(
-            one("AWS revenue rose 28% year over year"),
-            t("28%", "", "%", "exact", "yoy_pct")
-        );
-        assert_eq!(
-            one("Bedrock spend +40% QoQ"),
-            t("40%", "", "%", "exact", "qoq_pct")
-        );
-        assert_eq!(
-            one("spend growing 170% quarter-over-quarter"),
-            t("170%", "", "%", "exact", "qoq_pct")
-        );
-        assert_eq!(one("a 67% increase"), t("67%", "", "%", "exact", "yoy_pct"));
-        assert_eq!(
-            one("sales increased by 20%"),
-            t("20%", "", "%", "exact", "yoy_pct")
-        );
-        assert_eq!(
-            one("GW added and more than 1.4 million chips"),
-            t("1.4M", "", "count", "at_least", "level")
-        );
+        cases(&[
+            (
+                "AWS revenue rose 28% year over year",
+                ["28%", "", "%", "exact", "yoy_pct"],
+            ),
+            (
+                "Bedrock spend +40% QoQ",
+                ["40%", "", "%", "exact", "qoq_pct"],
+            ),
+            (
+                "spend growing 170% quarter-over-quarter",
+                ["170%", "", "%", "exact", "qoq_pct"],
+            ),
+            ("a 67% increase", ["67%", "", "%", "exact", "yoy_pct"]),
+            (
+                "sales increased by 20%",
+                ["20%", "", "%", "exact", "yoy_pct"],
+            ),
+            (
+                "GW added and more than 1.4 million chips",
+                ["1.4M", "", "count", "at_least", "level"],
+            ),
+        ]);
         assert_eq!(
             drafts("backlog $244B, +40% YoY / +22% QoQ"),
             vec![
@@ -875,27 +891,26 @@ mod tests {
                 t("22%", "", "%", "exact", "qoq_pct"),
             ]
         );
-        assert_eq!(
-            one("users ~60% more likely to buy"),
-            t("60%", "", "%", "approx", "level")
-        );
-        assert_eq!(
-            one("margin fell 3% year over year"),
-            t("-3%", "", "%", "exact", "yoy_pct")
-        );
-        assert_eq!(
-            one("backlog grew about $50 billion sequentially"),
-            t("50B", "", "USD", "approx", "qoq_change")
-        );
-        assert_eq!(
-            one("power capacity doubled since 2022"),
-            t("2", "", "x", "exact", "yoy_multiple")
-        );
-        assert_eq!(
-            one("nearly 260x larger"),
-            t("260", "", "x", "approx", "level")
-        );
-        assert_eq!(one("260 times larger"), t("260", "", "x", "exact", "level"));
+        cases(&[
+            (
+                "users ~60% more likely to buy",
+                ["60%", "", "%", "approx", "level"],
+            ),
+            (
+                "margin fell 3% year over year",
+                ["-3%", "", "%", "exact", "yoy_pct"],
+            ),
+            (
+                "backlog grew about $50 billion sequentially",
+                ["50B", "", "USD", "approx", "qoq_change"],
+            ),
+            (
+                "power capacity doubled since 2022",
+                ["2", "", "x", "exact", "yoy_multiple"],
+            ),
+            ("nearly 260x larger", ["260", "", "x", "approx", "level"]),
+            ("260 times larger", ["260", "", "x", "exact", "level"]),
+        ]);
         assert_eq!(drafts("rose 28% to $37.6 billion")[0].0, "28%");
         assert_eq!(
             drafts("rose 28% to $37.6 billion")[1],
@@ -905,68 +920,57 @@ mod tests {
 
     #[test]
     fn ranges_and_hedges() {
-        assert_eq!(
-            one("growth of 22%-24%"),
-            t("22%", "24%", "%", "range", "level")
-        );
-        assert_eq!(
-            one("guidance of ~+22% to +24% growth"),
-            t("22%", "24%", "%", "range", "yoy_pct")
-        );
-        assert_eq!(
-            one("30 to 40% of spend"),
-            t("30%", "40%", "%", "range", "level")
-        );
-        assert_eq!(
-            one("between $1 and $2 billion"),
-            t("1B", "2B", "USD", "range", "level")
-        );
-        assert_eq!(
-            one("over $225 billion"),
-            t("225B", "", "USD", "at_least", "level")
-        );
-        assert_eq!(
-            one("more than $100 billion"),
-            t("100B", "", "USD", "at_least", "level")
-        );
-        assert_eq!(one("at least 5 GW"), t("5", "", "GW", "at_least", "level"));
-        assert_eq!(one("up to 20%"), t("20%", "", "%", "at_most", "level"));
-        assert_eq!(
-            one("about $364 billion"),
-            t("364B", "", "USD", "approx", "level")
-        );
-        assert_eq!(
-            one("roughly 41 analysts"),
-            t("41", "", "count", "approx", "level")
-        );
-        assert_eq!(one("~$58M"), t("58M", "", "USD", "approx", "level"));
-        assert_eq!(
-            one("run rate >$15B"),
-            t("15B", "", "USD", "at_least", "level")
-        );
-        assert_eq!(
-            one("Rufus 300M+ users"),
-            t("300M", "", "count", "at_least", "level")
-        );
+        cases(&[
+            ("growth of 22%-24%", ["22%", "24%", "%", "range", "level"]),
+            (
+                "guidance of ~+22% to +24% growth",
+                ["22%", "24%", "%", "range", "yoy_pct"],
+            ),
+            ("30 to 40% of spend", ["30%", "40%", "%", "range", "level"]),
+            (
+                "between $1 and $2 billion",
+                ["1B", "2B", "USD", "range", "level"],
+            ),
+            (
+                "over $225 billion",
+                ["225B", "", "USD", "at_least", "level"],
+            ),
+            (
+                "more than $100 billion",
+                ["100B", "", "USD", "at_least", "level"],
+            ),
+            ("at least 5 GW", ["5", "", "GW", "at_least", "level"]),
+            ("up to 20%", ["20%", "", "%", "at_most", "level"]),
+            ("about $364 billion", ["364B", "", "USD", "approx", "level"]),
+            (
+                "roughly 41 analysts",
+                ["41", "", "count", "approx", "level"],
+            ),
+            ("~$58M", ["58M", "", "USD", "approx", "level"]),
+            ("run rate >$15B", ["15B", "", "USD", "at_least", "level"]),
+            (
+                "Rufus 300M+ users",
+                ["300M", "", "count", "at_least", "level"],
+            ),
+        ]);
         // "from ... to ..." is two levels, not a range.
         assert_eq!(drafts("grew from $25 billion to $44.2 billion").len(), 2);
     }
 
     #[test]
     fn counts_with_units() {
-        assert_eq!(
-            one("1.4 million chips"),
-            t("1.4M", "", "count", "exact", "level")
-        );
-        assert_eq!(
-            one("3.99 gigawatts of power"),
-            t("3.99", "", "GW", "exact", "level")
-        );
-        assert_eq!(
-            one("300 million customers"),
-            t("300M", "", "count", "exact", "level")
-        );
-        assert_eq!(one("15 days"), t("15", "", "days", "exact", "level"));
+        cases(&[
+            ("1.4 million chips", ["1.4M", "", "count", "exact", "level"]),
+            (
+                "3.99 gigawatts of power",
+                ["3.99", "", "GW", "exact", "level"],
+            ),
+            (
+                "300 million customers",
+                ["300M", "", "count", "exact", "level"],
+            ),
+            ("15 days", ["15", "", "days", "exact", "level"]),
+        ]);
     }
 
     #[test]

@@ -38,6 +38,28 @@ pub enum Command {
     Dump(DumpArgs),
     /// Write a consistent copy of the database to FILE, even while it is in use.
     Backup(BackupArgs),
+    /// Draft facts from documents (text, Markdown, HTML): one row per quantified statement,
+    /// with its sentence as the quote. Nothing is written to the database.
+    Extract(ExtractArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// The documents: UTF-8 plain text, Markdown or HTML (by extension .html/.htm or a
+    /// leading <!doctype html> / <html>).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The entity (ticker) to write in every row.
+    #[arg(long, value_name = "TICKER")]
+    pub entity: Option<String>,
+    /// The source slug to write in every row.
+    #[arg(long, value_name = "SLUG")]
+    pub source: Option<String>,
+    /// Leave out the draft-only columns (file, offset, amount, cue).
+    #[arg(long)]
+    pub clean: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]

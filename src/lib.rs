@@ -4,6 +4,7 @@ pub mod cli;
 pub mod commands;
 pub mod db;
 pub mod error;
+pub mod extract;
 pub mod filters;
 pub mod ingest;
 pub mod model;
@@ -32,5 +33,6 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         Command::Export(args) => commands::export::run(db, args, out),
         Command::Dump(args) => commands::dump::run(db, args, out),
         Command::Backup(args) => commands::backup::run(db, args, out),
+        Command::Extract(args) => commands::extract::run(args, out),
     }
 }

@@ -5,6 +5,7 @@
 pub mod backup;
 pub mod dump;
 pub mod export;
+pub mod extract;
 pub mod facts;
 pub mod ingest;
 pub mod init;

@@ -1,0 +1,189 @@
+//! Drafting facts from documents: each quantified statement of a text, Markdown or HTML
+//! file becomes a draft row in amzdb's facts CSV format, quoting its sentence verbatim,
+//! with draft-only columns saying where it was found and why each guess was made.
+//! Nothing here touches the database.
+
+pub mod quantities;
+pub mod sentences;
+pub mod text;
+
+use crate::error::Result;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The facts CSV columns `amzdb ingest` reads, in its order.
+pub const FACT_COLUMNS: &[&str] = &[
+    "entity",
+    "metric",
+    "segment",
+    "period",
+    "measure",
+    "value",
+    "value_high",
+    "unit",
+    "qualifier",
+    "basis",
+    "disclosure_type",
+    "source",
+    "published_on",
+    "quote",
+    "note",
+];
+
+/// Draft-only columns, after the facts columns: the file, the byte offset of the quantity
+/// (in the file for text; in the extracted text for HTML), its amount in base units as
+/// amzdb stores it, and the cue words behind the guesses. `--clean` leaves them out.
+pub const DRAFT_COLUMNS: &[&str] = &["file", "offset", "amount", "cue"];
+
+/// What the user says about every row.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub entity: Option<String>,
+    pub source: Option<String>,
+}
+
+/// One draft row: the facts columns then the draft columns.
+pub type Draft = Vec<String>;
+
+/// Checks every file first (a bad one stops the run before any row is written), then
+/// the kind of each.
+pub fn check(files: &[PathBuf]) -> Result<Vec<text::Kind>> {
+    files.iter().map(|f| text::check(f)).collect()
+}
+
+/// Drafts the rows of one checked file, handing each to `row` as it is found: a big file
+/// is read a paragraph at a time and never held whole (HTML excepted).
+pub fn draft(
+    path: &Path,
+    kind: text::Kind,
+    options: &Options,
+    row: &mut dyn FnMut(Draft) -> io::Result<()>,
+) -> io::Result<()> {
+    let file = path.display().to_string();
+    text::paragraphs(path, kind, &mut |offset, paragraph| {
+        for (at, sentence) in sentences::split(paragraph) {
+            for q in quantities::find(sentence) {
+                let clause = clause(sentence, q.start, q.end);
+                let basis = basis(clause);
+                let unit = per_share(&q, clause);
+                let mut cue = q.cue.clone();
+                if let Some((_, word)) = basis {
+                    cue.push(format!("basis: {word}"));
+                }
+                if let Some((_, word)) = unit {
+                    cue.push(format!("per share: {word}"));
+                }
+                row(vec![
+                    options.entity.clone().unwrap_or_default(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    q.measure.to_string(),
+                    q.value.clone(),
+                    q.value_high.clone().unwrap_or_default(),
+                    unit.map_or(q.unit, |(unit, _)| unit).to_string(),
+                    q.qualifier.to_string(),
+                    basis.map_or("actual", |(b, _)| b).to_string(),
+                    String::new(),
+                    options.source.clone().unwrap_or_default(),
+                    String::new(),
+                    sentence.to_string(),
+                    String::new(),
+                    file.clone(),
+                    (offset + at + q.start).to_string(),
+                    q.amount.clone(),
+                    cue.join("; "),
+                ])?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Words that make a dollar amount without a scale a per-share figure ("EPS $2.78").
+const PER_SHARE_CUES: &[&str] = &[
+    "eps",
+    "per share",
+    "target",
+    "share price",
+    "stock price",
+    "/share",
+    "px",
+];
+
+/// `USD/share` and its cue for a dollar amount without a scale in a clause about
+/// per-share figures; amounts in millions or billions are never per share.
+fn per_share(q: &quantities::Quantity, clause: &str) -> Option<(&'static str, &'static str)> {
+    if q.unit != "USD" || q.value.ends_with(['K', 'M', 'B', 'T']) {
+        return None;
+    }
+    let lower = clause.to_lowercase();
+    PER_SHARE_CUES
+        .iter()
+        .find(|cue| lower.contains(*cue))
+        .map(|cue| ("USD/share", *cue))
+}
+
+/// The clause of a sentence around a quantity (between ", " or "; "), so that one
+/// figure's cue ("a $20 billion run rate") does not mark its neighbours.
+fn clause(sentence: &str, start: usize, end: usize) -> &str {
+    // Within a bounded distance, so that a long sentence costs linear time.
+    let before = quantities::near_end(&sentence[..start], CLAUSE);
+    let from = start - before.len() + before.rfind([',', ';']).map_or(0, |i| i + 1);
+    let after = quantities::near(&sentence[end..], CLAUSE);
+    let to = end + after.find([',', ';']).unwrap_or(after.len());
+    &sentence[from..to]
+}
+
+/// The farthest a clause reaches either side of its quantity, in bytes.
+const CLAUSE: usize = 200;
+
+/// Cue words for the basis of a figure (in its clause), first match wins.
+const BASIS_CUES: &[(&str, &str)] = &[
+    ("run rate", "run_rate"),
+    ("run-rate", "run_rate"),
+    ("annualized", "run_rate"),
+    ("annualised", "run_rate"),
+    ("consensus", "consensus"),
+    ("guidance", "guidance"),
+    ("guided", "guidance"),
+    ("outlook", "guidance"),
+    ("expect", "guidance"),
+    ("price target", "target"),
+    ("estimate", "estimate"),
+    ("estimated", "estimate"),
+];
+
+/// The basis a clause's cue words suggest, with the cue; None for `actual`.
+fn basis(sentence: &str) -> Option<(&'static str, &'static str)> {
+    let lower = sentence.to_lowercase();
+    BASIS_CUES
+        .iter()
+        .find(|(cue, _)| lower.contains(cue))
+        .map(|(cue, basis)| (*basis, *cue))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_share_cues_apply_to_amounts_without_a_scale_in_their_clause() {
+        let s = "EPS was $2.78, and capex was $44.2 billion; the high target is $370";
+        let units: Vec<Option<&str>> = quantities::find(s)
+            .iter()
+            .map(|q| per_share(q, clause(s, q.start, q.end)).map(|(unit, _)| unit))
+            .collect();
+        assert_eq!(units, vec![Some("USD/share"), None, Some("USD/share")]);
+    }
+
+    #[test]
+    fn a_basis_cue_marks_its_clause_only() {
+        let s = "a $20 billion annual run rate, with spend growing 170% quarter-over-quarter";
+        let bases: Vec<Option<&str>> = quantities::find(s)
+            .iter()
+            .map(|q| basis(clause(s, q.start, q.end)).map(|(b, _)| b))
+            .collect();
+        assert_eq!(bases, vec![Some("run_rate"), None]);
+    }
+}

@@ -22,8 +22,7 @@ ytd AS (
             -- (the share count changes), nor is a percentage, a ratio or a share count.
             c.unit NOT LIKE '%/%' AND c.unit NOT IN ('%', 'pp', 'bps', 'x', 'pure', 'shares')
                 AS additive,
-            c.unit NOT LIKE '%/%' AND c.unit NOT IN ('%', 'pp', 'bps', 'x', 'pure', 'shares')
-            AND c.qualifier IN ('exact', 'approx')
+            c.qualifier IN ('exact', 'approx')
             AND ((c.period_kind = 'quarter' AND c.fiscal_quarter = 1)
               OR (c.period_kind = 'half_year' AND c.fiscal_quarter = 2)
               OR (c.period_kind = 'nine_months' AND c.fiscal_quarter = 3)
@@ -64,7 +63,8 @@ with_quarters AS (
     FROM ytd AS y
     JOIN twin AS t
       ON t.derived = 0
-      OR (y.is_ytd AND y.fiscal_quarter BETWEEN 2 AND 4 AND y.prev_quarter = y.fiscal_quarter - 1)
+      OR (y.additive AND y.is_ytd AND y.fiscal_quarter BETWEEN 2 AND 4
+          AND y.prev_quarter = y.fiscal_quarter - 1)
 ),
 -- The quarter each period end has for the sums: disclosed where disclosed, else derived.
 quarter_picked AS (

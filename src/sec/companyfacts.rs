@@ -523,8 +523,10 @@ impl SecReader for CompanyFactsReader {
                                 continue;
                             }
                         };
+                        let name = format!("{taxonomy}:{tag}");
+                        let decimals = super::inferred_decimals(&name, value);
                         each(SecFact {
-                            concept: format!("{taxonomy}:{tag}"),
+                            concept: name,
                             label: concept.label.clone(),
                             unit: unit.clone(),
                             start,
@@ -533,7 +535,7 @@ impl SecReader for CompanyFactsReader {
                             accession: fact.accn.clone(),
                             line: n,
                             dimensions: Vec::new(),
-                            decimals: super::inferred_decimals(&format!("{taxonomy}:{tag}"), value),
+                            decimals,
                         })?;
                     }
                 }

@@ -4,6 +4,7 @@
 //! Nothing here touches the database.
 
 pub mod coverage;
+pub mod periods;
 pub mod quantities;
 pub mod sentences;
 pub mod text;

@@ -3,7 +3,7 @@
 //! it (`covered`), a skip row says why it is not a fact (`skipped`), or neither
 //! (`uncovered`). Owns the quote rule (`quoted_from`) and the skip file format.
 
-use super::quantities;
+use super::{periods, quantities};
 use crate::error::{Error, Problem, Problems, Result};
 use crate::parse::value::parse_value;
 use rusqlite::types::Value;
@@ -533,9 +533,20 @@ pub fn check<'s>(
         .collect()
 }
 
-/// The spans of the sentence's years, dates and periods, for the skip classes.
-fn class_spans(_sentence: &str) -> Vec<(usize, usize, Class)> {
-    Vec::new()
+/// The spans of the sentence's years, dates and periods, for the skip classes: the
+/// period finder's, so that coverage and the period guess read dates alike.
+fn class_spans(sentence: &str) -> Vec<(usize, usize, Class)> {
+    periods::find(sentence)
+        .into_iter()
+        .map(|f| {
+            let class = match f.kind {
+                periods::Kind::Year => Class::Year,
+                periods::Kind::Date => Class::Date,
+                periods::Kind::Period => Class::Period,
+            };
+            (f.start, f.end, class)
+        })
+        .collect()
 }
 
 /// The file name a skip row's `document` is compared with.

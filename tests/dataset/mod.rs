@@ -2,6 +2,7 @@
 //! note names (read in place from ../shared/seeds).
 
 mod corrections;
+mod coverage;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

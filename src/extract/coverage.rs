@@ -28,18 +28,35 @@ const MIN_QUOTED: usize = 12;
 /// leaves words out), with whitespace collapsed, some part of at least 12 characters occurs
 /// in the sentence, or the sentence occurs in the quote (a quote of several sentences).
 pub fn quoted_from(quote: &str, sentence: &str) -> bool {
-    let sentence = collapse(sentence);
-    if sentence.is_empty() {
-        return false;
+    Quote::new(quote).taken_from(&collapse(sentence))
+}
+
+/// A quote prepared for `quoted_from`'s rule once, rather than for every sentence.
+struct Quote {
+    /// The whole quote, whitespace collapsed.
+    whole: String,
+    /// Its parts between `...`/`…` long enough to count, whitespace collapsed.
+    parts: Vec<String>,
+}
+
+impl Quote {
+    fn new(quote: &str) -> Quote {
+        Quote {
+            whole: collapse(quote),
+            parts: quote
+                .split("...")
+                .flat_map(|part| part.split('…'))
+                .map(collapse)
+                .filter(|part| part.chars().count() >= MIN_QUOTED)
+                .collect(),
+        }
     }
-    if collapse(quote).contains(&sentence) {
-        return true;
+
+    /// Whether this quote is taken from a sentence whose whitespace is collapsed.
+    fn taken_from(&self, sentence: &str) -> bool {
+        !sentence.is_empty()
+            && (self.whole.contains(sentence) || self.parts.iter().any(|p| sentence.contains(p)))
     }
-    quote
-        .split("...")
-        .flat_map(|part| part.split('…'))
-        .map(collapse)
-        .any(|part| part.chars().count() >= MIN_QUOTED && sentence.contains(&part))
 }
 
 /// Text with every run of whitespace made one space, trimmed.
@@ -146,7 +163,7 @@ fn key(amount: Decimal) -> Decimal {
 /// The stored facts that have a quote, indexed by amount.
 pub struct Facts {
     /// (fact id, quote).
-    quotes: Vec<(i64, String)>,
+    quotes: Vec<(i64, Quote)>,
     /// Amount (see `key`) -> indexes into `quotes`, from `value` and `value_high`.
     by_amount: HashMap<Decimal, Vec<usize>>,
 }
@@ -170,20 +187,21 @@ impl Facts {
                     }
                 }
             }
-            facts.quotes.push((row.get(0)?, row.get(3)?));
+            let quote: String = row.get(3)?;
+            facts.quotes.push((row.get(0)?, Quote::new(&quote)));
         }
         Ok(facts)
     }
 
     /// The ids of the facts that have one of the item's amounts and quote its sentence.
-    pub fn covering(&self, item: &Item, sentence: &str) -> Vec<i64> {
+    pub fn covering(&self, item: &Item, sentence: &Sentence) -> Vec<i64> {
         let mut ids: Vec<i64> = [item.amount, item.amount_high]
             .into_iter()
             .flatten()
             .filter_map(|amount| self.by_amount.get(&key(amount)))
             .flatten()
             .map(|&at| &self.quotes[at])
-            .filter(|(_, quote)| quoted_from(quote, sentence))
+            .filter(|(_, quote)| quote.taken_from(&sentence.collapsed))
             .map(|(id, _)| *id)
             .collect();
         ids.sort_unstable();
@@ -520,7 +538,7 @@ pub fn check<'s>(
     items
         .into_iter()
         .map(|item| {
-            let ids = facts.covering(&item, sentence);
+            let ids = facts.covering(&item, &context);
             let status = if !ids.is_empty() {
                 Status::Covered(ids)
             } else if let Some(skip) = skips.find(document, &context, &item, &spans) {

@@ -55,9 +55,17 @@ pub struct ExtractArgs {
     /// The source slug to write in every row.
     #[arg(long, value_name = "SLUG")]
     pub source: Option<String>,
-    /// Leave out the draft-only columns (file, offset, amount, cue).
+    /// Leave out the draft-only columns (file, offset, amount, confidence, cue).
     #[arg(long)]
     pub clean: bool,
+    /// The quarter the documents are about (e.g. `Q1 FY2026`), for figures whose sentence
+    /// names no period; without it, the last quarter each document names.
+    #[arg(long, value_name = "LABEL")]
+    pub period: Option<String>,
+    /// A lexicon file (columns kind,value,phrase,note) whose rows add to the bundled
+    /// extract/lexicon.csv; may be given more than once.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Vec<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

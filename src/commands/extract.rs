@@ -4,20 +4,28 @@
 
 use crate::cli::{ExtractArgs, Format};
 use crate::error::{Error, Result};
+use crate::extract::guess::Guesser;
 use crate::extract::{self, Options, DRAFT_COLUMNS, FACT_COLUMNS};
 use crate::output::{self, Rows};
 use rusqlite::types::Value;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-pub fn run(args: &ExtractArgs, out: &mut dyn Write) -> Result<()> {
+pub fn run(db: &Path, args: &ExtractArgs, out: &mut dyn Write) -> Result<()> {
     let kinds = extract::check(&args.files)?;
     if let Some(target) = &args.output.output {
         refuse_reading_and_writing(target, &args.files)?;
     }
+    let guesser = Guesser::new(
+        db,
+        args.entity.as_deref(),
+        args.period.as_deref(),
+        &args.lexicon,
+    )?;
     let options = Options {
         entity: args.entity.clone(),
         source: args.source.clone(),
+        guesser,
     };
     let width = FACT_COLUMNS.len() + if args.clean { 0 } else { DRAFT_COLUMNS.len() };
     let columns: Vec<String> = FACT_COLUMNS

@@ -397,6 +397,10 @@ impl Guesser {
         Document {
             guesser: self,
             quarter: self.quarter,
+            recent: None,
+            previous: None,
+            recent_metric: None,
+            previous_metric: None,
             date: None,
         }
     }
@@ -414,13 +418,20 @@ fn quarter_of(label: &str, fye: FiscalYearEnd) -> Result<(u8, i32)> {
     }
 }
 
-/// The guesses' state along one document: the quarter it is about (the last one named
-/// that is not a comparison base, unless `--period` fixed it) and the last full date it
-/// named (market data "as of").
+/// The guesses' state along one document: the quarter it is about (`--period`'s, else
+/// the latest one named so far that is not a comparison base nor the future), the
+/// quarter the previous sentence named (a heading "(Q4 FY2025)" before the quote it
+/// introduces), and the last full date it named (market data "as of").
 #[derive(Debug)]
 pub struct Document<'a> {
     guesser: &'a Guesser,
     quarter: Option<(u8, i32)>,
+    /// The quarter the sentence being read names, and the one the sentence before named.
+    recent: Option<(u8, i32)>,
+    previous: Option<(u8, i32)>,
+    /// The last metric the sentence being read names, and the previous sentence's.
+    recent_metric: Option<String>,
+    previous_metric: Option<String>,
     date: Option<NaiveDate>,
 }
 
@@ -482,7 +493,13 @@ const RELATIVE: &[(&str, bool)] = &[
 
 /// Words right before a period that make it a comparison base.
 const BASE_WORDS: &[&str] = &[
-    "from", "vs", "versus", "than", "since", "compared", "against", "over",
+    "from", "vs", "versus", "than", "since", "compared", "against", "over", "after", "before",
+];
+
+/// Words that make a sentence's quarters the future, not the quarter the document is about.
+const FUTURE_WORDS: &[&str] = &[
+    "will", "becomes", "expect", "expects", "expected", "guidance", "guided", "outlook", "next",
+    "forecast", "landing",
 ];
 
 impl Document<'_> {
@@ -526,20 +543,36 @@ impl Document<'_> {
                 }
             }
         }
-        if self.guesser.quarter.is_none() {
-            for p in &periods {
-                if let Named::Explicit(What::Quarter {
-                    q,
-                    year: Some(y),
-                    fiscal,
-                }) = p.period
-                {
-                    if !p.base {
-                        self.quarter = Some(self.fiscal_quarter(q, y, fiscal).0);
+        let future = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| FUTURE_WORDS.contains(&w));
+        let mut named = None;
+        for p in &periods {
+            if let Named::Explicit(What::Quarter {
+                q,
+                year: Some(y),
+                fiscal,
+            }) = p.period
+            {
+                if !p.base && !future {
+                    named = Some(self.fiscal_quarter(q, y, fiscal).0);
+                    // The latest in time: (year, quarter) order.
+                    let later = |a: Option<(u8, i32)>| a.map(|(q, y)| (y, q));
+                    if self.guesser.quarter.is_none() && later(named) > later(self.quarter) {
+                        self.quarter = named;
                     }
                 }
             }
         }
+        self.previous = std::mem::replace(&mut self.recent, named);
+        let hits = self.guesser.lexicon.hits(s);
+        let metric = hits
+            .iter()
+            .rev()
+            .map(|h| &self.guesser.lexicon.entries[h.entry])
+            .find(|e| e.kind == Kind::Metric)
+            .map(|e| e.value.clone());
+        self.previous_metric = std::mem::replace(&mut self.recent_metric, metric);
         for p in &periods {
             if let Named::Explicit(What::Date {
                 year: Some(y),
@@ -550,10 +583,7 @@ impl Document<'_> {
                 self.date = NaiveDate::from_ymd_opt(y, month, d).or(self.date);
             }
         }
-        Sentence {
-            periods,
-            hits: self.guesser.lexicon.hits(s),
-        }
+        Sentence { periods, hits }
     }
 
     /// A quarter as written, as the entity's fiscal quarter: a calendar quarter (`Q1 2026`)
@@ -622,12 +652,26 @@ impl Document<'_> {
             let e = &lexicon.entries[h.entry];
             g.metric.clone_from(&e.value);
             g.cue.push(format!("metric: {}", &s[h.start..h.end]));
+        } else if let Some(previous) = self
+            .previous_metric
+            .as_ref()
+            .filter(|m| lexicon.fits(m, unit, measure))
+        {
+            // "That's up 40% year over year": the metric the previous sentence named.
+            g.metric.clone_from(previous);
+            g.cue.push(format!("metric: {previous}, named by the previous sentence"));
         }
         if let Some((h, _)) = nearest(Kind::Segment, &|_| true) {
             g.segment.clone_from(&lexicon.entries[h.entry].value);
             g.cue.push(format!("segment: {}", &s[h.start..h.end]));
+            // "Azure grew 39%", "Ads at $17.2B": a segment's figure without a metric word
+            // is its revenue.
+            if metric.is_none() && lexicon.fits("revenue", unit, measure) {
+                g.metric = "revenue".into();
+                g.cue.push("metric: a segment's figure, revenue assumed".into());
+            }
         }
-        let explicit = self.period(s, sentence, &figure, &clause, measure, &mut g);
+        let explicit = self.period(s, sentence, &figure, &clause, measure, basis, &mut g);
         g.disclosure_type = self.disclosure(s, sentence, &figure, &clause, &g.metric, measure, basis, &mut g.cue);
         g.confidence = match (metric, explicit) {
             (Some((_, true)), true) => "high",
@@ -639,6 +683,7 @@ impl Document<'_> {
     }
 
     /// Sets the period; true when the sentence named it (not the document's quarter).
+    #[allow(clippy::too_many_arguments)]
     fn period(
         &self,
         s: &str,
@@ -646,6 +691,7 @@ impl Document<'_> {
         figure: &Range<usize>,
         clause: &Range<usize>,
         measure: &str,
+        basis: &str,
         g: &mut Guess,
     ) -> bool {
         let instant = INSTANT_METRICS.contains(&g.metric.as_str());
@@ -669,17 +715,38 @@ impl Document<'_> {
                 .iter()
                 .filter(usable)
                 .filter(|c| range.start <= c.start && c.end <= range.end)
-                .min_by_key(|c| distance(c.start..c.end, figure))
+                // At the same distance, the period after the figure ("$44.2B in Q1").
+                .min_by_key(|c| (distance(c.start..c.end, figure), c.start < figure.start))
         };
         let chosen = within(clause).or_else(|| within(&(0..s.len())));
+        let forward = matches!(basis, "guidance" | "estimate") && !instant && !market;
         let (label, said, note) = match chosen {
+            // Guidance and estimates without a period are for the year (the bundled
+            // facts store them so): the fiscal year of the document's quarter.
+            None if forward && self.quarter.is_some() => {
+                let (_, y) = self.quarter.unwrap_or_default();
+                (format!("FY{y}"), None, Some("a guidance or estimate: the document's fiscal year"))
+            }
             Some(c) => match self.resolve(c.period) {
                 Some((label, note)) => (label, Some(c.text.clone()), note),
                 None => return false,
             },
-            None => match self.quarter {
-                Some((q, y)) => (format!("Q{q} FY{y}"), None, None),
-                None => return false,
+            None => match (self.previous, self.quarter) {
+                (Some((q, y)), _) => (
+                    format!("Q{q} FY{y}"),
+                    None,
+                    Some("the previous sentence's quarter"),
+                ),
+                (None, Some((q, y))) => (
+                    format!("Q{q} FY{y}"),
+                    None,
+                    Some(if self.guesser.quarter.is_some() {
+                        "--period"
+                    } else {
+                        "the document's quarter"
+                    }),
+                ),
+                (None, None) => return false,
             },
         };
         let mut label = label;
@@ -694,11 +761,10 @@ impl Document<'_> {
                 label = end.to_string();
             }
         }
-        let words = match &said {
-            Some(text) => text.clone(),
-            None => "the document's quarter".into(),
+        let (words, note) = match &said {
+            Some(text) => (text.clone(), note.map(|n| format!(" ({n})")).unwrap_or_default()),
+            None => (note.unwrap_or_default().to_string(), String::new()),
         };
-        let note = note.map(|n| format!(" ({n})")).unwrap_or_default();
         g.cue.push(format!("period: {words} -> {label}{note}"));
         g.period = label;
         said.is_some()

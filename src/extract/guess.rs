@@ -398,6 +398,7 @@ impl Guesser {
             guesser: self,
             quarter: self.quarter,
             recent: None,
+            since: 0,
             previous: None,
             recent_metric: None,
             previous_metric: None,
@@ -426,8 +427,10 @@ fn quarter_of(label: &str, fye: FiscalYearEnd) -> Result<(u8, i32)> {
 pub struct Document<'a> {
     guesser: &'a Guesser,
     quarter: Option<(u8, i32)>,
-    /// The quarter the sentence being read names, and the one the sentence before named.
+    /// The last quarter named, how many sentences ago, and so the one a sentence that
+    /// names none takes (named at most RECENT sentences before it).
     recent: Option<(u8, i32)>,
+    since: usize,
     previous: Option<(u8, i32)>,
     /// The last metric the sentence being read names, and the previous sentence's.
     recent_metric: Option<String>,
@@ -472,6 +475,9 @@ pub struct Guess {
     pub cue: Vec<String>,
 }
 
+/// How many sentences a quarter named stays the one a sentence without a period takes.
+const RECENT: usize = 3;
+
 /// Relative periods, resolved against the document's quarter.
 const RELATIVE: &[(&str, bool)] = &[
     ("same period last year", true),
@@ -506,6 +512,9 @@ impl Document<'_> {
     /// Reads a sentence: its periods (updating the document's quarter and date) and its
     /// lexicon phrases.
     pub fn sentence(&mut self, s: &str) -> Sentence {
+        // A quarter named in the last few sentences (a heading "(Q4 FY2025)", then the
+        // quote it introduces) before the document's.
+        self.previous = self.recent.filter(|_| self.since < RECENT);
         let lower = s.to_ascii_lowercase();
         let mut periods: Vec<Candidate> = periods::scan(s)
             .into_iter()
@@ -564,7 +573,12 @@ impl Document<'_> {
                 }
             }
         }
-        self.previous = std::mem::replace(&mut self.recent, named);
+        if named.is_some() {
+            self.recent = named;
+            self.since = 0;
+        } else {
+            self.since += 1;
+        }
         let hits = self.guesser.lexicon.hits(s);
         let metric = hits
             .iter()
@@ -718,7 +732,10 @@ impl Document<'_> {
                 // At the same distance, the period after the figure ("$44.2B in Q1").
                 .min_by_key(|c| (distance(c.start..c.end, figure), c.start < figure.start))
         };
-        let chosen = within(clause).or_else(|| within(&(0..s.len())));
+        // A year alone ("in 2022") names the figure's period only in its own clause.
+        let chosen = within(clause).or_else(|| {
+            within(&(0..s.len())).filter(|c| !matches!(c.period, Named::Explicit(What::Year(_))))
+        });
         let forward = matches!(basis, "guidance" | "estimate") && !instant && !market;
         let (label, said, note) = match chosen {
             // Guidance and estimates without a period are for the year (the bundled
@@ -735,7 +752,7 @@ impl Document<'_> {
                 (Some((q, y)), _) => (
                     format!("Q{q} FY{y}"),
                     None,
-                    Some("the previous sentence's quarter"),
+                    Some("a recent sentence's quarter"),
                 ),
                 (None, Some((q, y))) => (
                     format!("Q{q} FY{y}"),

@@ -150,11 +150,25 @@ fn per_share(q: &quantities::Quantity, clause: &str) -> Option<(&'static str, &'
 fn clause(sentence: &str, start: usize, end: usize) -> std::ops::Range<usize> {
     // Within a bounded distance, so that a long sentence costs linear time.
     let before = quantities::near_end(&sentence[..start], CLAUSE);
-    let from = start - before.len() + before.rfind([',', ';']).map_or(0, |i| i + 1);
+    let from = start - before.len()
+        + CLAUSE_ENDS
+            .iter()
+            .filter_map(|sep| before.rfind(sep).map(|i| i + sep.len()))
+            .max()
+            .unwrap_or(0);
     let after = quantities::near(&sentence[end..], CLAUSE);
-    let to = end + after.find([',', ';']).unwrap_or(after.len());
+    let to = end
+        + CLAUSE_ENDS
+            .iter()
+            .filter_map(|sep| after.find(sep))
+            .min()
+            .unwrap_or(after.len());
     from..to
 }
+
+/// What ends a clause: commas and semicolons, and the dashes, ellipses and middle dots
+/// that run clauses together in transcripts and tables.
+const CLAUSE_ENDS: &[&str] = &[",", ";", "...", "…", " — ", " · ", " | "];
 
 /// The farthest a clause reaches either side of its quantity, in bytes.
 const CLAUSE: usize = 200;

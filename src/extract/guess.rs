@@ -92,6 +92,8 @@ pub struct Lexicon {
     by_first: HashMap<String, Vec<usize>>,
     units: HashMap<String, String>,
     statement_lines: HashSet<String>,
+    /// Metrics whose name says they are estimates ("Revenue uplift (estimate)").
+    estimates: HashSet<String>,
 }
 
 impl Lexicon {
@@ -99,8 +101,11 @@ impl Lexicon {
     pub fn bundled() -> Result<Lexicon> {
         let mut lexicon = Lexicon::default();
         for row in csv::Reader::from_reader(METRICS.as_bytes()).records().flatten() {
-            if let (Some(slug), Some(unit)) = (row.get(0), row.get(2)) {
+            if let (Some(slug), Some(name), Some(unit)) = (row.get(0), row.get(1), row.get(2)) {
                 lexicon.units.insert(slug.to_string(), unit.to_string());
+                if name.contains("(estimate)") {
+                    lexicon.estimates.insert(slug.to_string());
+                }
             }
         }
         for row in csv::Reader::from_reader(CONCEPTS.as_bytes()).records().flatten() {
@@ -134,6 +139,9 @@ impl Lexicon {
         })?;
         for row in rows {
             let (slug, name, unit, line) = row?;
+            if name.contains("(estimate)") {
+                self.estimates.insert(slug.clone());
+            }
             let name = name.split(" (").next().unwrap_or_default().to_string();
             for phrase in [slug.replace('_', " "), name] {
                 self.push(Kind::Metric, &slug, &phrase);
@@ -472,6 +480,8 @@ pub struct Guess {
     pub period: String,
     pub disclosure_type: String,
     pub confidence: &'static str,
+    /// `estimate` when the metric is one (its name says so) and the words gave no basis.
+    pub basis: Option<&'static str>,
     pub cue: Vec<String>,
 }
 
@@ -684,6 +694,12 @@ impl Document<'_> {
                 g.metric = "revenue".into();
                 g.cue.push("metric: a segment's figure, revenue assumed".into());
             }
+        }
+        let mut basis = basis;
+        if basis == "actual" && lexicon.estimates.contains(&g.metric) {
+            basis = "estimate";
+            g.basis = Some("estimate");
+            g.cue.push(format!("basis: {} is an estimate", g.metric));
         }
         let explicit = self.period(s, sentence, &figure, &clause, measure, basis, &mut g);
         g.disclosure_type = self.disclosure(s, sentence, &figure, &clause, &g.metric, measure, basis, &mut g.cue);

@@ -85,6 +85,7 @@ pub fn draft(
                     q.measure,
                     basis_name,
                 );
+                let basis_name = g.basis.unwrap_or(basis_name);
                 let mut cue = q.cue.clone();
                 if let Some((_, word)) = basis {
                     cue.push(format!("basis: {word}"));

@@ -691,6 +691,64 @@ mod tests {
     }
 
     #[test]
+    fn classes_skip_dates_years_and_periods_and_rows_apply_to_their_document() {
+        let mut skips = Skips::load(&[]).unwrap();
+        skips.rows.extend(skips_of(
+            "document,sentence,number,reason\na.txt,page score,<any>,scores\n",
+        ));
+        let none = Facts {
+            quotes: Vec::new(),
+            by_amount: HashMap::new(),
+        };
+        let statuses = |document: &str, sentence: &str| -> Vec<(String, String)> {
+            check(document, sentence, &none, &skips)
+                .into_iter()
+                .map(|(item, status)| {
+                    let reason = match status {
+                        Status::Skipped(skip) => {
+                            skip.reason.split(' ').take(3).collect::<Vec<_>>().join(" ")
+                        }
+                        other => other.name().to_string(),
+                    };
+                    (item.text, reason)
+                })
+                .collect()
+        };
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(a, b)| ((*a).to_string(), (*b).to_string()))
+                .collect()
+        };
+        assert_eq!(
+            statuses(
+                "b.txt",
+                "As of 2026-05-13, Q1 2026 capex was $44.2 billion."
+            ),
+            pairs(&[
+                ("2026", "a date (publication,"),
+                ("05", "a date (publication,"),
+                ("13", "a date (publication,"),
+                ("1", "part of a"),
+                ("2026", "part of a"),
+                ("$44.2 billion", "uncovered"),
+            ])
+        );
+        assert_eq!(
+            statuses("a.txt", "The page score is 67.0 in 2019."),
+            // The first row that matches gives the reason: the built-in ones come first.
+            pairs(&[("67.0", "scores"), ("2019", "a year: it")])
+        );
+        assert_eq!(
+            statuses("b.txt", "The page score is 67.0 in 2019."),
+            pairs(&[("67.0", "uncovered"), ("2019", "a year: it")])
+        );
+    }
+
+    fn skips_of(text: &str) -> Vec<Skip> {
+        parse_skips("s.csv", text).unwrap()
+    }
+
+    #[test]
     fn the_built_in_skip_file_is_well_formed() {
         assert!(Skips::load(&[]).is_ok());
     }

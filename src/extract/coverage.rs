@@ -234,7 +234,7 @@ const CLASSES: &[(&str, Class)] = &[
 /// What a skip row's `number` names.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Number {
-    /// A figure as written (`67.0`, `$2787.9B`).
+    /// A figure as written (`67.0`, `$2787.9B`), whitespace collapsed.
     Written(String),
     Class(Class),
 }
@@ -341,8 +341,7 @@ impl<'a> Sentence<'a> {
     /// longer number or word) where it overlaps the item: `24%` names the range
     /// `22%-24%`, `Q1` the `1` in it, but `2` names neither `22%` nor `44.2`.
     fn written_at(&self, number: &str, item: &Item) -> bool {
-        let number = collapse(number);
-        self.collapsed.match_indices(&number).any(|(from, found)| {
+        self.collapsed.match_indices(number).any(|(from, found)| {
             let to = from + found.len();
             let (start, end) = (self.at[from], self.at[to - 1] + 1);
             start < item.end && item.start < end && on_boundaries(&self.collapsed, from, to)
@@ -475,7 +474,7 @@ fn parse_skips(name: &str, text: &str) -> std::result::Result<Vec<Skip>, Vec<Pro
             ));
             None
         } else {
-            Some(Number::Written(number.to_string()))
+            Some(Number::Written(collapse(number)))
         };
         let reason = field(3).trim();
         if reason.is_empty() {

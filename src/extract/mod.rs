@@ -3,6 +3,8 @@
 //! with draft-only columns saying where it was found and why each guess was made.
 //! Nothing here touches the database.
 
+pub mod coverage;
+pub mod periods;
 pub mod quantities;
 pub mod sentences;
 pub mod text;

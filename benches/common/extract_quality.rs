@@ -10,6 +10,7 @@
 //! `amzdb ingest` (a fixture's facts CSV) built; the drafts are `amzdb extract --format csv`;
 //! values are compared in base units as `amzdb::parse::value::parse_value` reads them.
 
+use amzdb::extract::coverage::quoted_from;
 use amzdb::parse::value::parse_value;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -254,24 +255,6 @@ pub fn drafts(doc: &Document) -> Vec<Draft> {
     rows(&run(Command::new(AMZDB).args(extract_args(doc))))
 }
 
-/// Whether a fact's quote is taken from a draft's sentence: the rule of coverage
-/// (DESIGN13): split the quote at `...` and `…`; with whitespace collapsed, some part of at
-/// least 12 characters is a substring of the sentence, or the sentence is a substring of
-/// the quote. A stand-in until `amzdb::extract::coverage::quoted_from` is merged.
-fn quoted_from(quote: &str, sentence: &str) -> bool {
-    let collapse = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
-    let sentence = collapse(sentence);
-    let whole = collapse(quote);
-    if !sentence.is_empty() && whole.contains(&sentence) {
-        return true;
-    }
-    quote
-        .split("...")
-        .flat_map(|p| p.split('…'))
-        .map(collapse)
-        .any(|part| part.chars().count() >= 12 && sentence.contains(&part))
-}
-
 /// How one document's drafts compare with its reviewed facts.
 #[derive(Default, Clone)]
 pub struct Score {
@@ -369,9 +352,10 @@ fn draft_amounts(draft: &Draft) -> Vec<Decimal> {
 
 /// Compares a document's drafts with its reviewed facts. A draft matches a fact when its
 /// amount (value or value_high, base units, exact decimal comparison) is the fact's value
-/// and the fact's quote is taken from the draft's sentence (`quoted_from`). When several
-/// drafts match one fact, the one a reviewer would keep is scored: an exact value first,
-/// then the most agreeing guesses, then the first in the document.
+/// and the fact's quote is taken from the draft's sentence (`coverage::quoted_from`, the
+/// rule `amzdb extract --coverage` uses). When several drafts match one fact, the one a
+/// reviewer would keep is scored: an exact value first, then the most agreeing guesses,
+/// then the first in the document.
 pub fn score(facts: &[Fact], drafts: &[Draft]) -> Score {
     let mut s = Score {
         claims: facts.len(),

@@ -7,6 +7,7 @@
 use crate::cli::{ExtractArgs, Format};
 use crate::error::{Error, Result};
 use crate::extract::coverage::{self, Facts, Skips, Status};
+use crate::extract::guess::Guesser;
 use crate::extract::{self, sentences, text, Options, DRAFT_COLUMNS, FACT_COLUMNS};
 use crate::output::{self, Rows};
 use rusqlite::types::Value;
@@ -21,9 +22,16 @@ pub fn run(db: &Path, args: &ExtractArgs, out: &mut dyn Write) -> Result<()> {
     if args.coverage {
         return run_coverage(db, args, &kinds, out);
     }
+    let guesser = Guesser::new(
+        db,
+        args.entity.as_deref(),
+        args.period.as_deref(),
+        &args.lexicon,
+    )?;
     let options = Options {
         entity: args.entity.clone(),
         source: args.source.clone(),
+        guesser,
     };
     let width = FACT_COLUMNS.len() + if args.clean { 0 } else { DRAFT_COLUMNS.len() };
     let columns: Vec<String> = FACT_COLUMNS

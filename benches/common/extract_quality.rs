@@ -351,9 +351,10 @@ fn draft_amounts(draft: &Draft) -> Vec<Decimal> {
 }
 
 /// Compares a document's drafts with its reviewed facts. A draft matches a fact when its
-/// amount (value or value_high, base units, exact decimal comparison) is the fact's value
-/// and the fact's quote is taken from the draft's sentence (`coverage::quoted_from`, the
-/// rule `amzdb extract --coverage` uses). When several drafts match one fact, the one a
+/// amount (value or value_high, base units, exact decimal comparison, sign aside as
+/// coverage compares them: "down 3%" may be stored as -3) is the fact's value and the
+/// fact's quote is taken from the draft's sentence (`coverage::quoted_from`, the rule
+/// `amzdb extract --coverage` uses). A sign the draft got wrong is then an inexact value. When several drafts match one fact, the one a
 /// reviewer would keep is scored: an exact value first, then the most agreeing guesses,
 /// then the first in the document.
 pub fn score(facts: &[Fact], drafts: &[Draft]) -> Score {
@@ -364,7 +365,7 @@ pub fn score(facts: &[Fact], drafts: &[Draft]) -> Score {
     };
     for fact in facts {
         let candidates = drafts.iter().filter(|d| {
-            draft_amounts(d).contains(&fact.value)
+            draft_amounts(d).iter().any(|a| a.abs() == fact.value.abs())
                 && quoted_from(&fact.columns["quote"], &d["quote"])
         });
         let mut best: Option<(&Draft, (bool, usize, usize))> = None;

@@ -139,19 +139,21 @@ fn a_draft_matches_a_fact_by_its_amount_and_the_sentence_the_quote_is_taken_from
         ),
         // The same amount in another unit: matched, not exact.
         fact(5, 44_200_000_000, None, "count", sentence),
+        // Stored negative (a fall): matched sign aside, as coverage does, but not exact.
+        fact(6, -12_800_000_000, None, "USD", sentence),
     ];
     let drafts = [
         draft("44.2B", "", "44200000000", "USD", sentence),
         draft("12.8B", "13.3B", "12800000000", "USD", sentence),
     ];
     let s = score(&facts, &drafts);
-    assert_eq!((s.claims, s.drafts, s.matched, s.exact), (5, 2, 4, 2));
+    assert_eq!((s.claims, s.drafts, s.matched, s.exact), (6, 2, 5, 2));
     assert_eq!(s.misses.len(), 1);
     assert!(s.misses[0].starts_with("#4 "), "{:?}", s.misses);
     let inexact: Vec<&str> = s.inexact.iter().map(|l| &l[..3]).collect();
-    assert_eq!(inexact, ["#3 ", "#5 "]);
+    assert_eq!(inexact, ["#3 ", "#5 ", "#6 "]);
     // The measure agrees everywhere; the empty guesses agree with the empty fact columns.
-    assert_eq!(s.agree, [4; 6]);
+    assert_eq!(s.agree, [5; 6]);
     assert!(s.wrong.is_empty());
 }
 

@@ -100,10 +100,7 @@ impl Lexicon {
     /// The bundled metrics and lexicon.
     pub fn bundled() -> Result<Lexicon> {
         let mut lexicon = Lexicon::default();
-        for row in csv::Reader::from_reader(METRICS.as_bytes())
-            .records()
-            .flatten()
-        {
+        for row in csv::Reader::from_reader(METRICS.as_bytes()).records().flatten() {
             if let (Some(slug), Some(name), Some(unit)) = (row.get(0), row.get(1), row.get(2)) {
                 lexicon.units.insert(slug.to_string(), unit.to_string());
                 if name.contains("(estimate)") {
@@ -111,10 +108,7 @@ impl Lexicon {
                 }
             }
         }
-        for row in csv::Reader::from_reader(CONCEPTS.as_bytes())
-            .records()
-            .flatten()
-        {
+        for row in csv::Reader::from_reader(CONCEPTS.as_bytes()).records().flatten() {
             if let Some(metric) = row.get(1) {
                 lexicon.statement_lines.insert(metric.to_string());
             }
@@ -174,11 +168,8 @@ impl Lexicon {
         };
         if header.len() < 3 || header.len() > 4 || header.iter().zip(COLUMNS).any(|(h, c)| h != c) {
             problems.push(
-                Problem::file(
-                    file,
-                    "expected the header kind,value,phrase,note (note optional)",
-                )
-                .at(1),
+                Problem::file(file, "expected the header kind,value,phrase,note (note optional)")
+                    .at(1),
             );
             return Err(Error::Input(problems));
         }
@@ -194,18 +185,10 @@ impl Lexicon {
             };
             let line = record.position().map_or(0, |p| p.line());
             if record.len() != header.len() {
-                problems.push(
-                    Problem::file(
-                        file,
-                        format!(
-                            "{} fields; expected {} ({})",
-                            record.len(),
-                            header.len(),
-                            header.join(",")
-                        ),
-                    )
-                    .at(line),
-                );
+                problems.push(Problem::file(
+                    file,
+                    format!("{} fields; expected {} ({})", record.len(), header.len(), header.join(",")),
+                ).at(line));
                 continue;
             }
             let (kind, value, phrase) = (&record[0], &record[1], &record[2]);
@@ -265,10 +248,7 @@ impl Lexicon {
     }
 
     fn push(&mut self, kind: Kind, value: &str, phrase: &str) {
-        let words: Vec<String> = periods::tokens(phrase)
-            .into_iter()
-            .map(|t| t.text)
-            .collect();
+        let words: Vec<String> = periods::tokens(phrase).into_iter().map(|t| t.text).collect();
         let Some(first) = words.first().cloned() else {
             return;
         };
@@ -349,9 +329,7 @@ impl Lexicon {
         match self.units.get(metric) {
             None => true,
             Some(u) => {
-                u == unit
-                    || (u == "%" && matches!(unit, "pp" | "bps"))
-                    || (u == "bps" && unit == "%")
+                u == unit || (u == "%" && matches!(unit, "pp" | "bps")) || (u == "bps" && unit == "%")
             }
         }
     }
@@ -439,8 +417,8 @@ impl Guesser {
 
 /// The fiscal quarter a `--period` label names.
 fn quarter_of(label: &str, fye: FiscalYearEnd) -> Result<(u8, i32)> {
-    let period =
-        Period::parse(label, fye).map_err(|e| Error::Usage(format!("--period {label:?}: {e}")))?;
+    let period = Period::parse(label, fye)
+        .map_err(|e| Error::Usage(format!("--period {label:?}: {e}")))?;
     match (period.kind, period.fiscal_quarter, period.fiscal_year) {
         (PeriodKind::Quarter, Some(q), Some(y)) => Ok((q, y)),
         _ => Err(Error::Usage(format!(
@@ -654,9 +632,7 @@ impl Document<'_> {
             (Some(start), Some(end)) => {
                 let p = Period::from_dates(Some(start), end, fye);
                 match (p.fiscal_quarter, p.fiscal_year) {
-                    (Some(fq), Some(fy)) => {
-                        ((fq, fy), Some("calendar quarter converted to fiscal"))
-                    }
+                    (Some(fq), Some(fy)) => ((fq, fy), Some("calendar quarter converted to fiscal")),
                     _ => ((q, y), Some("calendar quarter taken as fiscal")),
                 }
             }
@@ -707,9 +683,7 @@ impl Document<'_> {
         {
             // "That's up 40% year over year": the metric the previous sentence named.
             g.metric.clone_from(previous);
-            g.cue.push(format!(
-                "metric: {previous}, named by the previous sentence"
-            ));
+            g.cue.push(format!("metric: {previous}, named by the previous sentence"));
         }
         if let Some((h, _)) = nearest(Kind::Segment, &|_| true) {
             g.segment.clone_from(&lexicon.entries[h.entry].value);
@@ -718,8 +692,7 @@ impl Document<'_> {
             // is its revenue.
             if metric.is_none() && lexicon.fits("revenue", unit, measure) {
                 g.metric = "revenue".into();
-                g.cue
-                    .push("metric: a segment's figure, revenue assumed".into());
+                g.cue.push("metric: a segment's figure, revenue assumed".into());
             }
         }
         let mut basis = basis;
@@ -729,9 +702,7 @@ impl Document<'_> {
             g.cue.push(format!("basis: {} is an estimate", g.metric));
         }
         let explicit = self.period(s, sentence, &figure, &clause, measure, basis, &mut g);
-        g.disclosure_type = self.disclosure(
-            s, sentence, &figure, &clause, &g.metric, measure, basis, &mut g.cue,
-        );
+        g.disclosure_type = self.disclosure(s, sentence, &figure, &clause, &g.metric, measure, basis, &mut g.cue);
         g.confidence = match (metric, explicit) {
             (Some((_, true)), true) => "high",
             (None, _) => "low",
@@ -763,10 +734,7 @@ impl Document<'_> {
                 Named::YearAgo | Named::QuarterAgo => level,
                 Named::Explicit(What::Date { .. }) => instant || market,
                 Named::Explicit(_) => {
-                    let since = s[..c.start]
-                        .to_ascii_lowercase()
-                        .trim_end()
-                        .ends_with("since");
+                    let since = s[..c.start].to_ascii_lowercase().trim_end().ends_with("since");
                     !since && !(c.base && after && !level) && c.start != figure.start
                 }
             }
@@ -790,11 +758,7 @@ impl Document<'_> {
             // facts store them so): the fiscal year of the document's quarter.
             None if forward && self.quarter.is_some() => {
                 let (_, y) = self.quarter.unwrap_or_default();
-                (
-                    format!("FY{y}"),
-                    None,
-                    Some("a guidance or estimate: the document's fiscal year"),
-                )
+                (format!("FY{y}"), None, Some("a guidance or estimate: the document's fiscal year"))
             }
             Some(c) => match self.resolve(c.period) {
                 Some((label, note)) => (label, Some(c.text.clone()), note),
@@ -821,16 +785,17 @@ impl Document<'_> {
         let mut label = label;
         if (instant || market) && !is_date(&label) {
             let as_of = if market { self.date } else { None };
-            let end = as_of.or_else(|| Period::parse(&label, self.fye()).ok().map(|p| p.end));
+            let end = as_of.or_else(|| {
+                Period::parse(&label, self.fye())
+                    .ok()
+                    .map(|p| p.end)
+            });
             if let Some(end) = end {
                 label = end.to_string();
             }
         }
         let (words, note) = match &said {
-            Some(text) => (
-                text.clone(),
-                note.map(|n| format!(" ({n})")).unwrap_or_default(),
-            ),
+            Some(text) => (text.clone(), note.map(|n| format!(" ({n})")).unwrap_or_default()),
             None => (note.unwrap_or_default().to_string(), String::new()),
         };
         g.cue.push(format!("period: {words} -> {label}{note}"));
@@ -849,10 +814,7 @@ impl Document<'_> {
         let shift = |back: i32| {
             doc.map(|(q, y)| {
                 let n = y * 4 + i32::from(q) - 1 - back;
-                (
-                    format!("Q{} FY{}", n.rem_euclid(4) + 1, n.div_euclid(4)),
-                    None,
-                )
+                (format!("Q{} FY{}", n.rem_euclid(4) + 1, n.div_euclid(4)), None)
             })
         };
         let year_of_doc = doc.map(|(_, y)| y);
@@ -860,11 +822,7 @@ impl Document<'_> {
             Named::YearAgo => shift(4),
             Named::QuarterAgo => shift(1),
             Named::Explicit(what) => match what {
-                What::Quarter {
-                    q,
-                    year: Some(y),
-                    fiscal,
-                } => {
+                What::Quarter { q, year: Some(y), fiscal } => {
                     let ((q, y), note) = self.fiscal_quarter(q, y, fiscal);
                     Some((format!("Q{q} FY{y}"), note))
                 }
@@ -874,12 +832,8 @@ impl Document<'_> {
                     let y = if q <= dq { dy } else { dy - 1 };
                     Some((format!("Q{q} FY{y}"), None))
                 }
-                What::Half { h, year, .. } => {
-                    Some((format!("H{h} FY{}", year.or(year_of_doc)?), None))
-                }
-                What::NineMonths { year } => {
-                    Some((format!("9M FY{}", year.or(year_of_doc)?), None))
-                }
+                What::Half { h, year, .. } => Some((format!("H{h} FY{}", year.or(year_of_doc)?), None)),
+                What::NineMonths { year } => Some((format!("9M FY{}", year.or(year_of_doc)?), None)),
                 What::FiscalYear { year } => Some((format!("FY{}", year.or(year_of_doc)?), None)),
                 What::Year(y) => Some((format!("FY{y}"), None)),
                 What::Ttm { quarter } => {
@@ -895,10 +849,7 @@ impl Document<'_> {
                         Some(y) => y,
                         None => {
                             let (q, y) = doc?;
-                            Period::parse(&format!("Q{q} FY{y}"), self.fye())
-                                .ok()?
-                                .end
-                                .year()
+                            Period::parse(&format!("Q{q} FY{y}"), self.fye()).ok()?.end.year()
                         }
                     };
                     NaiveDate::from_ymd_opt(y, month, d).map(|d| (d.to_string(), None))
@@ -963,10 +914,7 @@ impl Document<'_> {
                 value.to_string()
             }
             _ if line && measure != "level" => {
-                cue.push(
-                    "disclosure: a change the company does not state, computed by the writer"
-                        .into(),
-                );
+                cue.push("disclosure: a change the company does not state, computed by the writer".into());
                 "third_party_estimate".into()
             }
             _ => {

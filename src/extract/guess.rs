@@ -68,6 +68,9 @@ const MARKET_METRICS: &[&str] = &[
     "ev_to_sales",
 ];
 
+/// Ratios of statement lines alone, audited under README's rule like the lines.
+const FROM_LINES: &[&str] = &["operating_margin", "net_margin"];
+
 /// What a lexicon row names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -100,7 +103,10 @@ impl Lexicon {
     /// The bundled metrics and lexicon.
     pub fn bundled() -> Result<Lexicon> {
         let mut lexicon = Lexicon::default();
-        for row in csv::Reader::from_reader(METRICS.as_bytes()).records().flatten() {
+        for row in csv::Reader::from_reader(METRICS.as_bytes())
+            .records()
+            .flatten()
+        {
             if let (Some(slug), Some(name), Some(unit)) = (row.get(0), row.get(1), row.get(2)) {
                 lexicon.units.insert(slug.to_string(), unit.to_string());
                 if name.contains("(estimate)") {
@@ -108,7 +114,10 @@ impl Lexicon {
                 }
             }
         }
-        for row in csv::Reader::from_reader(CONCEPTS.as_bytes()).records().flatten() {
+        for row in csv::Reader::from_reader(CONCEPTS.as_bytes())
+            .records()
+            .flatten()
+        {
             if let Some(metric) = row.get(1) {
                 lexicon.statement_lines.insert(metric.to_string());
             }
@@ -168,8 +177,11 @@ impl Lexicon {
         };
         if header.len() < 3 || header.len() > 4 || header.iter().zip(COLUMNS).any(|(h, c)| h != c) {
             problems.push(
-                Problem::file(file, "expected the header kind,value,phrase,note (note optional)")
-                    .at(1),
+                Problem::file(
+                    file,
+                    "expected the header kind,value,phrase,note (note optional)",
+                )
+                .at(1),
             );
             return Err(Error::Input(problems));
         }
@@ -185,10 +197,18 @@ impl Lexicon {
             };
             let line = record.position().map_or(0, |p| p.line());
             if record.len() != header.len() {
-                problems.push(Problem::file(
-                    file,
-                    format!("{} fields; expected {} ({})", record.len(), header.len(), header.join(",")),
-                ).at(line));
+                problems.push(
+                    Problem::file(
+                        file,
+                        format!(
+                            "{} fields; expected {} ({})",
+                            record.len(),
+                            header.len(),
+                            header.join(",")
+                        ),
+                    )
+                    .at(line),
+                );
                 continue;
             }
             let (kind, value, phrase) = (&record[0], &record[1], &record[2]);
@@ -248,7 +268,10 @@ impl Lexicon {
     }
 
     fn push(&mut self, kind: Kind, value: &str, phrase: &str) {
-        let words: Vec<String> = periods::tokens(phrase).into_iter().map(|t| t.text).collect();
+        let words: Vec<String> = periods::tokens(phrase)
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
         let Some(first) = words.first().cloned() else {
             return;
         };
@@ -329,7 +352,8 @@ impl Lexicon {
         match self.units.get(metric) {
             None => true,
             Some(u) => {
-                u == unit || (u == "%" && matches!(unit, "pp" | "bps")) || (u == "bps" && unit == "%")
+                let change = measure.ends_with("_change");
+                u == unit || (change && u == "%" && matches!(unit, "pp" | "bps"))
             }
         }
     }
@@ -410,6 +434,7 @@ impl Guesser {
             previous: None,
             recent_metric: None,
             previous_metric: None,
+            speaker: None,
             date: None,
         }
     }
@@ -417,8 +442,8 @@ impl Guesser {
 
 /// The fiscal quarter a `--period` label names.
 fn quarter_of(label: &str, fye: FiscalYearEnd) -> Result<(u8, i32)> {
-    let period = Period::parse(label, fye)
-        .map_err(|e| Error::Usage(format!("--period {label:?}: {e}")))?;
+    let period =
+        Period::parse(label, fye).map_err(|e| Error::Usage(format!("--period {label:?}: {e}")))?;
     match (period.kind, period.fiscal_quarter, period.fiscal_year) {
         (PeriodKind::Quarter, Some(q), Some(y)) => Ok((q, y)),
         _ => Err(Error::Usage(format!(
@@ -443,6 +468,8 @@ pub struct Document<'a> {
     /// The last metric the sentence being read names, and the previous sentence's.
     recent_metric: Option<String>,
     previous_metric: Option<String>,
+    /// The disclosure type and words of the paragraph's speaker label.
+    speaker: Option<(String, String)>,
     date: Option<NaiveDate>,
 }
 
@@ -472,6 +499,17 @@ enum Named {
     QuarterAgo,
 }
 
+/// A figure as the guesses see it: its span and its clause in the sentence, and what the
+/// quantity finder and the basis cues said of it.
+#[derive(Debug, Clone)]
+pub struct Figure<'a> {
+    pub span: Range<usize>,
+    pub clause: Range<usize>,
+    pub unit: &'a str,
+    pub measure: &'a str,
+    pub basis: &'a str,
+}
+
 /// The guesses for one figure, and the words behind them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Guess {
@@ -484,6 +522,9 @@ pub struct Guess {
     pub basis: Option<&'static str>,
     pub cue: Vec<String>,
 }
+
+/// The longest speaker label a paragraph may start with ("Brian Olsavsky (CFO):").
+const SPEAKER: usize = 48;
 
 /// How many sentences a quarter named stays the one a sentence without a period takes.
 const RECENT: usize = 3;
@@ -519,6 +560,30 @@ const FUTURE_WORDS: &[&str] = &[
 ];
 
 impl Document<'_> {
+    /// Starts a paragraph: a transcript's speaker label ("Andy Jassy:", "CFO:") with an
+    /// attribution cue in it speaks for the whole paragraph.
+    pub fn paragraph(&mut self, p: &str) {
+        self.speaker = None;
+        let Some(colon) = p
+            .get(..SPEAKER.min(p.len()))
+            .and_then(|head| head.find(':'))
+        else {
+            return;
+        };
+        let label = &p[..colon];
+        let lexicon = &self.guesser.lexicon;
+        self.speaker = lexicon
+            .hits(label)
+            .into_iter()
+            .find(|h| lexicon.entries[h.entry].kind == Kind::Disclosure)
+            .map(|h| {
+                (
+                    lexicon.entries[h.entry].value.clone(),
+                    label[h.start..h.end].to_string(),
+                )
+            });
+    }
+
     /// Reads a sentence: its periods (updating the document's quarter and date) and its
     /// lexicon phrases.
     pub fn sentence(&mut self, s: &str) -> Sentence {
@@ -632,7 +697,9 @@ impl Document<'_> {
             (Some(start), Some(end)) => {
                 let p = Period::from_dates(Some(start), end, fye);
                 match (p.fiscal_quarter, p.fiscal_year) {
-                    (Some(fq), Some(fy)) => ((fq, fy), Some("calendar quarter converted to fiscal")),
+                    (Some(fq), Some(fy)) => {
+                        ((fq, fy), Some("calendar quarter converted to fiscal"))
+                    }
                     _ => ((q, y), Some("calendar quarter taken as fiscal")),
                 }
             }
@@ -640,17 +707,9 @@ impl Document<'_> {
         }
     }
 
-    /// The guesses for the figure at `figure` in `s`, whose clause is `clause`.
-    pub fn guess(
-        &self,
-        s: &str,
-        sentence: &Sentence,
-        figure: Range<usize>,
-        clause: Range<usize>,
-        unit: &str,
-        measure: &str,
-        basis: &str,
-    ) -> Guess {
+    /// The guesses for one figure of the sentence `s`.
+    pub fn guess(&self, s: &str, sentence: &Sentence, f: &Figure) -> Guess {
+        let (figure, clause, unit, measure) = (f.span.clone(), f.clause.clone(), f.unit, f.measure);
         let lexicon = &self.guesser.lexicon;
         let mut g = Guess::default();
         let nearest = |kind: Kind, ok: &dyn Fn(&Entry) -> bool| -> Option<(Hit, bool)> {
@@ -683,7 +742,9 @@ impl Document<'_> {
         {
             // "That's up 40% year over year": the metric the previous sentence named.
             g.metric.clone_from(previous);
-            g.cue.push(format!("metric: {previous}, named by the previous sentence"));
+            g.cue.push(format!(
+                "metric: {previous}, named by the previous sentence"
+            ));
         }
         if let Some((h, _)) = nearest(Kind::Segment, &|_| true) {
             g.segment.clone_from(&lexicon.entries[h.entry].value);
@@ -692,17 +753,18 @@ impl Document<'_> {
             // is its revenue.
             if metric.is_none() && lexicon.fits("revenue", unit, measure) {
                 g.metric = "revenue".into();
-                g.cue.push("metric: a segment's figure, revenue assumed".into());
+                g.cue
+                    .push("metric: a segment's figure, revenue assumed".into());
             }
         }
-        let mut basis = basis;
-        if basis == "actual" && lexicon.estimates.contains(&g.metric) {
-            basis = "estimate";
+        let mut f = f.clone();
+        if f.basis == "actual" && lexicon.estimates.contains(&g.metric) {
+            f.basis = "estimate";
             g.basis = Some("estimate");
             g.cue.push(format!("basis: {} is an estimate", g.metric));
         }
-        let explicit = self.period(s, sentence, &figure, &clause, measure, basis, &mut g);
-        g.disclosure_type = self.disclosure(s, sentence, &figure, &clause, &g.metric, measure, basis, &mut g.cue);
+        let explicit = self.period(s, sentence, &f, &mut g);
+        g.disclosure_type = self.disclosure(s, sentence, &f, &g.metric, &mut g.cue);
         g.confidence = match (metric, explicit) {
             (Some((_, true)), true) => "high",
             (None, _) => "low",
@@ -713,17 +775,8 @@ impl Document<'_> {
     }
 
     /// Sets the period; true when the sentence named it (not the document's quarter).
-    #[allow(clippy::too_many_arguments)]
-    fn period(
-        &self,
-        s: &str,
-        sentence: &Sentence,
-        figure: &Range<usize>,
-        clause: &Range<usize>,
-        measure: &str,
-        basis: &str,
-        g: &mut Guess,
-    ) -> bool {
+    fn period(&self, s: &str, sentence: &Sentence, f: &Figure, g: &mut Guess) -> bool {
+        let (figure, clause, measure, basis) = (&f.span, &f.clause, f.measure, f.basis);
         let instant = INSTANT_METRICS.contains(&g.metric.as_str());
         let market = MARKET_METRICS.contains(&g.metric.as_str());
         let level = measure == "level";
@@ -734,8 +787,11 @@ impl Document<'_> {
                 Named::YearAgo | Named::QuarterAgo => level,
                 Named::Explicit(What::Date { .. }) => instant || market,
                 Named::Explicit(_) => {
-                    let since = s[..c.start].to_ascii_lowercase().trim_end().ends_with("since");
-                    !since && !(c.base && after && !level) && c.start != figure.start
+                    let since = s[..c.start]
+                        .to_ascii_lowercase()
+                        .trim_end()
+                        .ends_with("since");
+                    !(since || (c.base && after && !level)) && c.start != figure.start
                 }
             }
         };
@@ -748,9 +804,15 @@ impl Document<'_> {
                 // At the same distance, the period after the figure ("$44.2B in Q1").
                 .min_by_key(|c| (distance(c.start..c.end, figure), c.start < figure.start))
         };
-        // A year alone ("in 2022") names the figure's period only in its own clause.
+        // A year alone ("in 2022") and a relative period ("a year earlier") name the
+        // figure's period only in its own clause.
         let chosen = within(clause).or_else(|| {
-            within(&(0..s.len())).filter(|c| !matches!(c.period, Named::Explicit(What::Year(_))))
+            within(&(0..s.len())).filter(|c| {
+                !matches!(
+                    c.period,
+                    Named::Explicit(What::Year(_)) | Named::YearAgo | Named::QuarterAgo
+                )
+            })
         });
         let forward = matches!(basis, "guidance" | "estimate") && !instant && !market;
         let (label, said, note) = match chosen {
@@ -758,7 +820,11 @@ impl Document<'_> {
             // facts store them so): the fiscal year of the document's quarter.
             None if forward && self.quarter.is_some() => {
                 let (_, y) = self.quarter.unwrap_or_default();
-                (format!("FY{y}"), None, Some("a guidance or estimate: the document's fiscal year"))
+                (
+                    format!("FY{y}"),
+                    None,
+                    Some("a guidance or estimate: the document's fiscal year"),
+                )
             }
             Some(c) => match self.resolve(c.period) {
                 Some((label, note)) => (label, Some(c.text.clone()), note),
@@ -785,17 +851,16 @@ impl Document<'_> {
         let mut label = label;
         if (instant || market) && !is_date(&label) {
             let as_of = if market { self.date } else { None };
-            let end = as_of.or_else(|| {
-                Period::parse(&label, self.fye())
-                    .ok()
-                    .map(|p| p.end)
-            });
+            let end = as_of.or_else(|| Period::parse(&label, self.fye()).ok().map(|p| p.end));
             if let Some(end) = end {
                 label = end.to_string();
             }
         }
         let (words, note) = match &said {
-            Some(text) => (text.clone(), note.map(|n| format!(" ({n})")).unwrap_or_default()),
+            Some(text) => (
+                text.clone(),
+                note.map(|n| format!(" ({n})")).unwrap_or_default(),
+            ),
             None => (note.unwrap_or_default().to_string(), String::new()),
         };
         g.cue.push(format!("period: {words} -> {label}{note}"));
@@ -814,7 +879,10 @@ impl Document<'_> {
         let shift = |back: i32| {
             doc.map(|(q, y)| {
                 let n = y * 4 + i32::from(q) - 1 - back;
-                (format!("Q{} FY{}", n.rem_euclid(4) + 1, n.div_euclid(4)), None)
+                (
+                    format!("Q{} FY{}", n.rem_euclid(4) + 1, n.div_euclid(4)),
+                    None,
+                )
             })
         };
         let year_of_doc = doc.map(|(_, y)| y);
@@ -822,7 +890,11 @@ impl Document<'_> {
             Named::YearAgo => shift(4),
             Named::QuarterAgo => shift(1),
             Named::Explicit(what) => match what {
-                What::Quarter { q, year: Some(y), fiscal } => {
+                What::Quarter {
+                    q,
+                    year: Some(y),
+                    fiscal,
+                } => {
                     let ((q, y), note) = self.fiscal_quarter(q, y, fiscal);
                     Some((format!("Q{q} FY{y}"), note))
                 }
@@ -832,8 +904,12 @@ impl Document<'_> {
                     let y = if q <= dq { dy } else { dy - 1 };
                     Some((format!("Q{q} FY{y}"), None))
                 }
-                What::Half { h, year, .. } => Some((format!("H{h} FY{}", year.or(year_of_doc)?), None)),
-                What::NineMonths { year } => Some((format!("9M FY{}", year.or(year_of_doc)?), None)),
+                What::Half { h, year, .. } => {
+                    Some((format!("H{h} FY{}", year.or(year_of_doc)?), None))
+                }
+                What::NineMonths { year } => {
+                    Some((format!("9M FY{}", year.or(year_of_doc)?), None))
+                }
                 What::FiscalYear { year } => Some((format!("FY{}", year.or(year_of_doc)?), None)),
                 What::Year(y) => Some((format!("FY{y}"), None)),
                 What::Ttm { quarter } => {
@@ -849,7 +925,10 @@ impl Document<'_> {
                         Some(y) => y,
                         None => {
                             let (q, y) = doc?;
-                            Period::parse(&format!("Q{q} FY{y}"), self.fye()).ok()?.end.year()
+                            Period::parse(&format!("Q{q} FY{y}"), self.fye())
+                                .ok()?
+                                .end
+                                .year()
                         }
                     };
                     NaiveDate::from_ymd_opt(y, month, d).map(|d| (d.to_string(), None))
@@ -863,18 +942,15 @@ impl Document<'_> {
     /// third party's cue in the clause, is a third party's; an actual statement line
     /// (revenue, capex, net income, EPS ...) is audited; otherwise the nearest attribution
     /// cue says, and without one the figure is taken as the company's own.
-    #[allow(clippy::too_many_arguments)]
     fn disclosure(
         &self,
         s: &str,
         sentence: &Sentence,
-        figure: &Range<usize>,
-        clause: &Range<usize>,
+        f: &Figure,
         metric: &str,
-        measure: &str,
-        basis: &str,
         cue: &mut Vec<String>,
     ) -> String {
+        let (figure, clause, measure, basis) = (&f.span, &f.clause, f.measure, f.basis);
         let lexicon = &self.guesser.lexicon;
         let cues = |range: &Range<usize>, value: Option<&str>| {
             sentence
@@ -899,7 +975,7 @@ impl Document<'_> {
             cue.push(said(h));
             return "third_party_estimate".into();
         }
-        let line = lexicon.statement_lines.contains(metric);
+        let line = lexicon.statement_lines.contains(metric) || FROM_LINES.contains(&metric);
         if line && basis == "actual" && (measure == "level" || metric == "revenue") {
             match cues(&(0..s.len()), Some("audited")) {
                 Some(h) => cue.push(format!("{}; statement line {metric}", said(h))),
@@ -913,8 +989,16 @@ impl Document<'_> {
                 cue.push(said(h));
                 value.to_string()
             }
+            _ if self.speaker.is_some() => {
+                let (value, words) = self.speaker.clone().unwrap_or_default();
+                cue.push(format!("disclosure: {words} (the speaker)"));
+                value
+            }
             _ if line && measure != "level" => {
-                cue.push("disclosure: a change the company does not state, computed by the writer".into());
+                cue.push(
+                    "disclosure: a change the company does not state, computed by the writer"
+                        .into(),
+                );
                 "third_party_estimate".into()
             }
             _ => {
@@ -947,4 +1031,224 @@ fn after_base_word(before: &str) -> bool {
 
 fn is_date(label: &str) -> bool {
     NaiveDate::parse_from_str(label, "%Y-%m-%d").is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The guesses for each figure of `text` (one sentence), as quantities::find finds them.
+    fn guesses(guesser: &Guesser, text: &str) -> Vec<Guess> {
+        let mut document = guesser.document();
+        let sentence = document.sentence(text);
+        crate::extract::quantities::find(text)
+            .iter()
+            .map(|q| {
+                document.guess(
+                    text,
+                    &sentence,
+                    &Figure {
+                        span: q.start..q.end,
+                        clause: crate::extract::clause(text, q.start, q.end),
+                        unit: q.unit,
+                        measure: q.measure,
+                        basis: "actual",
+                    },
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_lexicon_row_names_a_bundled_metric_segment_or_disclosure_type() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut segments: BTreeSet<String> = BTreeSet::new();
+        for row in csv::Reader::from_reader(include_str!("../../data/segments.csv").as_bytes())
+            .records()
+            .flatten()
+        {
+            segments.insert(row[2].to_string());
+        }
+        for entry in std::fs::read_dir(root.join("data/facts")).unwrap() {
+            let mut reader = csv::Reader::from_path(entry.unwrap().path()).unwrap();
+            let at = reader
+                .headers()
+                .unwrap()
+                .iter()
+                .position(|h| h == "segment")
+                .unwrap();
+            for row in reader.records() {
+                segments.insert(row.unwrap()[at].to_string());
+            }
+        }
+        let metrics: BTreeSet<String> = csv::Reader::from_reader(METRICS.as_bytes())
+            .records()
+            .map(|r| r.unwrap()[0].to_string())
+            .collect();
+        let mut reader = csv::Reader::from_reader(BUNDLED.as_bytes());
+        for row in reader.records() {
+            let row = row.unwrap();
+            let known = match &row[0] {
+                "metric" => metrics.contains(&row[1]),
+                "segment" => segments.contains(&row[1]),
+                "disclosure_type" => DISCLOSURE_TYPES.contains(&&row[1]),
+                other => panic!("kind {other}"),
+            };
+            assert!(
+                known,
+                "{}: {} {:?} is not bundled",
+                BUNDLED_NAME, &row[0], &row[1]
+            );
+        }
+        for slug in INSTANT_METRICS
+            .iter()
+            .chain(MARKET_METRICS)
+            .chain(FROM_LINES)
+        {
+            assert!(metrics.contains(*slug), "{slug} is not a bundled metric");
+        }
+    }
+
+    #[test]
+    fn the_nearest_phrase_whose_unit_fits_names_the_metric() {
+        let g = Guesser::bundled().unwrap();
+        let got = guesses(
+            &g,
+            "AWS revenue was $37.6 billion, operating margin 35%, and capital spending $44.2 billion",
+        );
+        let metrics: Vec<&str> = got.iter().map(|g| g.metric.as_str()).collect();
+        assert_eq!(metrics, vec!["revenue", "operating_margin", "capex"]);
+        assert_eq!(got[0].segment, "AWS");
+        assert!(
+            got[2].cue.contains(&"metric: capital spending".to_string()),
+            "{:?}",
+            got[2].cue
+        );
+        // "EPS" names diluted EPS for a per-share amount and the page's EPS uplift for a
+        // percentage.
+        let lexicon = &g.lexicon;
+        assert!(lexicon.fits("eps_uplift", "%", "level"));
+        assert!(!lexicon.fits("eps_diluted", "%", "level"));
+    }
+
+    #[test]
+    fn periods_resolve_against_the_document_quarter() {
+        let g = Guesser {
+            quarter: Some((1, 2026)),
+            ..Guesser::bundled().unwrap()
+        };
+        let period = |text: &str| -> Vec<String> {
+            guesses(&g, text).into_iter().map(|g| g.period).collect()
+        };
+        assert_eq!(
+            period("capex was $44.2 billion, up 77% from $25 billion a year earlier"),
+            ["Q1 FY2026", "Q1 FY2026", "Q1 FY2025"]
+        );
+        assert_eq!(
+            period("revenue of $10 billion in the prior quarter"),
+            ["Q4 FY2025"]
+        );
+        assert_eq!(
+            period("revenue grew $2 billion sequentially"),
+            ["Q1 FY2026"]
+        );
+        assert_eq!(
+            period("fourth quarter revenue of $10 billion"),
+            ["Q4 FY2025"]
+        );
+        assert_eq!(period("full-year capex of $200 billion"), ["FY2026"]);
+        assert_eq!(
+            period("trailing twelve-month capex of $147 billion"),
+            ["TTM Q1 FY2026"]
+        );
+        // A backlog is a level at the quarter's end.
+        assert_eq!(period("AWS backlog of $364 billion"), ["2026-03-31"]);
+        assert_eq!(period("backlog of $244 billion in Q4 2025"), ["2025-12-31"]);
+    }
+
+    #[test]
+    fn the_document_quarter_is_the_latest_named_not_a_base_nor_the_future() {
+        let g = Guesser::bundled().unwrap();
+        let mut d = g.document();
+        d.sentence("Results for Q1 2026 are in, up from Q4 2025.");
+        assert_eq!(d.quarter, Some((1, 2026)));
+        d.sentence("In Q2 2026 it becomes a bigger business.");
+        d.sentence("Compared with Q1 2025, growth held.");
+        d.sentence("Back in Q3 2025 it was small.");
+        assert_eq!(d.quarter, Some((1, 2026)));
+    }
+
+    #[test]
+    fn a_fiscal_year_end_converts_calendar_quarters() {
+        let g = Guesser {
+            fye: Some("06-30".parse().unwrap()),
+            ..Guesser::bundled().unwrap()
+        };
+        let got = guesses(
+            &g,
+            "revenue of $70 billion in Q1 2026 and $60 billion in Q1 FY2026",
+        );
+        assert_eq!(got[0].period, "Q3 FY2026");
+        assert!(got[0]
+            .cue
+            .iter()
+            .any(|c| c.contains("calendar quarter converted to fiscal")));
+        assert_eq!(got[1].period, "Q1 FY2026");
+    }
+
+    #[test]
+    fn disclosure_follows_the_rule() {
+        let g = Guesser {
+            quarter: Some((1, 2026)),
+            ..Guesser::bundled().unwrap()
+        };
+        let kinds = |text: &str| -> Vec<String> {
+            guesses(&g, text)
+                .into_iter()
+                .map(|g| g.disclosure_type)
+                .collect()
+        };
+        assert_eq!(
+            kinds("Amazon reported net sales of $181.5 billion"),
+            ["audited"]
+        );
+        assert_eq!(
+            kinds("Jassy said the backlog is $364 billion"),
+            ["management_commentary"]
+        );
+        assert_eq!(
+            kinds("according to analysts, free cash flow will be $10 billion"),
+            ["third_party_estimate"]
+        );
+        assert_eq!(
+            kinds("free cash flow was $1.2 billion"),
+            ["management_commentary"]
+        );
+    }
+
+    #[test]
+    fn a_malformed_lexicon_row_is_refused_with_its_place() {
+        let mut lexicon = Lexicon::bundled().unwrap();
+        let err = lexicon
+            .add_csv(
+                "mine.csv",
+                "kind,value,phrase,note\nmetric,capex,capital outlays,\nmetrics,capex,x,\n\
+                 metric,no_such_metric,widgets,\ndisclosure_type,audited,,\n",
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("mine.csv:3: column 'kind': \"metrics\": expected metric, segment or disclosure_type"), "{err}");
+        assert!(
+            err.contains("mine.csv:4: column 'value': \"no_such_metric\": not a known metric"),
+            "{err}"
+        );
+        assert!(
+            err.contains("mine.csv:5: column 'phrase': \"\": expected a word"),
+            "{err}"
+        );
+        assert!(err.contains("3 problems found"), "{err}");
+        // Nothing of a refused file is added.
+        assert!(lexicon.hits("capital outlays of $5 billion").is_empty());
+    }
 }

@@ -67,6 +67,7 @@ pub fn draft(
     let file = path.display().to_string();
     let mut document = options.guesser.document();
     text::paragraphs(path, kind, &mut |offset, paragraph| {
+        document.paragraph(paragraph);
         for (at, sentence) in sentences::split(paragraph) {
             let quantities = quantities::find(sentence);
             // Every sentence moves the document's quarter, figures or not.
@@ -80,11 +81,13 @@ pub fn draft(
                 let g = document.guess(
                     sentence,
                     &found,
-                    q.start..q.end,
-                    clause,
-                    unit,
-                    q.measure,
-                    basis_name,
+                    &guess::Figure {
+                        span: q.start..q.end,
+                        clause,
+                        unit,
+                        measure: q.measure,
+                        basis: basis_name,
+                    },
                 );
                 let basis_name = g.basis.unwrap_or(basis_name);
                 let mut cue = q.cue.clone();
@@ -149,7 +152,7 @@ fn per_share(q: &quantities::Quantity, clause: &str) -> Option<(&'static str, &'
 
 /// The clause of a sentence around a quantity (between ", " or "; "), so that one
 /// figure's cue ("a $20 billion run rate") does not mark its neighbours.
-fn clause(sentence: &str, start: usize, end: usize) -> std::ops::Range<usize> {
+pub(crate) fn clause(sentence: &str, start: usize, end: usize) -> std::ops::Range<usize> {
     // Within a bounded distance, so that a long sentence costs linear time.
     let before = quantities::near_end(&sentence[..start], CLAUSE);
     let from = start - before.len()

@@ -3,6 +3,7 @@
 //! with draft-only columns saying where it was found and why each guess was made.
 //! Nothing here touches the database.
 
+pub mod coverage;
 pub mod guess;
 pub mod periods;
 pub mod quantities;

@@ -433,6 +433,7 @@ impl Guesser {
             since: 0,
             previous: None,
             recent_metric: None,
+            metric_since: 0,
             previous_metric: None,
             speaker: None,
             year: None,
@@ -468,6 +469,7 @@ pub struct Document<'a> {
     previous: Option<(u8, i32)>,
     /// The last metric the sentence being read names, and the previous sentence's.
     recent_metric: Option<String>,
+    metric_since: usize,
     previous_metric: Option<String>,
     /// The disclosure type and words of the paragraph's speaker label.
     speaker: Option<(String, String)>,
@@ -481,6 +483,9 @@ pub struct Document<'a> {
 pub struct Sentence {
     periods: Vec<Candidate>,
     hits: Vec<Hit>,
+    /// The sentence speaks of the future ("we expect"): a quarter without its year is
+    /// the next such quarter.
+    future: bool,
 }
 
 /// A period the sentence names, explicitly or relative to the document's quarter.
@@ -500,6 +505,8 @@ enum Named {
     Explicit(What),
     YearAgo,
     QuarterAgo,
+    /// "in the quarter", "this quarter": the quarter being read about.
+    ThisQuarter,
 }
 
 /// A figure as the guesses see it: its span and its clause in the sentence, and what the
@@ -511,6 +518,9 @@ pub struct Figure<'a> {
     pub unit: &'a str,
     pub measure: &'a str,
     pub basis: &'a str,
+    /// The unit is assumed (`364B` without `$`): a metric counted in units or shares may
+    /// claim it.
+    pub assumed_unit: bool,
 }
 
 /// The guesses for one figure, and the words behind them.
@@ -523,6 +533,8 @@ pub struct Guess {
     pub confidence: &'static str,
     /// `estimate` when the metric is one (its name says so) and the words gave no basis.
     pub basis: Option<&'static str>,
+    /// The metric's unit, for a figure whose unit was only assumed.
+    pub unit: Option<String>,
     pub cue: Vec<String>,
 }
 
@@ -532,23 +544,29 @@ const SPEAKER: usize = 48;
 /// How many sentences a quarter named stays the one a sentence without a period takes.
 const RECENT: usize = 3;
 
-/// Relative periods, resolved against the document's quarter.
-const RELATIVE: &[(&str, bool)] = &[
-    ("same period last year", true),
-    ("same quarter last year", true),
-    ("a year earlier", true),
-    ("a year ago", true),
-    ("year-ago", true),
-    ("year ago", true),
-    ("prior-year", true),
-    ("prior year", true),
-    ("previous year", true),
-    ("last year", true),
-    ("prior quarter", false),
-    ("prior-quarter", false),
-    ("previous quarter", false),
-    ("preceding quarter", false),
-    ("last quarter", false),
+/// Relative periods, resolved against the quarter being read about.
+const RELATIVE: &[(&str, Named)] = &[
+    ("same period last year", Named::YearAgo),
+    ("same quarter last year", Named::YearAgo),
+    ("a year earlier", Named::YearAgo),
+    ("a year ago", Named::YearAgo),
+    ("year-ago", Named::YearAgo),
+    ("year ago", Named::YearAgo),
+    ("prior-year", Named::YearAgo),
+    ("prior year", Named::YearAgo),
+    ("previous year", Named::YearAgo),
+    ("last year", Named::YearAgo),
+    ("prior quarter", Named::QuarterAgo),
+    ("prior-quarter", Named::QuarterAgo),
+    ("previous quarter", Named::QuarterAgo),
+    ("preceding quarter", Named::QuarterAgo),
+    ("last quarter", Named::QuarterAgo),
+    ("in the quarter", Named::ThisQuarter),
+    ("for the quarter", Named::ThisQuarter),
+    ("this quarter", Named::ThisQuarter),
+    ("the current quarter", Named::ThisQuarter),
+    ("at quarter end", Named::ThisQuarter),
+    ("at quarter-end", Named::ThisQuarter),
 ];
 
 /// Words right before a period that make it a comparison base.
@@ -608,7 +626,7 @@ impl Document<'_> {
                 base: after_base_word(&lower[..p.start]),
             })
             .collect();
-        for (phrase, year) in RELATIVE {
+        for (phrase, named) in RELATIVE {
             for (at, _) in lower.match_indices(phrase) {
                 let whole = lower[..at]
                     .chars()
@@ -624,11 +642,7 @@ impl Document<'_> {
                         start: at,
                         end: at + phrase.len(),
                         text: s[at..at + phrase.len()].to_string(),
-                        period: if *year {
-                            Named::YearAgo
-                        } else {
-                            Named::QuarterAgo
-                        },
+                        period: *named,
                         base: after_base_word(&lower[..at]),
                     });
                 }
@@ -686,7 +700,19 @@ impl Document<'_> {
             .map(|h| &self.guesser.lexicon.entries[h.entry])
             .find(|e| e.kind == Kind::Metric)
             .map(|e| e.value.clone());
-        self.previous_metric = std::mem::replace(&mut self.recent_metric, metric);
+        // The last metric named stays for the next sentences that name none ("our
+        // backlog is $244 billion. That's up 40%. I think it's up 22% ..."), as the
+        // quarter does.
+        self.previous_metric = self
+            .recent_metric
+            .clone()
+            .filter(|_| self.metric_since < RECENT);
+        if metric.is_some() {
+            self.recent_metric = metric;
+            self.metric_since = 0;
+        } else {
+            self.metric_since += 1;
+        }
         for p in &periods {
             if let Named::Explicit(What::Date {
                 year: Some(y),
@@ -697,7 +723,11 @@ impl Document<'_> {
                 self.date = NaiveDate::from_ymd_opt(y, month, d).or(self.date);
             }
         }
-        Sentence { periods, hits }
+        Sentence {
+            periods,
+            hits,
+            future,
+        }
     }
 
     /// A quarter as written, as the entity's fiscal quarter: a calendar quarter (`Q1 2026`)
@@ -755,11 +785,23 @@ impl Document<'_> {
                 .map(|h| (h, true))
                 .or_else(|| within(&(0..s.len())).map(|h| (h, false)))
         };
-        let metric = nearest(Kind::Metric, &|e| lexicon.fits(&e.value, unit, measure));
+        let metric = nearest(Kind::Metric, &|e| {
+            lexicon.fits(&e.value, unit, measure)
+                || (f.assumed_unit
+                    && ["count", "shares"]
+                        .iter()
+                        .any(|u| lexicon.fits(&e.value, u, measure)))
+        });
         if let Some((h, _)) = metric {
             let e = &lexicon.entries[h.entry];
             g.metric.clone_from(&e.value);
             g.cue.push(format!("metric: {}", &s[h.start..h.end]));
+            if let Some(u) = lexicon.units.get(&e.value).filter(|u| *u != unit) {
+                if f.assumed_unit && !lexicon.fits(&e.value, unit, measure) {
+                    g.cue.push(format!("unit: {u}, the unit of {}", e.value));
+                    g.unit = Some(u.clone());
+                }
+            }
         } else if let Some(previous) = self
             .previous_metric
             .as_ref()
@@ -817,6 +859,7 @@ impl Document<'_> {
             match c.period {
                 // "a year earlier" names the base of a change, not its period.
                 Named::YearAgo | Named::QuarterAgo => level,
+                Named::ThisQuarter => true,
                 Named::Explicit(What::Date { .. }) => instant || market,
                 Named::Explicit(_) => {
                     let last = s[..c.start]
@@ -843,7 +886,10 @@ impl Document<'_> {
             within(&(0..s.len())).filter(|c| {
                 !matches!(
                     c.period,
-                    Named::Explicit(What::Year(_)) | Named::YearAgo | Named::QuarterAgo
+                    Named::Explicit(What::Year(_))
+                        | Named::YearAgo
+                        | Named::QuarterAgo
+                        | Named::ThisQuarter
                 )
             })
         });
@@ -859,7 +905,7 @@ impl Document<'_> {
                     Some("a guidance or estimate: the document's fiscal year"),
                 )
             }
-            Some(c) => match self.resolve(c.period) {
+            Some(c) => match self.resolve(c.period, basis == "guidance" || sentence.future) {
                 Some((label, note)) => (label, Some(c.text.clone()), note),
                 None => return false,
             },
@@ -907,10 +953,12 @@ impl Document<'_> {
 
     /// The amzdb label of a period as written, filling in what the text leaves open from
     /// the document's quarter, with a note of any assumption.
-    fn resolve(&self, period: Named) -> Option<(String, Option<&'static str>)> {
+    fn resolve(&self, period: Named, forward: bool) -> Option<(String, Option<&'static str>)> {
         let doc = self.quarter;
+        // Relative periods count from the quarter being read about.
+        let current = self.previous.or(doc);
         let shift = |back: i32| {
-            doc.map(|(q, y)| {
+            current.map(|(q, y)| {
                 let n = y * 4 + i32::from(q) - 1 - back;
                 (
                     format!("Q{} FY{}", n.rem_euclid(4) + 1, n.div_euclid(4)),
@@ -922,6 +970,7 @@ impl Document<'_> {
         match period {
             Named::YearAgo => shift(4),
             Named::QuarterAgo => shift(1),
+            Named::ThisQuarter => shift(0),
             Named::Explicit(what) => match what {
                 What::Quarter {
                     q,
@@ -932,8 +981,16 @@ impl Document<'_> {
                     Some((format!("Q{q} FY{y}"), note))
                 }
                 What::Quarter { q, year: None, .. } => match doc {
+                    // Guidance is for the next such quarter from the document's; other
+                    // figures are of the latest such quarter up to it.
+                    Some((dq, dy)) if forward => {
+                        let y = if q >= dq { dy } else { dy + 1 };
+                        Some((
+                            format!("Q{q} FY{y}"),
+                            Some("guidance: the next such quarter"),
+                        ))
+                    }
                     Some((dq, dy)) => {
-                        // The latest such quarter up to the document's.
                         let y = if q <= dq { dy } else { dy - 1 };
                         Some((format!("Q{q} FY{y}"), None))
                     }
@@ -1055,14 +1112,14 @@ fn distance(span: Range<usize>, figure: &Range<usize>) -> usize {
     }
 }
 
-/// Whether the text before a period ends with a comparison word (`from Q1 2025`, `vs.
-/// $25 billion in Q1 2025`), looking back a few words.
+/// Whether the text before a period ends with a comparison word (`from Q1 2025`,
+/// `compared with $1.42 billion in Q2 2025`), looking back a few words.
 fn after_base_word(before: &str) -> bool {
     before
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .rev()
-        .take(5)
+        .take(8)
         .any(|w| BASE_WORDS.contains(&w))
 }
 
@@ -1097,6 +1154,7 @@ mod tests {
                         unit: q.unit,
                         measure: q.measure,
                         basis: "actual",
+                        assumed_unit: false,
                     },
                 )
             })

@@ -111,7 +111,7 @@ fn periods_follow_the_sentence_then_the_document_quarter() {
     assert_contains(cue, "period: a year earlier -> Q2 FY2025");
     assert_contains(
         &row(&rows, "50B", "")["cue"],
-        "period: a recent sentence's quarter -> Q2 FY2026",
+        "period: in the quarter -> Q2 FY2026",
     );
 }
 
@@ -211,7 +211,7 @@ fn numbers_written_as_words_are_drafted_with_honest_bounds() {
             ["1K", "count", "at_least", "level", "1000"],
             ["10B", "USD", "at_least", "level", "10000000000"],
             ["200", "bps", "at_least", "level", "200"],
-            ["10M", "USD", "at_least", "level", "10000000"],
+            ["10M", "count", "at_least", "level", "10000000"],
             ["100%", "%", "at_least", "qoq_pct", "100"],
             ["2", "x", "exact", "level", "2"],
             ["100%", "%", "at_least", "yoy_pct", "100"],
@@ -223,6 +223,9 @@ fn numbers_written_as_words_are_drafted_with_honest_bounds() {
     assert_eq!(rows[0]["metric"], "smr_developer_agreements");
     assert_eq!(rows[1]["metric"], "internal_ai_applications");
     assert_eq!(rows[5]["metric"], "kiro_developers");
+    // A scale without `$` is money unless the metric it names is counted.
+    assert_eq!(rows[4]["metric"], "users");
+    assert_contains(&rows[4]["cue"], "unit: count, the unit of users");
 }
 
 #[test]

@@ -29,6 +29,7 @@ const DISCLOSURE_TYPES: &[&str] = &["audited", "management_commentary", "third_p
 
 /// Metrics stored on an instant (a level at a date, not a flow over a period), as the
 /// bundled facts store them: a backlog at the quarter's end, a price target on a day.
+/// Besides these, a metric whose description says "an instant" or "at the period's end".
 const INSTANT_METRICS: &[&str] = &[
     "backlog",
     "remaining_performance_obligation",
@@ -97,6 +98,9 @@ pub struct Lexicon {
     statement_lines: HashSet<String>,
     /// Metrics whose name says they are estimates ("Revenue uplift (estimate)").
     estimates: HashSet<String>,
+    /// Metrics whose description says they are levels at a date ("an instant", "at the
+    /// period's end").
+    instants: HashSet<String>,
 }
 
 impl Lexicon {
@@ -109,9 +113,7 @@ impl Lexicon {
         {
             if let (Some(slug), Some(name), Some(unit)) = (row.get(0), row.get(1), row.get(2)) {
                 lexicon.units.insert(slug.to_string(), unit.to_string());
-                if name.contains("(estimate)") {
-                    lexicon.estimates.insert(slug.to_string());
-                }
+                lexicon.describe(slug, name, row.get(3).unwrap_or_default());
             }
         }
         for row in csv::Reader::from_reader(CONCEPTS.as_bytes())
@@ -144,13 +146,12 @@ impl Lexicon {
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, bool>(3)?,
+                r.get::<_, String>(4)?,
             ))
         })?;
         for row in rows {
-            let (slug, name, unit, line) = row?;
-            if name.contains("(estimate)") {
-                self.estimates.insert(slug.clone());
-            }
+            let (slug, name, unit, line, description) = row?;
+            self.describe(&slug, &name, &description);
             let name = name.split(" (").next().unwrap_or_default().to_string();
             for phrase in [slug.replace('_', " "), name] {
                 self.push(Kind::Metric, &slug, &phrase);
@@ -161,6 +162,26 @@ impl Lexicon {
             self.units.insert(slug, unit);
         }
         Ok(())
+    }
+
+    /// What a metric's name and description say about its figures: an estimate, or a
+    /// level at a date.
+    fn describe(&mut self, slug: &str, name: &str, description: &str) {
+        if name.contains("(estimate)") {
+            self.estimates.insert(slug.to_string());
+        }
+        let d = description.to_ascii_lowercase();
+        if [
+            "an instant",
+            "at the period's end",
+            "at period end",
+            "at the end of the period",
+        ]
+        .iter()
+        .any(|w| d.contains(w))
+        {
+            self.instants.insert(slug.to_string());
+        }
     }
 
     fn add_csv(&mut self, file: &str, text: &str) -> Result<()> {
@@ -571,7 +592,8 @@ const RELATIVE: &[(&str, Named)] = &[
 
 /// Words right before a period that make it a comparison base.
 const BASE_WORDS: &[&str] = &[
-    "from", "vs", "versus", "than", "since", "compared", "against", "after", "before",
+    "from", "vs", "versus", "than", "since", "compared", "against", "after", "before", "twice",
+    "times",
 ];
 
 /// Words right before a period that make it a time limit or a starting point, not the
@@ -844,7 +866,8 @@ impl Document<'_> {
     /// Sets the period; true when the sentence named it (not the document's quarter).
     fn period(&self, s: &str, sentence: &Sentence, f: &Figure, g: &mut Guess) -> bool {
         let (figure, clause, measure, basis) = (&f.span, &f.clause, f.measure, f.basis);
-        let instant = INSTANT_METRICS.contains(&g.metric.as_str());
+        let instant = INSTANT_METRICS.contains(&g.metric.as_str())
+            || self.guesser.lexicon.instants.contains(&g.metric);
         let market = MARKET_METRICS.contains(&g.metric.as_str());
         let level = measure == "level";
         let usable = |c: &&Candidate| {

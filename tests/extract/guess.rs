@@ -289,7 +289,10 @@ fn the_database_adds_its_metrics_and_its_fiscal_year_end() {
     );
     // The fixtures' metric `cash` is known only to the database.
     let with_db = rows(&dir.run(&["extract", "doc.txt", "--format", "csv", "--entity", "JUNE"]));
-    assert_eq!(guessed(&with_db[0])[..3], ["cash", "", "Q3 FY2026"]);
+    // Q1 2026 is June Co's third fiscal quarter; cash is a balance, stored on its end
+    // date, as the metric's description says ("at the period's end").
+    assert_eq!(guessed(&with_db[0])[..3], ["cash", "", "2026-03-31"]);
+    assert_contains(&with_db[0]["cue"], "Q1 2026 -> 2026-03-31");
     assert_contains(&with_db[0]["cue"], "calendar quarter converted to fiscal");
     let alone = Dir::new();
     alone.write(

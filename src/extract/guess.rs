@@ -7,6 +7,7 @@
 use crate::db;
 use crate::error::{Error, Problem, Problems, Result};
 use crate::extract::periods::{self, What};
+use crate::extract::quantities;
 use crate::parse::period::{FiscalYearEnd, Period, PeriodKind};
 use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
@@ -504,9 +505,6 @@ pub struct Document<'a> {
 pub struct Sentence {
     periods: Vec<Candidate>,
     hits: Vec<Hit>,
-    /// The sentence speaks of the future ("we expect"): a quarter without its year is
-    /// the next such quarter.
-    future: bool,
 }
 
 /// A period the sentence names, explicitly or relative to the document's quarter.
@@ -598,7 +596,13 @@ const BASE_WORDS: &[&str] = &[
 
 /// Words right before a period that make it a time limit or a starting point, not the
 /// period of a figure ("since Q2 FY22", "by 2030").
-const NOT_PERIOD_WORDS: &[&str] = &["since", "by", "until", "through", "before", "after"];
+const NOT_PERIOD_WORDS: &[&str] = &[
+    "since", "by", "until", "through", "before", "after", "of", "mid",
+];
+
+/// How close to a figure a year alone names its period, and how close to a period a word
+/// of the future makes it the next one, in bytes.
+const NEAR: usize = 40;
 
 /// Words that make a sentence's quarters the future, not the quarter the document is about.
 const FUTURE_WORDS: &[&str] = &[
@@ -745,11 +749,7 @@ impl Document<'_> {
                 self.date = NaiveDate::from_ymd_opt(y, month, d).or(self.date);
             }
         }
-        Sentence {
-            periods,
-            hits,
-            future,
-        }
+        Sentence { periods, hits }
     }
 
     /// A quarter as written, as the entity's fiscal quarter: a calendar quarter (`Q1 2026`)
@@ -894,27 +894,39 @@ impl Document<'_> {
                 }
             }
         };
-        let within = |range: &Range<usize>| {
+        // A year alone ("in 2022") names the figure's period only close to it in its
+        // clause, or when it opens the sentence ("In 2025, we delivered 4x ...").
+        let opens = |c: &Candidate| {
+            let head = s[..c.start].trim().to_ascii_lowercase();
+            ["in", "for", "during", "through"].contains(&head.as_str())
+        };
+        let within = |range: &Range<usize>, sentence_wide: bool| {
             sentence
                 .periods
                 .iter()
                 .filter(usable)
                 .filter(|c| range.start <= c.start && c.end <= range.end)
+                .filter(|c| match c.period {
+                    Named::Explicit(What::Year(_)) => {
+                        opens(c) || (!sentence_wide && distance(c.start..c.end, figure) <= NEAR)
+                    }
+                    // A relative period ("a year earlier") counts in the clause only.
+                    Named::YearAgo | Named::QuarterAgo | Named::ThisQuarter => !sentence_wide,
+                    _ => true,
+                })
                 // At the same distance, the period after the figure ("$44.2B in Q1").
                 .min_by_key(|c| (distance(c.start..c.end, figure), c.start < figure.start))
         };
-        // A year alone ("in 2022") and a relative period ("a year earlier") name the
-        // figure's period only in its own clause.
-        let chosen = within(clause).or_else(|| {
-            within(&(0..s.len())).filter(|c| {
-                !matches!(
-                    c.period,
-                    Named::Explicit(What::Year(_))
-                        | Named::YearAgo
-                        | Named::QuarterAgo
-                        | Named::ThisQuarter
-                )
-            })
+        let chosen = within(clause, false).or_else(|| within(&(0..s.len()), true));
+        // Guidance for "the third quarter" is the next one: the sentence says so close to
+        // the period ("For the third quarter, we expect ...").
+        let ahead = chosen.is_some_and(|c| {
+            let before = quantities::near_end(&s[..c.start], NEAR);
+            let after = quantities::near(&s[c.end..], NEAR);
+            format!("{before} {after}")
+                .to_ascii_lowercase()
+                .split(|ch: char| !ch.is_alphanumeric())
+                .any(|w| FUTURE_WORDS.contains(&w))
         });
         let forward = matches!(basis, "guidance" | "estimate") && !instant && !market;
         let (label, said, note) = match chosen {
@@ -928,7 +940,7 @@ impl Document<'_> {
                     Some("a guidance or estimate: the document's fiscal year"),
                 )
             }
-            Some(c) => match self.resolve(c.period, basis == "guidance" || sentence.future) {
+            Some(c) => match self.resolve(c.period, basis == "guidance" || ahead) {
                 Some((label, note)) => (label, Some(c.text.clone()), note),
                 None => return false,
             },
@@ -1030,7 +1042,7 @@ impl Document<'_> {
                 What::FiscalYear { year } => Some((format!("FY{}", year.or(year_of_doc)?), None)),
                 What::Year(y) => Some((format!("FY{y}"), None)),
                 What::Ttm { quarter } => {
-                    let (q, y) = quarter.or(doc)?;
+                    let (q, y) = quarter.or(current)?;
                     Some((format!("TTM Q{q} FY{y}"), None))
                 }
                 What::Date {
@@ -1138,18 +1150,43 @@ fn distance(span: Range<usize>, figure: &Range<usize>) -> usize {
 /// Whether the text before a period ends with a comparison word (`from Q1 2025`,
 /// `compared with $1.42 billion in Q2 2025`), looking back a few words.
 fn after_base_word(before: &str) -> bool {
-    before
+    // Within its clause: "slower than Azure ... to Google." Q1 2026 is no base.
+    let from = [", ", "; ", ". ", "\" ", "\u{201d} ", " \u{2014} ", ": "]
+        .iter()
+        .filter_map(|sep| before.rfind(sep).map(|i| i + sep.len()))
+        .max()
+        .unwrap_or(0);
+    let words: Vec<String> = before[from..]
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .rev()
-        .take(8)
-        .any(|w| BASE_WORDS.contains(&w))
+        .take(9)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    comparison(&words.into_iter().rev().collect::<Vec<_>>(), 8)
 }
 
 /// Whether a text holds a comparison word anywhere (between a figure and a period).
 fn has_base_word(text: &str) -> bool {
-    text.split(|c: char| !c.is_alphanumeric())
-        .any(|w| BASE_WORDS.contains(&w.to_ascii_lowercase().as_str()))
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    comparison(&words, words.len())
+}
+
+/// Whether one of the last `n` words is a comparison word; "more than" and "less than"
+/// are hedges, not comparisons.
+fn comparison(words: &[String], n: usize) -> bool {
+    let from = words.len().saturating_sub(n);
+    (from..words.len()).any(|i| {
+        let w = words[i].as_str();
+        let hedge = w == "than"
+            && i > 0
+            && ["more", "less", "fewer", "greater", "rather"].contains(&words[i - 1].as_str());
+        BASE_WORDS.contains(&w) && !hedge
+    })
 }
 
 fn is_date(label: &str) -> bool {

@@ -55,7 +55,7 @@ pub struct ExtractArgs {
     /// The source slug to write in every row.
     #[arg(long, value_name = "SLUG")]
     pub source: Option<String>,
-    /// Leave out the draft-only columns (file, offset, amount, cue).
+    /// Leave out the draft-only columns (file, offset, amount, confidence, cue).
     #[arg(long)]
     pub clean: bool,
     /// Instead of drafting, list every number of the documents as covered (a stored fact
@@ -67,6 +67,14 @@ pub struct ExtractArgs {
     /// extract/skips.csv; may be given more than once.
     #[arg(long, value_name = "FILE", requires = "coverage")]
     pub skips: Vec<PathBuf>,
+    /// The quarter the documents are about (e.g. `Q1 FY2026`), for figures whose sentence
+    /// names no period; without it, the last quarter each document names.
+    #[arg(long, value_name = "LABEL")]
+    pub period: Option<String>,
+    /// A lexicon file (columns kind,value,phrase,note) whose rows add to the bundled
+    /// extract/lexicon.csv; may be given more than once.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Vec<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

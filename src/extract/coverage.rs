@@ -28,18 +28,35 @@ const MIN_QUOTED: usize = 12;
 /// leaves words out), with whitespace collapsed, some part of at least 12 characters occurs
 /// in the sentence, or the sentence occurs in the quote (a quote of several sentences).
 pub fn quoted_from(quote: &str, sentence: &str) -> bool {
-    let sentence = collapse(sentence);
-    if sentence.is_empty() {
-        return false;
+    Quote::new(quote).taken_from(&collapse(sentence))
+}
+
+/// A quote prepared for `quoted_from`'s rule once, rather than for every sentence.
+struct Quote {
+    /// The whole quote, whitespace collapsed.
+    whole: String,
+    /// Its parts between `...`/`…` long enough to count, whitespace collapsed.
+    parts: Vec<String>,
+}
+
+impl Quote {
+    fn new(quote: &str) -> Quote {
+        Quote {
+            whole: collapse(quote),
+            parts: quote
+                .split("...")
+                .flat_map(|part| part.split('…'))
+                .map(collapse)
+                .filter(|part| part.chars().count() >= MIN_QUOTED)
+                .collect(),
+        }
     }
-    if collapse(quote).contains(&sentence) {
-        return true;
+
+    /// Whether this quote is taken from a sentence whose whitespace is collapsed.
+    fn taken_from(&self, sentence: &str) -> bool {
+        !sentence.is_empty()
+            && (self.whole.contains(sentence) || self.parts.iter().any(|p| sentence.contains(p)))
     }
-    quote
-        .split("...")
-        .flat_map(|part| part.split('…'))
-        .map(collapse)
-        .any(|part| part.chars().count() >= MIN_QUOTED && sentence.contains(&part))
 }
 
 /// Text with every run of whitespace made one space, trimmed.
@@ -146,7 +163,7 @@ fn key(amount: Decimal) -> Decimal {
 /// The stored facts that have a quote, indexed by amount.
 pub struct Facts {
     /// (fact id, quote).
-    quotes: Vec<(i64, String)>,
+    quotes: Vec<(i64, Quote)>,
     /// Amount (see `key`) -> indexes into `quotes`, from `value` and `value_high`.
     by_amount: HashMap<Decimal, Vec<usize>>,
 }
@@ -170,20 +187,21 @@ impl Facts {
                     }
                 }
             }
-            facts.quotes.push((row.get(0)?, row.get(3)?));
+            let quote: String = row.get(3)?;
+            facts.quotes.push((row.get(0)?, Quote::new(&quote)));
         }
         Ok(facts)
     }
 
     /// The ids of the facts that have one of the item's amounts and quote its sentence.
-    pub fn covering(&self, item: &Item, sentence: &str) -> Vec<i64> {
+    pub fn covering(&self, item: &Item, sentence: &Sentence) -> Vec<i64> {
         let mut ids: Vec<i64> = [item.amount, item.amount_high]
             .into_iter()
             .flatten()
             .filter_map(|amount| self.by_amount.get(&key(amount)))
             .flatten()
             .map(|&at| &self.quotes[at])
-            .filter(|(_, quote)| quoted_from(quote, sentence))
+            .filter(|(_, quote)| quote.taken_from(&sentence.collapsed))
             .map(|(id, _)| *id)
             .collect();
         ids.sort_unstable();
@@ -216,9 +234,22 @@ const CLASSES: &[(&str, Class)] = &[
 /// What a skip row's `number` names.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Number {
-    /// A figure as written (`67.0`, `$2787.9B`).
+    /// A figure as written (`67.0`, `$2787.9B`), whitespace collapsed.
     Written(String),
     Class(Class),
+}
+
+impl std::fmt::Display for Number {
+    /// As a message names it: `"67.0"`, or a class as a skip file writes it (`<year>`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Number::Written(n) => write!(f, "{n:?}"),
+            Number::Class(class) => {
+                let written = CLASSES.iter().find(|(_, c)| c == class);
+                write!(f, "a number of {}", written.map_or("?", |(w, _)| *w))
+            }
+        }
+    }
 }
 
 /// One row of a skip file.
@@ -323,8 +354,7 @@ impl<'a> Sentence<'a> {
     /// longer number or word) where it overlaps the item: `24%` names the range
     /// `22%-24%`, `Q1` the `1` in it, but `2` names neither `22%` nor `44.2`.
     fn written_at(&self, number: &str, item: &Item) -> bool {
-        let number = collapse(number);
-        self.collapsed.match_indices(&number).any(|(from, found)| {
+        self.collapsed.match_indices(number).any(|(from, found)| {
             let to = from + found.len();
             let (start, end) = (self.at[from], self.at[to - 1] + 1);
             start < item.end && item.start < end && on_boundaries(&self.collapsed, from, to)
@@ -457,7 +487,7 @@ fn parse_skips(name: &str, text: &str) -> std::result::Result<Vec<Skip>, Vec<Pro
             ));
             None
         } else {
-            Some(Number::Written(number.to_string()))
+            Some(Number::Written(collapse(number)))
         };
         let reason = field(3).trim();
         if reason.is_empty() {
@@ -520,7 +550,7 @@ pub fn check<'s>(
     items
         .into_iter()
         .map(|item| {
-            let ids = facts.covering(&item, sentence);
+            let ids = facts.covering(&item, &context);
             let status = if !ids.is_empty() {
                 Status::Covered(ids)
             } else if let Some(skip) = skips.find(document, &context, &item, &spans) {
@@ -670,6 +700,64 @@ mod tests {
         assert_eq!(text("41 analysts"), vec!["41"]);
         assert_eq!(text("2"), vec!["2"]);
         assert!(text("4").is_empty());
+    }
+
+    #[test]
+    fn classes_skip_dates_years_and_periods_and_rows_apply_to_their_document() {
+        let mut skips = Skips::load(&[]).unwrap();
+        skips.rows.extend(skips_of(
+            "document,sentence,number,reason\na.txt,page score,<any>,scores\n",
+        ));
+        let none = Facts {
+            quotes: Vec::new(),
+            by_amount: HashMap::new(),
+        };
+        let statuses = |document: &str, sentence: &str| -> Vec<(String, String)> {
+            check(document, sentence, &none, &skips)
+                .into_iter()
+                .map(|(item, status)| {
+                    let reason = match status {
+                        Status::Skipped(skip) => {
+                            skip.reason.split(' ').take(3).collect::<Vec<_>>().join(" ")
+                        }
+                        other => other.name().to_string(),
+                    };
+                    (item.text, reason)
+                })
+                .collect()
+        };
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(a, b)| ((*a).to_string(), (*b).to_string()))
+                .collect()
+        };
+        assert_eq!(
+            statuses(
+                "b.txt",
+                "As of 2026-05-13, Q1 2026 capex was $44.2 billion."
+            ),
+            pairs(&[
+                ("2026", "a date (publication,"),
+                ("05", "a date (publication,"),
+                ("13", "a date (publication,"),
+                ("1", "part of a"),
+                ("2026", "part of a"),
+                ("$44.2 billion", "uncovered"),
+            ])
+        );
+        assert_eq!(
+            statuses("a.txt", "The page score is 67.0 in 2019."),
+            // The first row that matches gives the reason: the built-in ones come first.
+            pairs(&[("67.0", "scores"), ("2019", "a year: it")])
+        );
+        assert_eq!(
+            statuses("b.txt", "The page score is 67.0 in 2019."),
+            pairs(&[("67.0", "uncovered"), ("2019", "a year: it")])
+        );
+    }
+
+    fn skips_of(text: &str) -> Vec<Skip> {
+        parse_skips("s.csv", text).unwrap()
     }
 
     #[test]

@@ -112,13 +112,14 @@ pub struct Span {
 
 /// A word or number of the sentence (a run of ASCII letters and digits), lowercased.
 #[derive(Debug, Clone)]
-struct Token {
-    start: usize,
-    end: usize,
-    text: String,
+pub(crate) struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
 }
 
-fn tokens(s: &str) -> Vec<Token> {
+/// The words and numbers of a sentence; the lexicon matches phrases on the same words.
+pub(crate) fn tokens(s: &str) -> Vec<Token> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in s.char_indices().chain([(s.len(), ' ')]) {

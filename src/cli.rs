@@ -55,9 +55,26 @@ pub struct ExtractArgs {
     /// The source slug to write in every row.
     #[arg(long, value_name = "SLUG")]
     pub source: Option<String>,
-    /// Leave out the draft-only columns (file, offset, amount, cue).
+    /// Leave out the draft-only columns (file, offset, amount, confidence, cue).
     #[arg(long)]
     pub clean: bool,
+    /// Instead of drafting, list every number of the documents as covered (a stored fact
+    /// of the --db database quotes its sentence with that value), skipped (a skip row says
+    /// why) or uncovered; exit 1 when any is uncovered.
+    #[arg(long, conflicts_with_all = ["clean", "entity", "source"])]
+    pub coverage: bool,
+    /// A skip file (document,sentence,number,reason) adding rows to the built-in
+    /// extract/skips.csv; may be given more than once.
+    #[arg(long, value_name = "FILE", requires = "coverage")]
+    pub skips: Vec<PathBuf>,
+    /// The quarter the documents are about (e.g. `Q1 FY2026`), for figures whose sentence
+    /// names no period; without it, the last quarter each document names.
+    #[arg(long, value_name = "LABEL")]
+    pub period: Option<String>,
+    /// A lexicon file (columns kind,value,phrase,note) whose rows add to the bundled
+    /// extract/lexicon.csv; may be given more than once.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Vec<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -98,6 +98,9 @@ pub enum Error {
     /// Ctrl-C stopped user SQL.
     #[error("{0}")]
     Interrupted(String),
+    /// `extract --coverage` found numbers that no fact covers and no skip row skips.
+    #[error("{0}")]
+    Uncovered(String),
 }
 
 impl Error {

@@ -33,6 +33,6 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         Command::Export(args) => commands::export::run(db, args, out),
         Command::Dump(args) => commands::dump::run(db, args, out),
         Command::Backup(args) => commands::backup::run(db, args, out),
-        Command::Extract(args) => commands::extract::run(args, out),
+        Command::Extract(args) => commands::extract::run(db, args, out),
     }
 }

@@ -3,6 +3,9 @@
 //! with draft-only columns saying where it was found and why each guess was made.
 //! Nothing here touches the database.
 
+pub mod coverage;
+pub mod guess;
+pub mod periods;
 pub mod quantities;
 pub mod sentences;
 pub mod text;
@@ -32,14 +35,16 @@ pub const FACT_COLUMNS: &[&str] = &[
 
 /// Draft-only columns, after the facts columns: the file, the byte offset of the quantity
 /// (in the file for text; in the extracted text for HTML), its amount in base units as
-/// amzdb stores it, and the cue words behind the guesses. `--clean` leaves them out.
-pub const DRAFT_COLUMNS: &[&str] = &["file", "offset", "amount", "cue"];
+/// amzdb stores it, how sure the metric and period guesses are, and the cue words behind
+/// the guesses. `--clean` leaves them out.
+pub const DRAFT_COLUMNS: &[&str] = &["file", "offset", "amount", "confidence", "cue"];
 
-/// What the user says about every row.
-#[derive(Debug, Clone, Default)]
+/// What the user says about every row, and what the guesses start from.
+#[derive(Debug, Clone)]
 pub struct Options {
     pub entity: Option<String>,
     pub source: Option<String>,
+    pub guesser: guess::Guesser,
 }
 
 /// One draft row: the facts columns then the draft columns.
@@ -60,31 +65,48 @@ pub fn draft(
     row: &mut dyn FnMut(Draft) -> io::Result<()>,
 ) -> io::Result<()> {
     let file = path.display().to_string();
+    let mut document = options.guesser.document();
     text::paragraphs(path, kind, &mut |offset, paragraph| {
         for (at, sentence) in sentences::split(paragraph) {
-            for q in quantities::find(sentence) {
+            let quantities = quantities::find(sentence);
+            // Every sentence moves the document's quarter, figures or not.
+            let found = document.sentence(sentence);
+            for q in quantities {
                 let clause = clause(sentence, q.start, q.end);
-                let basis = basis(clause);
-                let unit = per_share(&q, clause);
+                let basis = basis(&sentence[clause.clone()]);
+                let per = per_share(&q, &sentence[clause.clone()]);
+                let unit = per.map_or(q.unit, |(unit, _)| unit);
+                let basis_name = basis.map_or("actual", |(b, _)| b);
+                let g = document.guess(
+                    sentence,
+                    &found,
+                    q.start..q.end,
+                    clause,
+                    unit,
+                    q.measure,
+                    basis_name,
+                );
+                let basis_name = g.basis.unwrap_or(basis_name);
                 let mut cue = q.cue.clone();
                 if let Some((_, word)) = basis {
                     cue.push(format!("basis: {word}"));
                 }
-                if let Some((_, word)) = unit {
+                if let Some((_, word)) = per {
                     cue.push(format!("per share: {word}"));
                 }
+                cue.extend(g.cue);
                 row(vec![
                     options.entity.clone().unwrap_or_default(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
+                    g.metric,
+                    g.segment,
+                    g.period,
                     q.measure.to_string(),
                     q.value.clone(),
                     q.value_high.clone().unwrap_or_default(),
-                    unit.map_or(q.unit, |(unit, _)| unit).to_string(),
+                    unit.to_string(),
                     q.qualifier.to_string(),
-                    basis.map_or("actual", |(b, _)| b).to_string(),
-                    String::new(),
+                    basis_name.to_string(),
+                    g.disclosure_type,
                     options.source.clone().unwrap_or_default(),
                     String::new(),
                     sentence.to_string(),
@@ -92,6 +114,7 @@ pub fn draft(
                     file.clone(),
                     (offset + at + q.start).to_string(),
                     q.amount.clone(),
+                    g.confidence.to_string(),
                     cue.join("; "),
                 ])?;
             }
@@ -126,14 +149,28 @@ fn per_share(q: &quantities::Quantity, clause: &str) -> Option<(&'static str, &'
 
 /// The clause of a sentence around a quantity (between ", " or "; "), so that one
 /// figure's cue ("a $20 billion run rate") does not mark its neighbours.
-fn clause(sentence: &str, start: usize, end: usize) -> &str {
+fn clause(sentence: &str, start: usize, end: usize) -> std::ops::Range<usize> {
     // Within a bounded distance, so that a long sentence costs linear time.
     let before = quantities::near_end(&sentence[..start], CLAUSE);
-    let from = start - before.len() + before.rfind([',', ';']).map_or(0, |i| i + 1);
+    let from = start - before.len()
+        + CLAUSE_ENDS
+            .iter()
+            .filter_map(|sep| before.rfind(sep).map(|i| i + sep.len()))
+            .max()
+            .unwrap_or(0);
     let after = quantities::near(&sentence[end..], CLAUSE);
-    let to = end + after.find([',', ';']).unwrap_or(after.len());
-    &sentence[from..to]
+    let to = end
+        + CLAUSE_ENDS
+            .iter()
+            .filter_map(|sep| after.find(sep))
+            .min()
+            .unwrap_or(after.len());
+    from..to
 }
+
+/// What ends a clause: commas and semicolons, and the dashes, ellipses and middle dots
+/// that run clauses together in transcripts and tables.
+const CLAUSE_ENDS: &[&str] = &[",", ";", "...", "…", " — ", " · ", " | "];
 
 /// The farthest a clause reaches either side of its quantity, in bytes.
 const CLAUSE: usize = 200;
@@ -172,7 +209,7 @@ mod tests {
         let s = "EPS was $2.78, and capex was $44.2 billion; the high target is $370";
         let units: Vec<Option<&str>> = quantities::find(s)
             .iter()
-            .map(|q| per_share(q, clause(s, q.start, q.end)).map(|(unit, _)| unit))
+            .map(|q| per_share(q, &s[clause(s, q.start, q.end)]).map(|(unit, _)| unit))
             .collect();
         assert_eq!(units, vec![Some("USD/share"), None, Some("USD/share")]);
     }
@@ -182,7 +219,7 @@ mod tests {
         let s = "a $20 billion annual run rate, with spend growing 170% quarter-over-quarter";
         let bases: Vec<Option<&str>> = quantities::find(s)
             .iter()
-            .map(|q| basis(clause(s, q.start, q.end)).map(|(b, _)| b))
+            .map(|q| basis(&s[clause(s, q.start, q.end)]).map(|(b, _)| b))
             .collect();
         assert_eq!(bases, vec![Some("run_rate"), None]);
     }

@@ -221,6 +221,7 @@ pub fn find(sentence: &str) -> Vec<Quantity> {
         }
     }
     found.extend(word_multiples(sentence));
+    found.extend(word_numbers(sentence));
     found.sort_by_key(|q| q.start);
     found
 }
@@ -722,31 +723,19 @@ fn last_words(text: &str, n: usize) -> Vec<String> {
         .collect()
 }
 
-/// Multiples written as words: doubled, tripled, quadrupled.
+/// Multiples written as words: doubled, tripled, quadrupled. "More than doubled" is
+/// stored as the bundled facts store it: a change of at least +100%, not a multiple.
 fn word_multiples(s: &str) -> Vec<Quantity> {
-    let lower = s.to_lowercase();
+    let lower = s.to_ascii_lowercase();
     let mut found = Vec::new();
-    for (word, value) in [
-        ("doubled", "2"),
-        ("doubling", "2"),
-        ("tripled", "3"),
-        ("tripling", "3"),
-        ("quadrupled", "4"),
+    for (word, times) in [
+        ("doubled", 2),
+        ("doubling", 2),
+        ("tripled", 3),
+        ("tripling", 3),
+        ("quadrupled", 4),
     ] {
-        for (at, _) in lower.match_indices(word) {
-            let whole = lower[..at]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric())
-                && lower[at + word.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| !c.is_alphanumeric());
-            // Lowercasing keeps byte offsets for the ASCII words matched here only when
-            // the text before is unchanged in length; otherwise skip rather than misplace.
-            if !whole || lower.len() != s.len() {
-                continue;
-            }
+        for at in whole_words(&lower, word) {
             let window = period_window(near(&lower[at + word.len()..], WINDOW));
             let qoq = QOQ.iter().find(|p| contains_words(&window, p));
             let yoy = YOY.iter().find(|p| contains_words(&window, p));
@@ -755,24 +744,334 @@ fn word_multiples(s: &str) -> Vec<Quantity> {
                 (Some(p), _) | (None, Some(p)) => cue.push(format!("period: {p}")),
                 _ => cue.push("period assumed: year over year".into()),
             }
-            found.push(Quantity {
-                start: at,
-                end: at + word.len(),
-                value: value.to_string(),
-                value_high: None,
-                amount: value.to_string(),
-                unit: "x",
-                qualifier: "exact",
-                measure: if qoq.is_some() {
+            let (hedge, hedge_start) = hedge(&s[..at]);
+            let start = hedge_start.unwrap_or(at);
+            let qualifier = hedge.map_or("exact", |(_, q)| q);
+            if let Some((w, _)) = hedge {
+                cue.push(format!("hedge: {w}"));
+            }
+            let (value, unit, measure) = if qualifier == "at_least" {
+                cue.push(format!("more than {times}x: a change of at least +{}%", (times - 1) * 100));
+                let pct = if qoq.is_some() { "qoq_pct" } else { "yoy_pct" };
+                (format!("{}%", (times - 1) * 100), "%", pct)
+            } else {
+                let multiple = if qoq.is_some() {
                     "qoq_multiple"
                 } else {
                     "yoy_multiple"
-                },
+                };
+                (times.to_string(), "x", multiple)
+            };
+            let Some(amount) = exact(&value, unit) else {
+                continue;
+            };
+            found.push(Quantity {
+                start,
+                end: at + word.len(),
+                value,
+                value_high: None,
+                amount,
+                unit,
+                qualifier,
+                measure,
                 cue,
             });
         }
     }
     found
+}
+
+/// Where `word` occurs in `lower` (an ASCII-lowercased text) as a whole word.
+fn whole_words<'a>(lower: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
+    lower.match_indices(word).map(|(at, _)| at).filter(move |&at| {
+        lower[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+            && lower[at + word.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+/// Numbers written as words, with the value amzdb stores for each.
+const NUMBER_WORDS: &[(&str, u32)] = &[
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("fifteen", 15),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+];
+
+/// Vague amounts and the least each can mean: "tens of billions" is at least 10B,
+/// "several hundred" at least 200. The words stay in the quote and the cue; the value is
+/// only the bound, never a guess at the figure.
+const VAGUE: &[(&str, u32)] = &[
+    ("tens of", 10),
+    ("hundreds of", 100),
+    ("several", 2),
+    ("a few", 2),
+];
+
+/// Percentages written as words: "triple digits" growth is at least 100%.
+const DIGIT_WORDS: &[(&str, u32)] = &[
+    ("triple digits", 100),
+    ("triple-digit", 100),
+    ("triple digit", 100),
+    ("double digits", 10),
+    ("double-digit", 10),
+    ("double digit", 10),
+];
+
+/// Nouns after "of" that make a vague amount money ("tens of billions of CapEx").
+const MONEY_NOUNS: &[&str] = &[
+    "dollars", "capex", "revenue", "revenues", "sales", "spend", "spending", "savings",
+    "investment", "income", "profit", "cash", "commitments", "backlog",
+];
+
+/// Scale words after a number word, plural after a vague word ("tens of billions").
+const SCALES: &[(&str, char)] = &[
+    ("thousand", 'K'),
+    ("million", 'M'),
+    ("billion", 'B'),
+    ("trillion", 'T'),
+];
+
+/// Numbers written as words: `three` reactors, `a thousand` applications, `tens of
+/// billions`, `several hundred basis points`, `twice`, `triple digits`.
+fn word_numbers(s: &str) -> Vec<Quantity> {
+    let lower = s.to_ascii_lowercase();
+    let mut found = Vec::new();
+    // "twice": a multiple.
+    for at in whole_words(&lower, "twice") {
+        let (hedge, hedge_start) = hedge(&s[..at]);
+        found.push(Quantity {
+            start: hedge_start.unwrap_or(at),
+            end: at + 5,
+            value: "2".into(),
+            value_high: None,
+            amount: "2".into(),
+            unit: "x",
+            qualifier: hedge.map_or("exact", |(_, q)| q),
+            measure: "level",
+            cue: vec!["number word: twice".into()],
+        });
+    }
+    for (words, least) in DIGIT_WORDS {
+        for at in whole_words(&lower, words) {
+            let end = at + words.len();
+            let after = near(&lower[end..], WINDOW);
+            let window = period_window(after.strip_prefix(" percentages").unwrap_or(after));
+            let qoq = QOQ.iter().find(|p| contains_words(&window, p));
+            let change = last_words(&s[..at], 1)
+                .first()
+                .is_some_and(|w| CHANGE_BEFORE.iter().any(|(c, _)| c == w))
+                || after.trim_start().starts_with("growth");
+            let measure = match (qoq, change) {
+                (Some(_), _) => "qoq_pct",
+                (None, true) => "yoy_pct",
+                (None, false) => "level",
+            };
+            let value = format!("{least}%");
+            let Some(amount) = exact(&value, "%") else {
+                continue;
+            };
+            found.push(Quantity {
+                start: at,
+                end,
+                value,
+                value_high: None,
+                amount,
+                unit: "%",
+                qualifier: "at_least",
+                measure,
+                cue: vec![format!("number words: {words}: at least {least}%")],
+            });
+        }
+    }
+    let tokens = word_tokens(&lower);
+    // "the last twelve months" is a period, not a count.
+    let periods = crate::extract::periods::find(s);
+    let mut i = 0;
+    while i < tokens.len() {
+        match word_number_at(s, &lower, &tokens, i) {
+            Some((next, q)) => {
+                if !periods.iter().any(|p| p.start < q.end && q.start < p.end) {
+                    found.push(q);
+                }
+                i = next;
+            }
+            None => i += 1,
+        }
+    }
+    found
+}
+
+/// The words of a lowercased text with their byte spans (letters and hyphens).
+fn word_tokens(lower: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in lower.char_indices().chain([(lower.len(), ' ')]) {
+        let word = c.is_ascii_alphabetic();
+        match (word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(st)) => {
+                out.push((st, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The number written as words starting at word `i`: the index of the word after it and
+/// the quantity. A number word needs a unit, a scale or a noun after it ("three small
+/// modular reactor developers"); "a"/"one" count only before a scale ("a thousand").
+fn word_number_at(
+    s: &str,
+    lower: &str,
+    tokens: &[(usize, usize)],
+    i: usize,
+) -> Option<(usize, Quantity)> {
+    let word = |k: usize| tokens.get(k).map(|&(a, b)| &lower[a..b]);
+    let adjacent = |k: usize| {
+        tokens
+            .get(k)
+            .zip(tokens.get(k + 1))
+            .is_some_and(|(a, b)| lower[a.1..b.0] == *" " || lower[a.1..b.0] == *"-")
+    };
+    let (start, _) = tokens[i];
+    let mut cue = Vec::new();
+    let mut at_least = false;
+    let mut k = i;
+    // The number: a vague word, a number word, or "a"/"one" before a scale.
+    let vague = VAGUE.iter().find(|(v, _)| {
+        let parts: Vec<&str> = v.split(' ').collect();
+        parts
+            .iter()
+            .enumerate()
+            .all(|(n, p)| word(i + n) == Some(*p) && (n == 0 || adjacent(i + n - 1)))
+    });
+    let mut n: u64 = if let Some((v, least)) = vague {
+        k = i + v.split(' ').count() - 1;
+        at_least = true;
+        cue.push(format!("number words: {v}: at least {least}"));
+        u64::from(*least)
+    } else if let Some((w, n)) = NUMBER_WORDS.iter().find(|(w, _)| word(i) == Some(*w)) {
+        cue.push(format!("number word: {w}"));
+        u64::from(*n)
+    } else if let Some(w @ ("a" | "one")) = word(i) {
+        cue.push(format!("number words: {w} + scale"));
+        1
+    } else {
+        return None;
+    };
+    // "several hundred", "three hundred": hundreds.
+    let mut scaled = false;
+    if word(k + 1) == Some("hundred") && adjacent(k) {
+        n *= 100;
+        k += 1;
+        scaled = true;
+    }
+    let mut scale = None;
+    if adjacent(k) {
+        if let Some((_, letter)) = word(k + 1).and_then(|next| {
+            SCALES
+                .iter()
+                .find(|(w, _)| next == *w || next.strip_suffix('s') == Some(w))
+        }) {
+            scale = Some(*letter);
+            k += 1;
+        }
+    }
+    // "a", "one" and vague words alone are not numbers ("a few people", "several times").
+    let bare = vague.is_some() || matches!(word(i), Some("a" | "one"));
+    if bare && scale.is_none() && !scaled {
+        return None;
+    }
+    let mut end = tokens[k].1;
+    let rest = &lower[end..];
+    // The unit: dollars, percent, basis points, or a noun (after "of" for vague words).
+    let dollar = s[..start].trim_end().ends_with('$');
+    let (unit, unit_len): (&'static str, usize) = if dollar {
+        ("USD", 0)
+    } else if let Some(len) = word_prefix(rest, &[" dollars", " of dollars"]) {
+        ("USD", len)
+    } else if let Some(len) = word_prefix(rest, &[" percent", " per cent"]) {
+        ("%", len)
+    } else if let Some(len) = word_prefix(rest, &[" basis points", " bps", " basis point"]) {
+        ("bps", len)
+    } else if let Some(len) = word_prefix(rest, &[" percentage points"]) {
+        ("pp", len)
+    } else {
+        let after_of = rest.strip_prefix(" of").unwrap_or(rest);
+        let noun_word = noun(after_of);
+        let money = noun_word
+            .as_ref()
+            .is_some_and(|(_, w)| MONEY_NOUNS.contains(&w.to_lowercase().as_str()));
+        match noun_word {
+            _ if money => ("USD", 0),
+            Some((unit, w)) => {
+                cue.push(format!("unit word: {w}"));
+                (unit, 0)
+            }
+            None if scale.is_some() => {
+                cue.push("no $: USD assumed".into());
+                ("USD", 0)
+            }
+            None => return None,
+        }
+    };
+    end += unit_len;
+    // The value as parse::value reads it: digits and a scale letter.
+    let value = format!(
+        "{n}{}{}",
+        scale.map(String::from).unwrap_or_default(),
+        if unit == "%" { "%" } else { "" }
+    );
+    let amount = exact(&value, unit)?;
+    let (hedge, hedge_start) = hedge(&s[..start]);
+    let qualifier = match hedge {
+        _ if at_least => "at_least",
+        Some((w, q)) => {
+            cue.push(format!("hedge: {w}"));
+            q
+        }
+        None => "exact",
+    };
+    let start = if vague.is_some() {
+        start
+    } else {
+        hedge_start.unwrap_or(start)
+    };
+    let next = tokens.iter().position(|&(a, _)| a >= end).unwrap_or(tokens.len());
+    Some((
+        next.max(k + 1),
+        Quantity {
+            start,
+            end,
+            value,
+            value_high: None,
+            amount,
+            unit,
+            qualifier,
+            measure: "level",
+            cue,
+        },
+    ))
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! `amzdb extract`: draft rows from the real seed documents (read in place), from text
 //! and HTML written here, and the refusal of binary, empty and non-UTF-8 files.
 
+mod coverage;
+
 use crate::dataset::shared_dir;
 use crate::util::{assert_contains, facts_csv, Dir, DB};
 use std::collections::BTreeMap;

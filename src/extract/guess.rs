@@ -1,0 +1,950 @@
+//! The guesses of a draft row beyond the figure itself: its metric and segment (from the
+//! lexicon kept as data in `extract/lexicon.csv`, plus the database's metrics), its period
+//! (from the figure's clause, its sentence, then the document's quarter) and its disclosure
+//! type (from attribution cues, under README's disclosure-type rule), each with the words
+//! behind it so that a reviewer can see why.
+
+use crate::db;
+use crate::error::{Error, Problem, Problems, Result};
+use crate::extract::periods::{self, What};
+use crate::parse::period::{FiscalYearEnd, Period, PeriodKind};
+use chrono::{Datelike, NaiveDate};
+use rusqlite::Connection;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// The bundled lexicon, embedded so that the binary works from any directory.
+const BUNDLED: &str = include_str!("../../extract/lexicon.csv");
+const BUNDLED_NAME: &str = "extract/lexicon.csv";
+/// The bundled metrics (their units let a figure pick only a metric it can be a value of)
+/// and concepts (a metric an XBRL concept maps to is a line of the financial statements).
+const METRICS: &str = include_str!("../../data/metrics.csv");
+const CONCEPTS: &str = include_str!("../../data/concepts.csv");
+
+/// The lexicon's columns, in order (`note` optional).
+const COLUMNS: &[&str] = &["kind", "value", "phrase", "note"];
+
+const DISCLOSURE_TYPES: &[&str] = &["audited", "management_commentary", "third_party_estimate"];
+
+/// Metrics stored on an instant (a level at a date, not a flow over a period), as the
+/// bundled facts store them: a backlog at the quarter's end, a price target on a day.
+const INSTANT_METRICS: &[&str] = &[
+    "backlog",
+    "remaining_performance_obligation",
+    "revenue_commitments",
+    "commitments_outside_backlog",
+    "total_contracted_revenue",
+    "customer_capacity_commitment",
+    "cumulative_investment",
+    "chips_deployed",
+    "project_rainier_chips",
+    "kiro_developers",
+    "kiro_enterprise_usage",
+    "power_capacity",
+    "us_prime_members",
+    "internal_ai_applications",
+    "transform_customer_hours_saved",
+    "strands_downloads",
+    "institutional_holders",
+    "institutional_ownership",
+    "capex_savings",
+    "depreciation_savings",
+    "operating_margin_advantage",
+];
+
+/// Instant metrics of the market (prices, targets, valuations): stored on the day the
+/// document gives its data as of, when it names one, else on the quarter's end.
+const MARKET_METRICS: &[&str] = &[
+    "market_cap",
+    "share_price",
+    "price_target",
+    "price_target_median",
+    "price_target_high",
+    "price_target_low",
+    "implied_upside",
+    "analyst_count",
+    "forward_pe",
+    "ev_to_sales",
+];
+
+/// What a lexicon row names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Metric,
+    Segment,
+    Disclosure,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    kind: Kind,
+    value: String,
+    /// Its words, lowercased, matched on the sentence's words.
+    words: Vec<String>,
+}
+
+/// Phrases naming metrics, segments and disclosure types, with what the guesses need to
+/// know about metrics (their units, which are statement lines).
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    entries: Vec<Entry>,
+    by_first: HashMap<String, Vec<usize>>,
+    units: HashMap<String, String>,
+    statement_lines: HashSet<String>,
+    /// Metrics whose name says they are estimates ("Revenue uplift (estimate)").
+    estimates: HashSet<String>,
+}
+
+impl Lexicon {
+    /// The bundled metrics and lexicon.
+    pub fn bundled() -> Result<Lexicon> {
+        let mut lexicon = Lexicon::default();
+        for row in csv::Reader::from_reader(METRICS.as_bytes()).records().flatten() {
+            if let (Some(slug), Some(name), Some(unit)) = (row.get(0), row.get(1), row.get(2)) {
+                lexicon.units.insert(slug.to_string(), unit.to_string());
+                if name.contains("(estimate)") {
+                    lexicon.estimates.insert(slug.to_string());
+                }
+            }
+        }
+        for row in csv::Reader::from_reader(CONCEPTS.as_bytes()).records().flatten() {
+            if let Some(metric) = row.get(1) {
+                lexicon.statement_lines.insert(metric.to_string());
+            }
+        }
+        lexicon.add_csv(BUNDLED_NAME, BUNDLED)?;
+        Ok(lexicon)
+    }
+
+    /// Adds the rows of a lexicon file (`--lexicon FILE`), refusing the whole file when a
+    /// row is malformed.
+    pub fn add_file(&mut self, path: &Path) -> Result<()> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        self.add_csv(&path.display().to_string(), &text)
+    }
+
+    /// Adds the database's metrics: each is named by its slug (`free_cash_flow` as `free
+    /// cash flow`) and its name (without a parenthesis: `Capital expenditures`); metrics an
+    /// XBRL concept maps to are statement lines.
+    pub fn add_database(&mut self, conn: &Connection) -> Result<()> {
+        let mut stmt = conn.prepare(include_str!("../sql/extract_metrics.sql"))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, bool>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (slug, name, unit, line) = row?;
+            if name.contains("(estimate)") {
+                self.estimates.insert(slug.clone());
+            }
+            let name = name.split(" (").next().unwrap_or_default().to_string();
+            for phrase in [slug.replace('_', " "), name] {
+                self.push(Kind::Metric, &slug, &phrase);
+            }
+            if line {
+                self.statement_lines.insert(slug.clone());
+            }
+            self.units.insert(slug, unit);
+        }
+        Ok(())
+    }
+
+    fn add_csv(&mut self, file: &str, text: &str) -> Result<()> {
+        let mut problems = Problems::default();
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let header: Vec<String> = match reader.headers() {
+            Ok(h) => h.iter().map(str::to_string).collect(),
+            Err(e) => {
+                problems.push(Problem::file(file, format!("not CSV: {e}")));
+                return Err(Error::Input(problems));
+            }
+        };
+        if header.len() < 3 || header.len() > 4 || header.iter().zip(COLUMNS).any(|(h, c)| h != c) {
+            problems.push(
+                Problem::file(file, "expected the header kind,value,phrase,note (note optional)")
+                    .at(1),
+            );
+            return Err(Error::Input(problems));
+        }
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    problems.push(Problem::file(file, format!("not CSV: {e}")).at(line));
+                    continue;
+                }
+            };
+            let line = record.position().map_or(0, |p| p.line());
+            if record.len() != header.len() {
+                problems.push(Problem::file(
+                    file,
+                    format!("{} fields; expected {} ({})", record.len(), header.len(), header.join(",")),
+                ).at(line));
+                continue;
+            }
+            let (kind, value, phrase) = (&record[0], &record[1], &record[2]);
+            let bad = |column: &str, value: &str, message: String| {
+                Problem::file(file, message).at(line).column(column, value)
+            };
+            let kind = match kind {
+                "metric" => Kind::Metric,
+                "segment" => Kind::Segment,
+                "disclosure_type" => Kind::Disclosure,
+                _ => {
+                    problems.push(bad(
+                        "kind",
+                        kind,
+                        "expected metric, segment or disclosure_type".into(),
+                    ));
+                    continue;
+                }
+            };
+            let value_problem = match kind {
+                _ if value.trim().is_empty() || value.trim() != value => {
+                    Some("expected a value without surrounding spaces".to_string())
+                }
+                Kind::Metric if !self.units.contains_key(value) => Some(
+                    "not a known metric; expected a metric slug of data/metrics.csv or of the \
+                     database (--db), e.g. capex"
+                        .into(),
+                ),
+                Kind::Disclosure if !DISCLOSURE_TYPES.contains(&value) => Some(format!(
+                    "expected a disclosure type: {}",
+                    DISCLOSURE_TYPES.join(", ")
+                )),
+                _ => None,
+            };
+            if let Some(message) = value_problem {
+                problems.push(bad("value", value, message));
+                continue;
+            }
+            if periods::tokens(phrase).is_empty() {
+                problems.push(bad(
+                    "phrase",
+                    phrase,
+                    "expected a word or phrase with a letter or digit, e.g. capital spending"
+                        .into(),
+                ));
+                continue;
+            }
+            rows.push((kind, value.to_string(), phrase.to_string()));
+        }
+        if !problems.is_empty() {
+            return Err(Error::Input(problems));
+        }
+        for (kind, value, phrase) in rows {
+            self.push(kind, &value, &phrase);
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, kind: Kind, value: &str, phrase: &str) {
+        let words: Vec<String> = periods::tokens(phrase).into_iter().map(|t| t.text).collect();
+        let Some(first) = words.first().cloned() else {
+            return;
+        };
+        self.by_first
+            .entry(first)
+            .or_default()
+            .push(self.entries.len());
+        self.entries.push(Entry {
+            kind,
+            value: value.to_string(),
+            words,
+        });
+    }
+
+    /// Every phrase of the lexicon in a sentence, on word boundaries, any case (a word may
+    /// be plural: `capital expenditure` matches `capital expenditures`). Where two phrases
+    /// of a kind overlap, the longer wins.
+    fn hits(&self, s: &str) -> Vec<Hit> {
+        let tokens = periods::tokens(s);
+        let mut hits: Vec<Hit> = Vec::new();
+        for i in 0..tokens.len() {
+            let text = &tokens[i].text;
+            let singular = text.strip_suffix('s').filter(|t| !t.is_empty());
+            let candidates = self
+                .by_first
+                .get(text.as_str())
+                .into_iter()
+                .chain(singular.and_then(|t| self.by_first.get(t)))
+                .flatten();
+            for &e in candidates {
+                let words = &self.entries[e].words;
+                let fits = words.iter().enumerate().all(|(k, w)| {
+                    let Some(t) = tokens.get(i + k) else {
+                        return false;
+                    };
+                    let same = t.text == *w || t.text.strip_suffix('s') == Some(w.as_str());
+                    // Words of a phrase are apart by a space, hyphen, slash, `&` or `'`.
+                    let close = k == 0 || {
+                        let gap = &s[tokens[i + k - 1].end..t.start];
+                        gap.len() <= 4 && gap.chars().all(|c| " -/&'’.".contains(c))
+                    };
+                    same && close
+                });
+                if fits {
+                    hits.push(Hit {
+                        start: tokens[i].start,
+                        end: tokens[i + words.len() - 1].end,
+                        entry: e,
+                    });
+                }
+            }
+        }
+        let kind = |h: &Hit| self.entries[h.entry].kind;
+        let keep: Vec<bool> = hits
+            .iter()
+            .map(|h| {
+                !hits.iter().any(|o| {
+                    kind(o) == kind(h)
+                        && o.start <= h.start
+                        && h.end <= o.end
+                        && (o.end - o.start) > (h.end - h.start)
+                })
+            })
+            .collect();
+        hits.into_iter()
+            .zip(keep)
+            .filter_map(|(h, k)| k.then_some(h))
+            .collect()
+    }
+
+    /// Whether a figure in `unit` with `measure` can be a value of `metric` (README: a
+    /// level or change has the metric's unit, a change of a percentage may be in pp or
+    /// bps; `_pct` and `_multiple` measures fit any metric).
+    fn fits(&self, metric: &str, unit: &str, measure: &str) -> bool {
+        if measure.ends_with("_pct") || measure.ends_with("_multiple") {
+            return true;
+        }
+        match self.units.get(metric) {
+            None => true,
+            Some(u) => {
+                u == unit || (u == "%" && matches!(unit, "pp" | "bps")) || (u == "bps" && unit == "%")
+            }
+        }
+    }
+}
+
+/// A lexicon phrase found in a sentence.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    start: usize,
+    end: usize,
+    entry: usize,
+}
+
+/// What every document's guesses start from: the lexicon, the entity's fiscal year end
+/// (when the database knows it) and the quarter `--period` fixes.
+#[derive(Debug, Clone)]
+pub struct Guesser {
+    lexicon: Lexicon,
+    fye: Option<FiscalYearEnd>,
+    quarter: Option<(u8, i32)>,
+}
+
+impl Guesser {
+    /// The bundled lexicon, the database's metrics and the entity's fiscal year end when
+    /// `db` exists (opened read-only; no database is fine), then the `--lexicon` files.
+    pub fn new(
+        db_path: &Path,
+        entity: Option<&str>,
+        period: Option<&str>,
+        lexicons: &[PathBuf],
+    ) -> Result<Guesser> {
+        let mut lexicon = Lexicon::bundled()?;
+        let mut fye = None;
+        if db_path.exists() {
+            let conn = db::open_ro(db_path)?;
+            lexicon.add_database(&conn)?;
+            if let Some(ticker) = entity {
+                let found: Option<String> = conn
+                    .query_row(
+                        include_str!("../sql/extract_fiscal_year_end.sql"),
+                        [ticker.to_uppercase()],
+                        |r| r.get(0),
+                    )
+                    .ok();
+                fye = found.and_then(|f| f.parse().ok());
+            }
+        }
+        for file in lexicons {
+            lexicon.add_file(file)?;
+        }
+        let quarter = match period {
+            None => None,
+            Some(label) => Some(quarter_of(label, fye.unwrap_or(FiscalYearEnd::DECEMBER))?),
+        };
+        Ok(Guesser {
+            lexicon,
+            fye,
+            quarter,
+        })
+    }
+
+    /// A guesser from the bundled lexicon alone (tests, and callers without a database).
+    pub fn bundled() -> Result<Guesser> {
+        Ok(Guesser {
+            lexicon: Lexicon::bundled()?,
+            fye: None,
+            quarter: None,
+        })
+    }
+
+    /// A new document: its quarter is `--period`'s, or else follows the text.
+    pub fn document(&self) -> Document<'_> {
+        Document {
+            guesser: self,
+            quarter: self.quarter,
+            recent: None,
+            since: 0,
+            previous: None,
+            recent_metric: None,
+            previous_metric: None,
+            date: None,
+        }
+    }
+}
+
+/// The fiscal quarter a `--period` label names.
+fn quarter_of(label: &str, fye: FiscalYearEnd) -> Result<(u8, i32)> {
+    let period = Period::parse(label, fye)
+        .map_err(|e| Error::Usage(format!("--period {label:?}: {e}")))?;
+    match (period.kind, period.fiscal_quarter, period.fiscal_year) {
+        (PeriodKind::Quarter, Some(q), Some(y)) => Ok((q, y)),
+        _ => Err(Error::Usage(format!(
+            "--period {label:?}: expected the document's quarter, e.g. Q1 FY2026"
+        ))),
+    }
+}
+
+/// The guesses' state along one document: the quarter it is about (`--period`'s, else
+/// the latest one named so far that is not a comparison base nor the future), the
+/// quarter the previous sentence named (a heading "(Q4 FY2025)" before the quote it
+/// introduces), and the last full date it named (market data "as of").
+#[derive(Debug)]
+pub struct Document<'a> {
+    guesser: &'a Guesser,
+    quarter: Option<(u8, i32)>,
+    /// The last quarter named, how many sentences ago, and so the one a sentence that
+    /// names none takes (named at most RECENT sentences before it).
+    recent: Option<(u8, i32)>,
+    since: usize,
+    previous: Option<(u8, i32)>,
+    /// The last metric the sentence being read names, and the previous sentence's.
+    recent_metric: Option<String>,
+    previous_metric: Option<String>,
+    date: Option<NaiveDate>,
+}
+
+/// What a sentence offers every figure in it.
+#[derive(Debug)]
+pub struct Sentence {
+    periods: Vec<Candidate>,
+    hits: Vec<Hit>,
+}
+
+/// A period the sentence names, explicitly or relative to the document's quarter.
+#[derive(Debug, Clone)]
+struct Candidate {
+    start: usize,
+    end: usize,
+    text: String,
+    period: Named,
+    /// Introduced by `from`, `versus`, `than`, `since`...: the base a change is measured
+    /// against, not the figure's own period.
+    base: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Named {
+    Explicit(What),
+    YearAgo,
+    QuarterAgo,
+}
+
+/// The guesses for one figure, and the words behind them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Guess {
+    pub metric: String,
+    pub segment: String,
+    pub period: String,
+    pub disclosure_type: String,
+    pub confidence: &'static str,
+    /// `estimate` when the metric is one (its name says so) and the words gave no basis.
+    pub basis: Option<&'static str>,
+    pub cue: Vec<String>,
+}
+
+/// How many sentences a quarter named stays the one a sentence without a period takes.
+const RECENT: usize = 3;
+
+/// Relative periods, resolved against the document's quarter.
+const RELATIVE: &[(&str, bool)] = &[
+    ("same period last year", true),
+    ("same quarter last year", true),
+    ("a year earlier", true),
+    ("a year ago", true),
+    ("year-ago", true),
+    ("year ago", true),
+    ("prior-year", true),
+    ("prior year", true),
+    ("previous year", true),
+    ("last year", true),
+    ("prior quarter", false),
+    ("prior-quarter", false),
+    ("previous quarter", false),
+    ("preceding quarter", false),
+    ("last quarter", false),
+];
+
+/// Words right before a period that make it a comparison base.
+const BASE_WORDS: &[&str] = &[
+    "from", "vs", "versus", "than", "since", "compared", "against", "over", "after", "before",
+];
+
+/// Words that make a sentence's quarters the future, not the quarter the document is about.
+const FUTURE_WORDS: &[&str] = &[
+    "will", "becomes", "expect", "expects", "expected", "guidance", "guided", "outlook", "next",
+    "forecast", "landing",
+];
+
+impl Document<'_> {
+    /// Reads a sentence: its periods (updating the document's quarter and date) and its
+    /// lexicon phrases.
+    pub fn sentence(&mut self, s: &str) -> Sentence {
+        // A quarter named in the last few sentences (a heading "(Q4 FY2025)", then the
+        // quote it introduces) before the document's.
+        self.previous = self.recent.filter(|_| self.since < RECENT);
+        let lower = s.to_ascii_lowercase();
+        let mut periods: Vec<Candidate> = periods::scan(s)
+            .into_iter()
+            .map(|p| Candidate {
+                start: p.start,
+                end: p.end,
+                text: s[p.start..p.end].to_string(),
+                period: Named::Explicit(p.what),
+                base: after_base_word(&lower[..p.start]),
+            })
+            .collect();
+        for (phrase, year) in RELATIVE {
+            for (at, _) in lower.match_indices(phrase) {
+                let whole = lower[..at]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+                    && lower[at + phrase.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !c.is_alphanumeric() && c != '-');
+                let inside = periods.iter().any(|p| p.start <= at && at < p.end);
+                if whole && !inside {
+                    periods.push(Candidate {
+                        start: at,
+                        end: at + phrase.len(),
+                        text: s[at..at + phrase.len()].to_string(),
+                        period: if *year {
+                            Named::YearAgo
+                        } else {
+                            Named::QuarterAgo
+                        },
+                        base: after_base_word(&lower[..at]),
+                    });
+                }
+            }
+        }
+        let future = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| FUTURE_WORDS.contains(&w));
+        let mut named = None;
+        for p in &periods {
+            if let Named::Explicit(What::Quarter {
+                q,
+                year: Some(y),
+                fiscal,
+            }) = p.period
+            {
+                if !p.base && !future {
+                    named = Some(self.fiscal_quarter(q, y, fiscal).0);
+                    // The latest in time: (year, quarter) order.
+                    let later = |a: Option<(u8, i32)>| a.map(|(q, y)| (y, q));
+                    if self.guesser.quarter.is_none() && later(named) > later(self.quarter) {
+                        self.quarter = named;
+                    }
+                }
+            }
+        }
+        if named.is_some() {
+            self.recent = named;
+            self.since = 0;
+        } else {
+            self.since += 1;
+        }
+        let hits = self.guesser.lexicon.hits(s);
+        let metric = hits
+            .iter()
+            .rev()
+            .map(|h| &self.guesser.lexicon.entries[h.entry])
+            .find(|e| e.kind == Kind::Metric)
+            .map(|e| e.value.clone());
+        self.previous_metric = std::mem::replace(&mut self.recent_metric, metric);
+        for p in &periods {
+            if let Named::Explicit(What::Date {
+                year: Some(y),
+                month,
+                day: Some(d),
+            }) = p.period
+            {
+                self.date = NaiveDate::from_ymd_opt(y, month, d).or(self.date);
+            }
+        }
+        Sentence { periods, hits }
+    }
+
+    /// A quarter as written, as the entity's fiscal quarter: a calendar quarter (`Q1 2026`)
+    /// converts when the database knows a fiscal year end other than December's; else it
+    /// is taken as fiscal, and the second value says so.
+    fn fiscal_quarter(&self, q: u8, y: i32, fiscal: bool) -> ((u8, i32), Option<&'static str>) {
+        if fiscal {
+            return ((q, y), None);
+        }
+        let Some(fye) = self.guesser.fye else {
+            return ((q, y), Some("calendar quarter taken as fiscal"));
+        };
+        if fye == FiscalYearEnd::DECEMBER {
+            return ((q, y), None);
+        }
+        let month = u32::from(q) * 3 - 2;
+        let start = NaiveDate::from_ymd_opt(y, month, 1);
+        let end = start
+            .and_then(|s| s.checked_add_months(chrono::Months::new(3)))
+            .and_then(|d| d.pred_opt());
+        match (start, end) {
+            (Some(start), Some(end)) => {
+                let p = Period::from_dates(Some(start), end, fye);
+                match (p.fiscal_quarter, p.fiscal_year) {
+                    (Some(fq), Some(fy)) => ((fq, fy), Some("calendar quarter converted to fiscal")),
+                    _ => ((q, y), Some("calendar quarter taken as fiscal")),
+                }
+            }
+            _ => ((q, y), Some("calendar quarter taken as fiscal")),
+        }
+    }
+
+    /// The guesses for the figure at `figure` in `s`, whose clause is `clause`.
+    pub fn guess(
+        &self,
+        s: &str,
+        sentence: &Sentence,
+        figure: Range<usize>,
+        clause: Range<usize>,
+        unit: &str,
+        measure: &str,
+        basis: &str,
+    ) -> Guess {
+        let lexicon = &self.guesser.lexicon;
+        let mut g = Guess::default();
+        let nearest = |kind: Kind, ok: &dyn Fn(&Entry) -> bool| -> Option<(Hit, bool)> {
+            let of_kind = |h: &&Hit| {
+                let e = &lexicon.entries[h.entry];
+                e.kind == kind && ok(e) && (h.end <= figure.start || h.start >= figure.end)
+            };
+            let within = |range: &Range<usize>| {
+                sentence
+                    .hits
+                    .iter()
+                    .filter(of_kind)
+                    .filter(|h| range.start <= h.start && h.end <= range.end)
+                    .min_by_key(|h| distance(h.start..h.end, &figure))
+                    .copied()
+            };
+            within(&clause)
+                .map(|h| (h, true))
+                .or_else(|| within(&(0..s.len())).map(|h| (h, false)))
+        };
+        let metric = nearest(Kind::Metric, &|e| lexicon.fits(&e.value, unit, measure));
+        if let Some((h, _)) = metric {
+            let e = &lexicon.entries[h.entry];
+            g.metric.clone_from(&e.value);
+            g.cue.push(format!("metric: {}", &s[h.start..h.end]));
+        } else if let Some(previous) = self
+            .previous_metric
+            .as_ref()
+            .filter(|m| lexicon.fits(m, unit, measure))
+        {
+            // "That's up 40% year over year": the metric the previous sentence named.
+            g.metric.clone_from(previous);
+            g.cue.push(format!("metric: {previous}, named by the previous sentence"));
+        }
+        if let Some((h, _)) = nearest(Kind::Segment, &|_| true) {
+            g.segment.clone_from(&lexicon.entries[h.entry].value);
+            g.cue.push(format!("segment: {}", &s[h.start..h.end]));
+            // "Azure grew 39%", "Ads at $17.2B": a segment's figure without a metric word
+            // is its revenue.
+            if metric.is_none() && lexicon.fits("revenue", unit, measure) {
+                g.metric = "revenue".into();
+                g.cue.push("metric: a segment's figure, revenue assumed".into());
+            }
+        }
+        let mut basis = basis;
+        if basis == "actual" && lexicon.estimates.contains(&g.metric) {
+            basis = "estimate";
+            g.basis = Some("estimate");
+            g.cue.push(format!("basis: {} is an estimate", g.metric));
+        }
+        let explicit = self.period(s, sentence, &figure, &clause, measure, basis, &mut g);
+        g.disclosure_type = self.disclosure(s, sentence, &figure, &clause, &g.metric, measure, basis, &mut g.cue);
+        g.confidence = match (metric, explicit) {
+            (Some((_, true)), true) => "high",
+            (None, _) => "low",
+            _ if g.period.is_empty() => "low",
+            _ => "medium",
+        };
+        g
+    }
+
+    /// Sets the period; true when the sentence named it (not the document's quarter).
+    #[allow(clippy::too_many_arguments)]
+    fn period(
+        &self,
+        s: &str,
+        sentence: &Sentence,
+        figure: &Range<usize>,
+        clause: &Range<usize>,
+        measure: &str,
+        basis: &str,
+        g: &mut Guess,
+    ) -> bool {
+        let instant = INSTANT_METRICS.contains(&g.metric.as_str());
+        let market = MARKET_METRICS.contains(&g.metric.as_str());
+        let level = measure == "level";
+        let usable = |c: &&Candidate| {
+            let after = c.start >= figure.end;
+            match c.period {
+                // "a year earlier" names the base of a change, not its period.
+                Named::YearAgo | Named::QuarterAgo => level,
+                Named::Explicit(What::Date { .. }) => instant || market,
+                Named::Explicit(_) => {
+                    let since = s[..c.start].to_ascii_lowercase().trim_end().ends_with("since");
+                    !since && !(c.base && after && !level) && c.start != figure.start
+                }
+            }
+        };
+        let within = |range: &Range<usize>| {
+            sentence
+                .periods
+                .iter()
+                .filter(usable)
+                .filter(|c| range.start <= c.start && c.end <= range.end)
+                // At the same distance, the period after the figure ("$44.2B in Q1").
+                .min_by_key(|c| (distance(c.start..c.end, figure), c.start < figure.start))
+        };
+        // A year alone ("in 2022") names the figure's period only in its own clause.
+        let chosen = within(clause).or_else(|| {
+            within(&(0..s.len())).filter(|c| !matches!(c.period, Named::Explicit(What::Year(_))))
+        });
+        let forward = matches!(basis, "guidance" | "estimate") && !instant && !market;
+        let (label, said, note) = match chosen {
+            // Guidance and estimates without a period are for the year (the bundled
+            // facts store them so): the fiscal year of the document's quarter.
+            None if forward && self.quarter.is_some() => {
+                let (_, y) = self.quarter.unwrap_or_default();
+                (format!("FY{y}"), None, Some("a guidance or estimate: the document's fiscal year"))
+            }
+            Some(c) => match self.resolve(c.period) {
+                Some((label, note)) => (label, Some(c.text.clone()), note),
+                None => return false,
+            },
+            None => match (self.previous, self.quarter) {
+                (Some((q, y)), _) => (
+                    format!("Q{q} FY{y}"),
+                    None,
+                    Some("a recent sentence's quarter"),
+                ),
+                (None, Some((q, y))) => (
+                    format!("Q{q} FY{y}"),
+                    None,
+                    Some(if self.guesser.quarter.is_some() {
+                        "--period"
+                    } else {
+                        "the document's quarter"
+                    }),
+                ),
+                (None, None) => return false,
+            },
+        };
+        let mut label = label;
+        if (instant || market) && !is_date(&label) {
+            let as_of = if market { self.date } else { None };
+            let end = as_of.or_else(|| {
+                Period::parse(&label, self.fye())
+                    .ok()
+                    .map(|p| p.end)
+            });
+            if let Some(end) = end {
+                label = end.to_string();
+            }
+        }
+        let (words, note) = match &said {
+            Some(text) => (text.clone(), note.map(|n| format!(" ({n})")).unwrap_or_default()),
+            None => (note.unwrap_or_default().to_string(), String::new()),
+        };
+        g.cue.push(format!("period: {words} -> {label}{note}"));
+        g.period = label;
+        said.is_some()
+    }
+
+    fn fye(&self) -> FiscalYearEnd {
+        self.guesser.fye.unwrap_or(FiscalYearEnd::DECEMBER)
+    }
+
+    /// The amzdb label of a period as written, filling in what the text leaves open from
+    /// the document's quarter, with a note of any assumption.
+    fn resolve(&self, period: Named) -> Option<(String, Option<&'static str>)> {
+        let doc = self.quarter;
+        let shift = |back: i32| {
+            doc.map(|(q, y)| {
+                let n = y * 4 + i32::from(q) - 1 - back;
+                (format!("Q{} FY{}", n.rem_euclid(4) + 1, n.div_euclid(4)), None)
+            })
+        };
+        let year_of_doc = doc.map(|(_, y)| y);
+        match period {
+            Named::YearAgo => shift(4),
+            Named::QuarterAgo => shift(1),
+            Named::Explicit(what) => match what {
+                What::Quarter { q, year: Some(y), fiscal } => {
+                    let ((q, y), note) = self.fiscal_quarter(q, y, fiscal);
+                    Some((format!("Q{q} FY{y}"), note))
+                }
+                What::Quarter { q, year: None, .. } => {
+                    let (dq, dy) = doc?;
+                    // The latest such quarter up to the document's.
+                    let y = if q <= dq { dy } else { dy - 1 };
+                    Some((format!("Q{q} FY{y}"), None))
+                }
+                What::Half { h, year, .. } => Some((format!("H{h} FY{}", year.or(year_of_doc)?), None)),
+                What::NineMonths { year } => Some((format!("9M FY{}", year.or(year_of_doc)?), None)),
+                What::FiscalYear { year } => Some((format!("FY{}", year.or(year_of_doc)?), None)),
+                What::Year(y) => Some((format!("FY{y}"), None)),
+                What::Ttm { quarter } => {
+                    let (q, y) = quarter.or(doc)?;
+                    Some((format!("TTM Q{q} FY{y}"), None))
+                }
+                What::Date {
+                    year,
+                    month,
+                    day: Some(d),
+                } => {
+                    let y = match year {
+                        Some(y) => y,
+                        None => {
+                            let (q, y) = doc?;
+                            Period::parse(&format!("Q{q} FY{y}"), self.fye()).ok()?.end.year()
+                        }
+                    };
+                    NaiveDate::from_ymd_opt(y, month, d).map(|d| (d.to_string(), None))
+                }
+                What::Date { day: None, .. } => None,
+            },
+        }
+    }
+
+    /// The disclosure type under README's rule: a consensus, estimate or target, or a
+    /// third party's cue in the clause, is a third party's; an actual statement line
+    /// (revenue, capex, net income, EPS ...) is audited; otherwise the nearest attribution
+    /// cue says, and without one the figure is taken as the company's own.
+    #[allow(clippy::too_many_arguments)]
+    fn disclosure(
+        &self,
+        s: &str,
+        sentence: &Sentence,
+        figure: &Range<usize>,
+        clause: &Range<usize>,
+        metric: &str,
+        measure: &str,
+        basis: &str,
+        cue: &mut Vec<String>,
+    ) -> String {
+        let lexicon = &self.guesser.lexicon;
+        let cues = |range: &Range<usize>, value: Option<&str>| {
+            sentence
+                .hits
+                .iter()
+                .filter(|h| {
+                    let e = &lexicon.entries[h.entry];
+                    e.kind == Kind::Disclosure
+                        && value.is_none_or(|v| e.value == v)
+                        && range.start <= h.start
+                        && h.end <= range.end
+                })
+                .min_by_key(|h| distance(h.start..h.end, figure))
+                .copied()
+        };
+        let said = |h: Hit| format!("disclosure: {}", &s[h.start..h.end]);
+        if matches!(basis, "consensus" | "estimate" | "target") {
+            cue.push(format!("disclosure: basis {basis}"));
+            return "third_party_estimate".into();
+        }
+        if let Some(h) = cues(clause, Some("third_party_estimate")) {
+            cue.push(said(h));
+            return "third_party_estimate".into();
+        }
+        let line = lexicon.statement_lines.contains(metric);
+        if line && basis == "actual" && (measure == "level" || metric == "revenue") {
+            match cues(&(0..s.len()), Some("audited")) {
+                Some(h) => cue.push(format!("{}; statement line {metric}", said(h))),
+                None => cue.push(format!("disclosure: statement line {metric}")),
+            }
+            return "audited".into();
+        }
+        let nearest = cues(clause, None).or_else(|| cues(&(0..s.len()), None));
+        match nearest.map(|h| (h, lexicon.entries[h.entry].value.as_str())) {
+            Some((h, value)) if value != "audited" => {
+                cue.push(said(h));
+                value.to_string()
+            }
+            _ if line && measure != "level" => {
+                cue.push("disclosure: a change the company does not state, computed by the writer".into());
+                "third_party_estimate".into()
+            }
+            _ => {
+                cue.push("disclosure: no attribution cue, the company's own figure assumed".into());
+                "management_commentary".into()
+            }
+        }
+    }
+}
+
+/// Bytes between a span and the figure (0 when they touch).
+fn distance(span: Range<usize>, figure: &Range<usize>) -> usize {
+    if span.end <= figure.start {
+        figure.start - span.end
+    } else {
+        span.start.saturating_sub(figure.end)
+    }
+}
+
+/// Whether the text before a period ends with a comparison word (`from Q1 2025`, `vs.
+/// $25 billion in Q1 2025`), looking back a few words.
+fn after_base_word(before: &str) -> bool {
+    before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(5)
+        .any(|w| BASE_WORDS.contains(&w))
+}
+
+fn is_date(label: &str) -> bool {
+    NaiveDate::parse_from_str(label, "%Y-%m-%d").is_ok()
+}

@@ -7,6 +7,7 @@
 use crate::db;
 use crate::error::{Error, Problem, Problems, Result};
 use crate::extract::periods::{self, What};
+use crate::extract::quantities;
 use crate::parse::period::{FiscalYearEnd, Period, PeriodKind};
 use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
@@ -29,6 +30,7 @@ const DISCLOSURE_TYPES: &[&str] = &["audited", "management_commentary", "third_p
 
 /// Metrics stored on an instant (a level at a date, not a flow over a period), as the
 /// bundled facts store them: a backlog at the quarter's end, a price target on a day.
+/// Besides these, a metric whose description says "an instant" or "at the period's end".
 const INSTANT_METRICS: &[&str] = &[
     "backlog",
     "remaining_performance_obligation",
@@ -68,6 +70,9 @@ const MARKET_METRICS: &[&str] = &[
     "ev_to_sales",
 ];
 
+/// Ratios of statement lines alone, audited under README's rule like the lines.
+const FROM_LINES: &[&str] = &["operating_margin", "net_margin"];
+
 /// What a lexicon row names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -94,21 +99,28 @@ pub struct Lexicon {
     statement_lines: HashSet<String>,
     /// Metrics whose name says they are estimates ("Revenue uplift (estimate)").
     estimates: HashSet<String>,
+    /// Metrics whose description says they are levels at a date ("an instant", "at the
+    /// period's end").
+    instants: HashSet<String>,
 }
 
 impl Lexicon {
     /// The bundled metrics and lexicon.
     pub fn bundled() -> Result<Lexicon> {
         let mut lexicon = Lexicon::default();
-        for row in csv::Reader::from_reader(METRICS.as_bytes()).records().flatten() {
+        for row in csv::Reader::from_reader(METRICS.as_bytes())
+            .records()
+            .flatten()
+        {
             if let (Some(slug), Some(name), Some(unit)) = (row.get(0), row.get(1), row.get(2)) {
                 lexicon.units.insert(slug.to_string(), unit.to_string());
-                if name.contains("(estimate)") {
-                    lexicon.estimates.insert(slug.to_string());
-                }
+                lexicon.describe(slug, name, row.get(3).unwrap_or_default());
             }
         }
-        for row in csv::Reader::from_reader(CONCEPTS.as_bytes()).records().flatten() {
+        for row in csv::Reader::from_reader(CONCEPTS.as_bytes())
+            .records()
+            .flatten()
+        {
             if let Some(metric) = row.get(1) {
                 lexicon.statement_lines.insert(metric.to_string());
             }
@@ -135,13 +147,12 @@ impl Lexicon {
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, bool>(3)?,
+                r.get::<_, String>(4)?,
             ))
         })?;
         for row in rows {
-            let (slug, name, unit, line) = row?;
-            if name.contains("(estimate)") {
-                self.estimates.insert(slug.clone());
-            }
+            let (slug, name, unit, line, description) = row?;
+            self.describe(&slug, &name, &description);
             let name = name.split(" (").next().unwrap_or_default().to_string();
             for phrase in [slug.replace('_', " "), name] {
                 self.push(Kind::Metric, &slug, &phrase);
@@ -152,6 +163,26 @@ impl Lexicon {
             self.units.insert(slug, unit);
         }
         Ok(())
+    }
+
+    /// What a metric's name and description say about its figures: an estimate, or a
+    /// level at a date.
+    fn describe(&mut self, slug: &str, name: &str, description: &str) {
+        if name.contains("(estimate)") {
+            self.estimates.insert(slug.to_string());
+        }
+        let d = description.to_ascii_lowercase();
+        if [
+            "an instant",
+            "at the period's end",
+            "at period end",
+            "at the end of the period",
+        ]
+        .iter()
+        .any(|w| d.contains(w))
+        {
+            self.instants.insert(slug.to_string());
+        }
     }
 
     fn add_csv(&mut self, file: &str, text: &str) -> Result<()> {
@@ -168,8 +199,11 @@ impl Lexicon {
         };
         if header.len() < 3 || header.len() > 4 || header.iter().zip(COLUMNS).any(|(h, c)| h != c) {
             problems.push(
-                Problem::file(file, "expected the header kind,value,phrase,note (note optional)")
-                    .at(1),
+                Problem::file(
+                    file,
+                    "expected the header kind,value,phrase,note (note optional)",
+                )
+                .at(1),
             );
             return Err(Error::Input(problems));
         }
@@ -185,10 +219,18 @@ impl Lexicon {
             };
             let line = record.position().map_or(0, |p| p.line());
             if record.len() != header.len() {
-                problems.push(Problem::file(
-                    file,
-                    format!("{} fields; expected {} ({})", record.len(), header.len(), header.join(",")),
-                ).at(line));
+                problems.push(
+                    Problem::file(
+                        file,
+                        format!(
+                            "{} fields; expected {} ({})",
+                            record.len(),
+                            header.len(),
+                            header.join(",")
+                        ),
+                    )
+                    .at(line),
+                );
                 continue;
             }
             let (kind, value, phrase) = (&record[0], &record[1], &record[2]);
@@ -248,7 +290,10 @@ impl Lexicon {
     }
 
     fn push(&mut self, kind: Kind, value: &str, phrase: &str) {
-        let words: Vec<String> = periods::tokens(phrase).into_iter().map(|t| t.text).collect();
+        let words: Vec<String> = periods::tokens(phrase)
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
         let Some(first) = words.first().cloned() else {
             return;
         };
@@ -329,7 +374,8 @@ impl Lexicon {
         match self.units.get(metric) {
             None => true,
             Some(u) => {
-                u == unit || (u == "%" && matches!(unit, "pp" | "bps")) || (u == "bps" && unit == "%")
+                let change = measure.ends_with("_change");
+                u == unit || (change && u == "%" && matches!(unit, "pp" | "bps"))
             }
         }
     }
@@ -409,7 +455,10 @@ impl Guesser {
             since: 0,
             previous: None,
             recent_metric: None,
+            metric_since: 0,
             previous_metric: None,
+            speaker: None,
+            year: None,
             date: None,
         }
     }
@@ -417,8 +466,8 @@ impl Guesser {
 
 /// The fiscal quarter a `--period` label names.
 fn quarter_of(label: &str, fye: FiscalYearEnd) -> Result<(u8, i32)> {
-    let period = Period::parse(label, fye)
-        .map_err(|e| Error::Usage(format!("--period {label:?}: {e}")))?;
+    let period =
+        Period::parse(label, fye).map_err(|e| Error::Usage(format!("--period {label:?}: {e}")))?;
     match (period.kind, period.fiscal_quarter, period.fiscal_year) {
         (PeriodKind::Quarter, Some(q), Some(y)) => Ok((q, y)),
         _ => Err(Error::Usage(format!(
@@ -442,7 +491,12 @@ pub struct Document<'a> {
     previous: Option<(u8, i32)>,
     /// The last metric the sentence being read names, and the previous sentence's.
     recent_metric: Option<String>,
+    metric_since: usize,
     previous_metric: Option<String>,
+    /// The disclosure type and words of the paragraph's speaker label.
+    speaker: Option<(String, String)>,
+    /// The latest year the document named ("Amazon's 2026 story").
+    year: Option<i32>,
     date: Option<NaiveDate>,
 }
 
@@ -470,6 +524,22 @@ enum Named {
     Explicit(What),
     YearAgo,
     QuarterAgo,
+    /// "in the quarter", "this quarter": the quarter being read about.
+    ThisQuarter,
+}
+
+/// A figure as the guesses see it: its span and its clause in the sentence, and what the
+/// quantity finder and the basis cues said of it.
+#[derive(Debug, Clone)]
+pub struct Figure<'a> {
+    pub span: Range<usize>,
+    pub clause: Range<usize>,
+    pub unit: &'a str,
+    pub measure: &'a str,
+    pub basis: &'a str,
+    /// The unit is assumed (`364B` without `$`): a metric counted in units or shares may
+    /// claim it.
+    pub assumed_unit: bool,
 }
 
 /// The guesses for one figure, and the words behind them.
@@ -482,43 +552,89 @@ pub struct Guess {
     pub confidence: &'static str,
     /// `estimate` when the metric is one (its name says so) and the words gave no basis.
     pub basis: Option<&'static str>,
+    /// The metric's unit, for a figure whose unit was only assumed.
+    pub unit: Option<String>,
     pub cue: Vec<String>,
 }
+
+/// The longest speaker label a paragraph may start with ("Brian Olsavsky (CFO):").
+const SPEAKER: usize = 48;
 
 /// How many sentences a quarter named stays the one a sentence without a period takes.
 const RECENT: usize = 3;
 
-/// Relative periods, resolved against the document's quarter.
-const RELATIVE: &[(&str, bool)] = &[
-    ("same period last year", true),
-    ("same quarter last year", true),
-    ("a year earlier", true),
-    ("a year ago", true),
-    ("year-ago", true),
-    ("year ago", true),
-    ("prior-year", true),
-    ("prior year", true),
-    ("previous year", true),
-    ("last year", true),
-    ("prior quarter", false),
-    ("prior-quarter", false),
-    ("previous quarter", false),
-    ("preceding quarter", false),
-    ("last quarter", false),
+/// Relative periods, resolved against the quarter being read about.
+const RELATIVE: &[(&str, Named)] = &[
+    ("same period last year", Named::YearAgo),
+    ("same quarter last year", Named::YearAgo),
+    ("a year earlier", Named::YearAgo),
+    ("a year ago", Named::YearAgo),
+    ("year-ago", Named::YearAgo),
+    ("year ago", Named::YearAgo),
+    ("prior-year", Named::YearAgo),
+    ("prior year", Named::YearAgo),
+    ("previous year", Named::YearAgo),
+    ("last year", Named::YearAgo),
+    ("prior quarter", Named::QuarterAgo),
+    ("prior-quarter", Named::QuarterAgo),
+    ("previous quarter", Named::QuarterAgo),
+    ("preceding quarter", Named::QuarterAgo),
+    ("last quarter", Named::QuarterAgo),
+    ("in the quarter", Named::ThisQuarter),
+    ("for the quarter", Named::ThisQuarter),
+    ("this quarter", Named::ThisQuarter),
+    ("the current quarter", Named::ThisQuarter),
+    ("at quarter end", Named::ThisQuarter),
+    ("at quarter-end", Named::ThisQuarter),
 ];
 
 /// Words right before a period that make it a comparison base.
 const BASE_WORDS: &[&str] = &[
-    "from", "vs", "versus", "than", "since", "compared", "against", "over", "after", "before",
+    "from", "vs", "versus", "than", "since", "compared", "against", "after", "before", "twice",
+    "times",
 ];
+
+/// Words right before a period that make it a time limit or a starting point, not the
+/// period of a figure ("since Q2 FY22", "by 2030").
+const NOT_PERIOD_WORDS: &[&str] = &[
+    "since", "by", "until", "through", "before", "after", "of", "mid",
+];
+
+/// How close to a figure a year alone names its period, and how close to a period a word
+/// of the future makes it the next one, in bytes.
+const NEAR: usize = 40;
 
 /// Words that make a sentence's quarters the future, not the quarter the document is about.
 const FUTURE_WORDS: &[&str] = &[
-    "will", "becomes", "expect", "expects", "expected", "guidance", "guided", "outlook", "next",
+    "will", "becomes", "expect", "expects", "expected", "guidance", "guided", "outlook",
     "forecast", "landing",
 ];
 
 impl Document<'_> {
+    /// Starts a paragraph: a transcript's speaker label ("Andy Jassy:", "CFO:") with an
+    /// attribution cue in it speaks for the whole paragraph.
+    pub fn paragraph(&mut self, p: &str) {
+        self.speaker = None;
+        let Some(colon) = p
+            .get(..SPEAKER.min(p.len()))
+            .and_then(|head| head.find(':'))
+        else {
+            return;
+        };
+        let label = &p[..colon];
+        let lexicon = &self.guesser.lexicon;
+        self.speaker = lexicon
+            .hits(label)
+            .into_iter()
+            .find(|h| lexicon.entries[h.entry].kind == Kind::Disclosure)
+            .map(|h| {
+                (
+                    lexicon.entries[h.entry].value.clone(),
+                    label[h.start..h.end].to_string(),
+                )
+            });
+    }
+
     /// Reads a sentence: its periods (updating the document's quarter and date) and its
     /// lexicon phrases.
     pub fn sentence(&mut self, s: &str) -> Sentence {
@@ -536,7 +652,7 @@ impl Document<'_> {
                 base: after_base_word(&lower[..p.start]),
             })
             .collect();
-        for (phrase, year) in RELATIVE {
+        for (phrase, named) in RELATIVE {
             for (at, _) in lower.match_indices(phrase) {
                 let whole = lower[..at]
                     .chars()
@@ -552,11 +668,7 @@ impl Document<'_> {
                         start: at,
                         end: at + phrase.len(),
                         text: s[at..at + phrase.len()].to_string(),
-                        period: if *year {
-                            Named::YearAgo
-                        } else {
-                            Named::QuarterAgo
-                        },
+                        period: *named,
                         base: after_base_word(&lower[..at]),
                     });
                 }
@@ -565,16 +677,34 @@ impl Document<'_> {
         let future = lower
             .split(|c: char| !c.is_alphanumeric())
             .any(|w| FUTURE_WORDS.contains(&w));
+        for p in periods.iter().filter(|p| !p.base && !future) {
+            let year = match p.period {
+                Named::Explicit(
+                    What::Year(y)
+                    | What::FiscalYear { year: Some(y) }
+                    | What::Quarter { year: Some(y), .. },
+                ) => Some(y),
+                _ => None,
+            };
+            self.year = self.year.max(year);
+        }
         let mut named = None;
         for p in &periods {
-            if let Named::Explicit(What::Quarter {
-                q,
-                year: Some(y),
-                fiscal,
-            }) = p.period
-            {
+            let quarter = match p.period {
+                Named::Explicit(What::Quarter {
+                    q,
+                    year: Some(y),
+                    fiscal,
+                }) => Some(self.fiscal_quarter(q, y, fiscal).0),
+                // "Q1 revenue" in a document about 2026, before any quarter with its year.
+                Named::Explicit(What::Quarter { q, year: None, .. }) if self.quarter.is_none() => {
+                    self.year.map(|y| (q, y))
+                }
+                _ => None,
+            };
+            if let Some(quarter) = quarter {
                 if !p.base && !future {
-                    named = Some(self.fiscal_quarter(q, y, fiscal).0);
+                    named = Some(quarter);
                     // The latest in time: (year, quarter) order.
                     let later = |a: Option<(u8, i32)>| a.map(|(q, y)| (y, q));
                     if self.guesser.quarter.is_none() && later(named) > later(self.quarter) {
@@ -596,7 +726,19 @@ impl Document<'_> {
             .map(|h| &self.guesser.lexicon.entries[h.entry])
             .find(|e| e.kind == Kind::Metric)
             .map(|e| e.value.clone());
-        self.previous_metric = std::mem::replace(&mut self.recent_metric, metric);
+        // The last metric named stays for the next sentences that name none ("our
+        // backlog is $244 billion. That's up 40%. I think it's up 22% ..."), as the
+        // quarter does.
+        self.previous_metric = self
+            .recent_metric
+            .clone()
+            .filter(|_| self.metric_since < RECENT);
+        if metric.is_some() {
+            self.recent_metric = metric;
+            self.metric_since = 0;
+        } else {
+            self.metric_since += 1;
+        }
         for p in &periods {
             if let Named::Explicit(What::Date {
                 year: Some(y),
@@ -632,7 +774,9 @@ impl Document<'_> {
             (Some(start), Some(end)) => {
                 let p = Period::from_dates(Some(start), end, fye);
                 match (p.fiscal_quarter, p.fiscal_year) {
-                    (Some(fq), Some(fy)) => ((fq, fy), Some("calendar quarter converted to fiscal")),
+                    (Some(fq), Some(fy)) => {
+                        ((fq, fy), Some("calendar quarter converted to fiscal"))
+                    }
                     _ => ((q, y), Some("calendar quarter taken as fiscal")),
                 }
             }
@@ -640,17 +784,9 @@ impl Document<'_> {
         }
     }
 
-    /// The guesses for the figure at `figure` in `s`, whose clause is `clause`.
-    pub fn guess(
-        &self,
-        s: &str,
-        sentence: &Sentence,
-        figure: Range<usize>,
-        clause: Range<usize>,
-        unit: &str,
-        measure: &str,
-        basis: &str,
-    ) -> Guess {
+    /// The guesses for one figure of the sentence `s`.
+    pub fn guess(&self, s: &str, sentence: &Sentence, f: &Figure) -> Guess {
+        let (figure, clause, unit, measure) = (f.span.clone(), f.clause.clone(), f.unit, f.measure);
         let lexicon = &self.guesser.lexicon;
         let mut g = Guess::default();
         let nearest = |kind: Kind, ok: &dyn Fn(&Entry) -> bool| -> Option<(Hit, bool)> {
@@ -671,11 +807,23 @@ impl Document<'_> {
                 .map(|h| (h, true))
                 .or_else(|| within(&(0..s.len())).map(|h| (h, false)))
         };
-        let metric = nearest(Kind::Metric, &|e| lexicon.fits(&e.value, unit, measure));
+        let metric = nearest(Kind::Metric, &|e| {
+            lexicon.fits(&e.value, unit, measure)
+                || (f.assumed_unit
+                    && ["count", "shares"]
+                        .iter()
+                        .any(|u| lexicon.fits(&e.value, u, measure)))
+        });
         if let Some((h, _)) = metric {
             let e = &lexicon.entries[h.entry];
             g.metric.clone_from(&e.value);
             g.cue.push(format!("metric: {}", &s[h.start..h.end]));
+            if let Some(u) = lexicon.units.get(&e.value).filter(|u| *u != unit) {
+                if f.assumed_unit && !lexicon.fits(&e.value, unit, measure) {
+                    g.cue.push(format!("unit: {u}, the unit of {}", e.value));
+                    g.unit = Some(u.clone());
+                }
+            }
         } else if let Some(previous) = self
             .previous_metric
             .as_ref()
@@ -683,7 +831,9 @@ impl Document<'_> {
         {
             // "That's up 40% year over year": the metric the previous sentence named.
             g.metric.clone_from(previous);
-            g.cue.push(format!("metric: {previous}, named by the previous sentence"));
+            g.cue.push(format!(
+                "metric: {previous}, named by the previous sentence"
+            ));
         }
         if let Some((h, _)) = nearest(Kind::Segment, &|_| true) {
             g.segment.clone_from(&lexicon.entries[h.entry].value);
@@ -692,17 +842,18 @@ impl Document<'_> {
             // is its revenue.
             if metric.is_none() && lexicon.fits("revenue", unit, measure) {
                 g.metric = "revenue".into();
-                g.cue.push("metric: a segment's figure, revenue assumed".into());
+                g.cue
+                    .push("metric: a segment's figure, revenue assumed".into());
             }
         }
-        let mut basis = basis;
-        if basis == "actual" && lexicon.estimates.contains(&g.metric) {
-            basis = "estimate";
+        let mut f = f.clone();
+        if f.basis == "actual" && lexicon.estimates.contains(&g.metric) {
+            f.basis = "estimate";
             g.basis = Some("estimate");
             g.cue.push(format!("basis: {} is an estimate", g.metric));
         }
-        let explicit = self.period(s, sentence, &figure, &clause, measure, basis, &mut g);
-        g.disclosure_type = self.disclosure(s, sentence, &figure, &clause, &g.metric, measure, basis, &mut g.cue);
+        let explicit = self.period(s, sentence, &f, &mut g);
+        g.disclosure_type = self.disclosure(s, sentence, &f, &g.metric, &mut g.cue);
         g.confidence = match (metric, explicit) {
             (Some((_, true)), true) => "high",
             (None, _) => "low",
@@ -713,44 +864,69 @@ impl Document<'_> {
     }
 
     /// Sets the period; true when the sentence named it (not the document's quarter).
-    #[allow(clippy::too_many_arguments)]
-    fn period(
-        &self,
-        s: &str,
-        sentence: &Sentence,
-        figure: &Range<usize>,
-        clause: &Range<usize>,
-        measure: &str,
-        basis: &str,
-        g: &mut Guess,
-    ) -> bool {
-        let instant = INSTANT_METRICS.contains(&g.metric.as_str());
+    fn period(&self, s: &str, sentence: &Sentence, f: &Figure, g: &mut Guess) -> bool {
+        let (figure, clause, measure, basis) = (&f.span, &f.clause, f.measure, f.basis);
+        let instant = INSTANT_METRICS.contains(&g.metric.as_str())
+            || self.guesser.lexicon.instants.contains(&g.metric);
         let market = MARKET_METRICS.contains(&g.metric.as_str());
         let level = measure == "level";
         let usable = |c: &&Candidate| {
             let after = c.start >= figure.end;
+            // "from $25 billion in Q1 2025" names the $25 billion's period, but for the
+            // figure before it ("up 77% from ...") it is the base of the comparison.
+            let base = if after {
+                has_base_word(&s[figure.end..c.start])
+            } else {
+                c.base
+            };
             match c.period {
                 // "a year earlier" names the base of a change, not its period.
                 Named::YearAgo | Named::QuarterAgo => level,
+                Named::ThisQuarter => true,
                 Named::Explicit(What::Date { .. }) => instant || market,
                 Named::Explicit(_) => {
-                    let since = s[..c.start].to_ascii_lowercase().trim_end().ends_with("since");
-                    !since && !(c.base && after && !level) && c.start != figure.start
+                    let last = s[..c.start]
+                        .split(|ch: char| !ch.is_alphanumeric())
+                        .rfind(|w| !w.is_empty())
+                        .unwrap_or_default()
+                        .to_ascii_lowercase();
+                    !(NOT_PERIOD_WORDS.contains(&last.as_str()) || base) && c.start != figure.start
                 }
             }
         };
-        let within = |range: &Range<usize>| {
+        // A year alone ("in 2022") names the figure's period only close to it in its
+        // clause, or when it opens the sentence ("In 2025, we delivered 4x ...").
+        let opens = |c: &Candidate| {
+            let head = s[..c.start].trim().to_ascii_lowercase();
+            ["in", "for", "during", "through"].contains(&head.as_str())
+        };
+        let within = |range: &Range<usize>, sentence_wide: bool| {
             sentence
                 .periods
                 .iter()
                 .filter(usable)
                 .filter(|c| range.start <= c.start && c.end <= range.end)
+                .filter(|c| match c.period {
+                    Named::Explicit(What::Year(_)) => {
+                        opens(c) || (!sentence_wide && distance(c.start..c.end, figure) <= NEAR)
+                    }
+                    // A relative period ("a year earlier") counts in the clause only.
+                    Named::YearAgo | Named::QuarterAgo | Named::ThisQuarter => !sentence_wide,
+                    _ => true,
+                })
                 // At the same distance, the period after the figure ("$44.2B in Q1").
                 .min_by_key(|c| (distance(c.start..c.end, figure), c.start < figure.start))
         };
-        // A year alone ("in 2022") names the figure's period only in its own clause.
-        let chosen = within(clause).or_else(|| {
-            within(&(0..s.len())).filter(|c| !matches!(c.period, Named::Explicit(What::Year(_))))
+        let chosen = within(clause, false).or_else(|| within(&(0..s.len()), true));
+        // Guidance for "the third quarter" is the next one: the sentence says so close to
+        // the period ("For the third quarter, we expect ...").
+        let ahead = chosen.is_some_and(|c| {
+            let before = quantities::near_end(&s[..c.start], NEAR);
+            let after = quantities::near(&s[c.end..], NEAR);
+            format!("{before} {after}")
+                .to_ascii_lowercase()
+                .split(|ch: char| !ch.is_alphanumeric())
+                .any(|w| FUTURE_WORDS.contains(&w))
         });
         let forward = matches!(basis, "guidance" | "estimate") && !instant && !market;
         let (label, said, note) = match chosen {
@@ -758,9 +934,13 @@ impl Document<'_> {
             // facts store them so): the fiscal year of the document's quarter.
             None if forward && self.quarter.is_some() => {
                 let (_, y) = self.quarter.unwrap_or_default();
-                (format!("FY{y}"), None, Some("a guidance or estimate: the document's fiscal year"))
+                (
+                    format!("FY{y}"),
+                    None,
+                    Some("a guidance or estimate: the document's fiscal year"),
+                )
             }
-            Some(c) => match self.resolve(c.period) {
+            Some(c) => match self.resolve(c.period, basis == "guidance" || ahead) {
                 Some((label, note)) => (label, Some(c.text.clone()), note),
                 None => return false,
             },
@@ -785,17 +965,16 @@ impl Document<'_> {
         let mut label = label;
         if (instant || market) && !is_date(&label) {
             let as_of = if market { self.date } else { None };
-            let end = as_of.or_else(|| {
-                Period::parse(&label, self.fye())
-                    .ok()
-                    .map(|p| p.end)
-            });
+            let end = as_of.or_else(|| Period::parse(&label, self.fye()).ok().map(|p| p.end));
             if let Some(end) = end {
                 label = end.to_string();
             }
         }
         let (words, note) = match &said {
-            Some(text) => (text.clone(), note.map(|n| format!(" ({n})")).unwrap_or_default()),
+            Some(text) => (
+                text.clone(),
+                note.map(|n| format!(" ({n})")).unwrap_or_default(),
+            ),
             None => (note.unwrap_or_default().to_string(), String::new()),
         };
         g.cue.push(format!("period: {words} -> {label}{note}"));
@@ -809,35 +988,61 @@ impl Document<'_> {
 
     /// The amzdb label of a period as written, filling in what the text leaves open from
     /// the document's quarter, with a note of any assumption.
-    fn resolve(&self, period: Named) -> Option<(String, Option<&'static str>)> {
+    fn resolve(&self, period: Named, forward: bool) -> Option<(String, Option<&'static str>)> {
         let doc = self.quarter;
+        // Relative periods count from the quarter being read about.
+        let current = self.previous.or(doc);
         let shift = |back: i32| {
-            doc.map(|(q, y)| {
+            current.map(|(q, y)| {
                 let n = y * 4 + i32::from(q) - 1 - back;
-                (format!("Q{} FY{}", n.rem_euclid(4) + 1, n.div_euclid(4)), None)
+                (
+                    format!("Q{} FY{}", n.rem_euclid(4) + 1, n.div_euclid(4)),
+                    None,
+                )
             })
         };
-        let year_of_doc = doc.map(|(_, y)| y);
+        let year_of_doc = doc.map(|(_, y)| y).or(self.year);
         match period {
             Named::YearAgo => shift(4),
             Named::QuarterAgo => shift(1),
+            Named::ThisQuarter => shift(0),
             Named::Explicit(what) => match what {
-                What::Quarter { q, year: Some(y), fiscal } => {
+                What::Quarter {
+                    q,
+                    year: Some(y),
+                    fiscal,
+                } => {
                     let ((q, y), note) = self.fiscal_quarter(q, y, fiscal);
                     Some((format!("Q{q} FY{y}"), note))
                 }
-                What::Quarter { q, year: None, .. } => {
-                    let (dq, dy) = doc?;
-                    // The latest such quarter up to the document's.
-                    let y = if q <= dq { dy } else { dy - 1 };
-                    Some((format!("Q{q} FY{y}"), None))
+                What::Quarter { q, year: None, .. } => match doc {
+                    // Guidance is for the next such quarter from the document's; other
+                    // figures are of the latest such quarter up to it.
+                    Some((dq, dy)) if forward => {
+                        let y = if q >= dq { dy } else { dy + 1 };
+                        Some((
+                            format!("Q{q} FY{y}"),
+                            Some("guidance: the next such quarter"),
+                        ))
+                    }
+                    Some((dq, dy)) => {
+                        let y = if q <= dq { dy } else { dy - 1 };
+                        Some((format!("Q{q} FY{y}"), None))
+                    }
+                    None => self
+                        .year
+                        .map(|y| (format!("Q{q} FY{y}"), Some("the year the document names"))),
+                },
+                What::Half { h, year, .. } => {
+                    Some((format!("H{h} FY{}", year.or(year_of_doc)?), None))
                 }
-                What::Half { h, year, .. } => Some((format!("H{h} FY{}", year.or(year_of_doc)?), None)),
-                What::NineMonths { year } => Some((format!("9M FY{}", year.or(year_of_doc)?), None)),
+                What::NineMonths { year } => {
+                    Some((format!("9M FY{}", year.or(year_of_doc)?), None))
+                }
                 What::FiscalYear { year } => Some((format!("FY{}", year.or(year_of_doc)?), None)),
                 What::Year(y) => Some((format!("FY{y}"), None)),
                 What::Ttm { quarter } => {
-                    let (q, y) = quarter.or(doc)?;
+                    let (q, y) = quarter.or(current)?;
                     Some((format!("TTM Q{q} FY{y}"), None))
                 }
                 What::Date {
@@ -849,7 +1054,10 @@ impl Document<'_> {
                         Some(y) => y,
                         None => {
                             let (q, y) = doc?;
-                            Period::parse(&format!("Q{q} FY{y}"), self.fye()).ok()?.end.year()
+                            Period::parse(&format!("Q{q} FY{y}"), self.fye())
+                                .ok()?
+                                .end
+                                .year()
                         }
                     };
                     NaiveDate::from_ymd_opt(y, month, d).map(|d| (d.to_string(), None))
@@ -863,18 +1071,15 @@ impl Document<'_> {
     /// third party's cue in the clause, is a third party's; an actual statement line
     /// (revenue, capex, net income, EPS ...) is audited; otherwise the nearest attribution
     /// cue says, and without one the figure is taken as the company's own.
-    #[allow(clippy::too_many_arguments)]
     fn disclosure(
         &self,
         s: &str,
         sentence: &Sentence,
-        figure: &Range<usize>,
-        clause: &Range<usize>,
+        f: &Figure,
         metric: &str,
-        measure: &str,
-        basis: &str,
         cue: &mut Vec<String>,
     ) -> String {
+        let (figure, clause, measure, basis) = (&f.span, &f.clause, f.measure, f.basis);
         let lexicon = &self.guesser.lexicon;
         let cues = |range: &Range<usize>, value: Option<&str>| {
             sentence
@@ -899,7 +1104,7 @@ impl Document<'_> {
             cue.push(said(h));
             return "third_party_estimate".into();
         }
-        let line = lexicon.statement_lines.contains(metric);
+        let line = lexicon.statement_lines.contains(metric) || FROM_LINES.contains(&metric);
         if line && basis == "actual" && (measure == "level" || metric == "revenue") {
             match cues(&(0..s.len()), Some("audited")) {
                 Some(h) => cue.push(format!("{}; statement line {metric}", said(h))),
@@ -913,8 +1118,16 @@ impl Document<'_> {
                 cue.push(said(h));
                 value.to_string()
             }
+            _ if self.speaker.is_some() => {
+                let (value, words) = self.speaker.clone().unwrap_or_default();
+                cue.push(format!("disclosure: {words} (the speaker)"));
+                value
+            }
             _ if line && measure != "level" => {
-                cue.push("disclosure: a change the company does not state, computed by the writer".into());
+                cue.push(
+                    "disclosure: a change the company does not state, computed by the writer"
+                        .into(),
+                );
                 "third_party_estimate".into()
             }
             _ => {
@@ -934,17 +1147,269 @@ fn distance(span: Range<usize>, figure: &Range<usize>) -> usize {
     }
 }
 
-/// Whether the text before a period ends with a comparison word (`from Q1 2025`, `vs.
-/// $25 billion in Q1 2025`), looking back a few words.
+/// Whether the text before a period ends with a comparison word (`from Q1 2025`,
+/// `compared with $1.42 billion in Q2 2025`), looking back a few words.
 fn after_base_word(before: &str) -> bool {
-    before
+    // Within its clause: "slower than Azure ... to Google." Q1 2026 is no base.
+    let from = [", ", "; ", ". ", "\" ", "\u{201d} ", " \u{2014} ", ": "]
+        .iter()
+        .filter_map(|sep| before.rfind(sep).map(|i| i + sep.len()))
+        .max()
+        .unwrap_or(0);
+    let words: Vec<String> = before[from..]
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .rev()
-        .take(5)
-        .any(|w| BASE_WORDS.contains(&w))
+        .take(9)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    comparison(&words.into_iter().rev().collect::<Vec<_>>(), 8)
+}
+
+/// Whether a text holds a comparison word anywhere (between a figure and a period).
+fn has_base_word(text: &str) -> bool {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    comparison(&words, words.len())
+}
+
+/// Whether one of the last `n` words is a comparison word; "more than" and "less than"
+/// are hedges, not comparisons.
+fn comparison(words: &[String], n: usize) -> bool {
+    let from = words.len().saturating_sub(n);
+    (from..words.len()).any(|i| {
+        let w = words[i].as_str();
+        let hedge = w == "than"
+            && i > 0
+            && ["more", "less", "fewer", "greater", "rather"].contains(&words[i - 1].as_str());
+        BASE_WORDS.contains(&w) && !hedge
+    })
 }
 
 fn is_date(label: &str) -> bool {
     NaiveDate::parse_from_str(label, "%Y-%m-%d").is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The guesses for each figure of `text` (one sentence), as quantities::find finds them.
+    fn guesses(guesser: &Guesser, text: &str) -> Vec<Guess> {
+        let mut document = guesser.document();
+        let sentence = document.sentence(text);
+        crate::extract::quantities::find(text)
+            .iter()
+            .map(|q| {
+                document.guess(
+                    text,
+                    &sentence,
+                    &Figure {
+                        span: q.start..q.end,
+                        clause: crate::extract::clause(text, q.start, q.end),
+                        unit: q.unit,
+                        measure: q.measure,
+                        basis: "actual",
+                        assumed_unit: false,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_lexicon_row_names_a_bundled_metric_segment_or_disclosure_type() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut segments: BTreeSet<String> = BTreeSet::new();
+        for row in csv::Reader::from_reader(include_str!("../../data/segments.csv").as_bytes())
+            .records()
+            .flatten()
+        {
+            segments.insert(row[2].to_string());
+        }
+        for entry in std::fs::read_dir(root.join("data/facts")).unwrap() {
+            let mut reader = csv::Reader::from_path(entry.unwrap().path()).unwrap();
+            let at = reader
+                .headers()
+                .unwrap()
+                .iter()
+                .position(|h| h == "segment")
+                .unwrap();
+            for row in reader.records() {
+                segments.insert(row.unwrap()[at].to_string());
+            }
+        }
+        let metrics: BTreeSet<String> = csv::Reader::from_reader(METRICS.as_bytes())
+            .records()
+            .map(|r| r.unwrap()[0].to_string())
+            .collect();
+        let mut reader = csv::Reader::from_reader(BUNDLED.as_bytes());
+        for row in reader.records() {
+            let row = row.unwrap();
+            let known = match &row[0] {
+                "metric" => metrics.contains(&row[1]),
+                "segment" => segments.contains(&row[1]),
+                "disclosure_type" => DISCLOSURE_TYPES.contains(&&row[1]),
+                other => panic!("kind {other}"),
+            };
+            assert!(
+                known,
+                "{}: {} {:?} is not bundled",
+                BUNDLED_NAME, &row[0], &row[1]
+            );
+        }
+        for slug in INSTANT_METRICS
+            .iter()
+            .chain(MARKET_METRICS)
+            .chain(FROM_LINES)
+        {
+            assert!(metrics.contains(*slug), "{slug} is not a bundled metric");
+        }
+    }
+
+    #[test]
+    fn the_nearest_phrase_whose_unit_fits_names_the_metric() {
+        let g = Guesser::bundled().unwrap();
+        let got = guesses(
+            &g,
+            "AWS revenue was $37.6 billion, operating margin 35%, and capital spending $44.2 billion",
+        );
+        let metrics: Vec<&str> = got.iter().map(|g| g.metric.as_str()).collect();
+        assert_eq!(metrics, vec!["revenue", "operating_margin", "capex"]);
+        assert_eq!(got[0].segment, "AWS");
+        assert!(
+            got[2].cue.contains(&"metric: capital spending".to_string()),
+            "{:?}",
+            got[2].cue
+        );
+        // "EPS" names diluted EPS for a per-share amount and the page's EPS uplift for a
+        // percentage.
+        let lexicon = &g.lexicon;
+        assert!(lexicon.fits("eps_uplift", "%", "level"));
+        assert!(!lexicon.fits("eps_diluted", "%", "level"));
+    }
+
+    #[test]
+    fn periods_resolve_against_the_document_quarter() {
+        let g = Guesser {
+            quarter: Some((1, 2026)),
+            ..Guesser::bundled().unwrap()
+        };
+        let period = |text: &str| -> Vec<String> {
+            guesses(&g, text).into_iter().map(|g| g.period).collect()
+        };
+        assert_eq!(
+            period("capex was $44.2 billion, up 77% from $25 billion a year earlier"),
+            ["Q1 FY2026", "Q1 FY2026", "Q1 FY2025"]
+        );
+        assert_eq!(
+            period("revenue of $10 billion in the prior quarter"),
+            ["Q4 FY2025"]
+        );
+        assert_eq!(
+            period("revenue grew $2 billion sequentially"),
+            ["Q1 FY2026"]
+        );
+        assert_eq!(
+            period("fourth quarter revenue of $10 billion"),
+            ["Q4 FY2025"]
+        );
+        assert_eq!(period("full-year capex of $200 billion"), ["FY2026"]);
+        assert_eq!(
+            period("trailing twelve-month capex of $147 billion"),
+            ["TTM Q1 FY2026"]
+        );
+        // A backlog is a level at the quarter's end.
+        assert_eq!(period("AWS backlog of $364 billion"), ["2026-03-31"]);
+        assert_eq!(period("backlog of $244 billion in Q4 2025"), ["2025-12-31"]);
+    }
+
+    #[test]
+    fn the_document_quarter_is_the_latest_named_not_a_base_nor_the_future() {
+        let g = Guesser::bundled().unwrap();
+        let mut d = g.document();
+        d.sentence("Results for Q1 2026 are in, up from Q4 2025.");
+        assert_eq!(d.quarter, Some((1, 2026)));
+        d.sentence("In Q2 2026 it becomes a bigger business.");
+        d.sentence("Compared with Q1 2025, growth held.");
+        d.sentence("Back in Q3 2025 it was small.");
+        assert_eq!(d.quarter, Some((1, 2026)));
+    }
+
+    #[test]
+    fn a_fiscal_year_end_converts_calendar_quarters() {
+        let g = Guesser {
+            fye: Some("06-30".parse().unwrap()),
+            ..Guesser::bundled().unwrap()
+        };
+        let got = guesses(
+            &g,
+            "revenue of $70 billion in Q1 2026 and $60 billion in Q1 FY2026",
+        );
+        assert_eq!(got[0].period, "Q3 FY2026");
+        assert!(got[0]
+            .cue
+            .iter()
+            .any(|c| c.contains("calendar quarter converted to fiscal")));
+        assert_eq!(got[1].period, "Q1 FY2026");
+    }
+
+    #[test]
+    fn disclosure_follows_the_rule() {
+        let g = Guesser {
+            quarter: Some((1, 2026)),
+            ..Guesser::bundled().unwrap()
+        };
+        let kinds = |text: &str| -> Vec<String> {
+            guesses(&g, text)
+                .into_iter()
+                .map(|g| g.disclosure_type)
+                .collect()
+        };
+        assert_eq!(
+            kinds("Amazon reported net sales of $181.5 billion"),
+            ["audited"]
+        );
+        assert_eq!(
+            kinds("Jassy said the backlog is $364 billion"),
+            ["management_commentary"]
+        );
+        assert_eq!(
+            kinds("according to analysts, free cash flow will be $10 billion"),
+            ["third_party_estimate"]
+        );
+        assert_eq!(
+            kinds("free cash flow was $1.2 billion"),
+            ["management_commentary"]
+        );
+    }
+
+    #[test]
+    fn a_malformed_lexicon_row_is_refused_with_its_place() {
+        let mut lexicon = Lexicon::bundled().unwrap();
+        let err = lexicon
+            .add_csv(
+                "mine.csv",
+                "kind,value,phrase,note\nmetric,capex,capital outlays,\nmetrics,capex,x,\n\
+                 metric,no_such_metric,widgets,\ndisclosure_type,audited,,\n",
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("mine.csv:3: column 'kind': \"metrics\": expected metric, segment or disclosure_type"), "{err}");
+        assert!(
+            err.contains("mine.csv:4: column 'value': \"no_such_metric\": not a known metric"),
+            "{err}"
+        );
+        assert!(
+            err.contains("mine.csv:5: column 'phrase': \"\": expected a word"),
+            "{err}"
+        );
+        assert!(err.contains("3 problems found"), "{err}");
+        // Nothing of a refused file is added.
+        assert!(lexicon.hits("capital outlays of $5 billion").is_empty());
+    }
 }

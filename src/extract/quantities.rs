@@ -751,7 +751,10 @@ fn word_multiples(s: &str) -> Vec<Quantity> {
                 cue.push(format!("hedge: {w}"));
             }
             let (value, unit, measure) = if qualifier == "at_least" {
-                cue.push(format!("more than {times}x: a change of at least +{}%", (times - 1) * 100));
+                cue.push(format!(
+                    "more than {times}x: a change of at least +{}%",
+                    (times - 1) * 100
+                ));
                 let pct = if qoq.is_some() { "qoq_pct" } else { "yoy_pct" };
                 (format!("{}%", (times - 1) * 100), "%", pct)
             } else {
@@ -783,16 +786,19 @@ fn word_multiples(s: &str) -> Vec<Quantity> {
 
 /// Where `word` occurs in `lower` (an ASCII-lowercased text) as a whole word.
 fn whole_words<'a>(lower: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
-    lower.match_indices(word).map(|(at, _)| at).filter(move |&at| {
-        lower[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric())
-            && lower[at + word.len()..]
+    lower
+        .match_indices(word)
+        .map(|(at, _)| at)
+        .filter(move |&at| {
+            lower[..at]
                 .chars()
-                .next()
+                .next_back()
                 .is_none_or(|c| !c.is_alphanumeric())
-    })
+                && lower[at + word.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        })
 }
 
 /// Numbers written as words, with the value amzdb stores for each.
@@ -837,8 +843,20 @@ const DIGIT_WORDS: &[(&str, u32)] = &[
 
 /// Nouns after "of" that make a vague amount money ("tens of billions of CapEx").
 const MONEY_NOUNS: &[&str] = &[
-    "dollars", "capex", "revenue", "revenues", "sales", "spend", "spending", "savings",
-    "investment", "income", "profit", "cash", "commitments", "backlog",
+    "dollars",
+    "capex",
+    "revenue",
+    "revenues",
+    "sales",
+    "spend",
+    "spending",
+    "savings",
+    "investment",
+    "income",
+    "profit",
+    "cash",
+    "commitments",
+    "backlog",
 ];
 
 /// Scale words after a number word, plural after a vague word ("tens of billions").
@@ -1057,7 +1075,10 @@ fn word_number_at(
     } else {
         hedge_start.unwrap_or(start)
     };
-    let next = tokens.iter().position(|&(a, _)| a >= end).unwrap_or(tokens.len());
+    let next = tokens
+        .iter()
+        .position(|&(a, _)| a >= end)
+        .unwrap_or(tokens.len());
     Some((
         next.max(k + 1),
         Quantity {

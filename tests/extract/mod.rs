@@ -2,6 +2,8 @@
 //! and HTML written here, and the refusal of binary, empty and non-UTF-8 files.
 
 mod coverage;
+mod guess;
+mod quality;
 
 use crate::dataset::shared_dir;
 use crate::util::{assert_contains, facts_csv, Dir, DB};

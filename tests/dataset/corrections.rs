@@ -69,6 +69,8 @@ fn no_non_gaap_figure_is_audited() {
             "capex_cash|investing-com-amzn-q1-2026|management_commentary",
             "free_cash_flow|tnw-amzn-q1-2026|management_commentary",
             "capex_cash|amzn-q1-2026-earnings-call|management_commentary",
+            // The call-analysis page's rounding of it ("$43B in Q1", issue 13).
+            "capex_cash|seed-002-earnings-call-analysis|management_commentary",
             "free_cash_flow|seed-004-enterprise-buyer-analysis|management_commentary",
             "free_cash_flow|seed-004-enterprise-buyer-analysis|management_commentary",
             // The FY2024 10-K's reconciliation (data/sec/amzn-10k-fy2024-non-gaap.csv).
@@ -122,9 +124,10 @@ fn the_company_s_own_cash_capex_is_still_chosen_over_the_press_s() {
             "43200000000",
             "management_commentary",
             "amzn-q1-2026-earnings-call",
-            "3"
+            "4"
         ),
-        "the earnings call, Amazon's own document, before AlgeriaTech and Investing.com"
+        "the earnings call, Amazon's own document, before AlgeriaTech, Investing.com and the \
+         call-analysis page's rounded $43B"
     );
 }
 
@@ -277,6 +280,12 @@ fn trainium_savings_at_scale_are_per_year_amounts_not_q1_fy2026_figures() {
             "capex_savings|20B|2026-04-29|instant|estimate|at scale",
             "depreciation_savings|3.3B|2026-04-29|instant|estimate|at scale",
             "incremental_net_income|2.6B|2026-04-29|instant|estimate|at scale",
+            // The page's 6-year depreciation life behind the $3.3B, and management's own
+            // words, "tens of billions" (at least 10B) and "several hundred basis points"
+            // (at least 200), expectations, so basis guidance (issue 13).
+            "depreciation_life|6|2026-04-29|instant|estimate|at scale",
+            "capex_savings|10B|2026-04-29|instant|guidance|at scale",
+            "operating_margin_advantage|200|2026-04-29|instant|guidance|at scale",
         ]
     );
     let quarter: i64 = dir.one(
@@ -292,7 +301,7 @@ fn trainium_savings_at_scale_are_per_year_amounts_not_q1_fy2026_figures() {
             .iter()
             .map(|r| r["basis"].as_str())
             .collect::<Vec<_>>(),
-        ["estimate: at scale"]
+        ["estimate: at scale", "guidance: at scale"]
     );
 }
 

@@ -752,7 +752,11 @@ fn word_multiples(s: &str) -> Vec<Quantity> {
             }
             // "doubling from the $10 billion ...": a change from a stated base, stored as
             // +100% like the bundled facts store it.
-            let from_base = lower[at + word.len()..].starts_with(" from ");
+            // ("doubled from the first quarter" names a period, and stays a multiple.)
+            let from_base = lower[at + word.len()..]
+                .strip_prefix(" from ")
+                .map(|r| r.strip_prefix("the ").unwrap_or(r))
+                .is_some_and(|r| r.starts_with(|c: char| c == '$' || c.is_ascii_digit()));
             let (value, unit, measure) = if qualifier == "at_least" || from_base {
                 let pct = (times - 1) * 100;
                 if from_base {
@@ -1343,10 +1347,15 @@ mod tests {
             ),
             ("twice what we had", ["2", "", "x", "exact", "level"]),
         ]);
-        // Doubling from a stated base is a change of +100%; doubling alone a multiple.
+        // Doubling from a stated amount is a change of +100%; doubling alone, or from a
+        // period, a multiple.
         assert_eq!(
             drafts("a run rate doubling from the $10 billion of Q4")[0],
             t("100%", "", "%", "exact", "yoy_pct")
+        );
+        assert_eq!(
+            drafts("usage doubled from the first quarter")[0],
+            t("2", "", "x", "exact", "yoy_multiple")
         );
         // Alone, vague words and "a" are no numbers; inside a period, a number word is not.
         for s in [

@@ -87,6 +87,9 @@ struct Entry {
     value: String,
     /// Its words, lowercased, matched on the sentence's words.
     words: Vec<String>,
+    /// The phrase is the metric's own slug or name (from the database), not a synonym:
+    /// it wins a tie with a synonym ("remaining performance obligations").
+    direct: bool,
 }
 
 /// Phrases naming metrics, segments and disclosure types, with what the guesses need to
@@ -156,6 +159,9 @@ impl Lexicon {
             let name = name.split(" (").next().unwrap_or_default().to_string();
             for phrase in [slug.replace('_', " "), name] {
                 self.push(Kind::Metric, &slug, &phrase);
+                if let Some(e) = self.entries.last_mut() {
+                    e.direct = true;
+                }
             }
             if line {
                 self.statement_lines.insert(slug.clone());
@@ -305,6 +311,7 @@ impl Lexicon {
             kind,
             value: value.to_string(),
             words,
+            direct: false,
         });
     }
 
@@ -807,7 +814,10 @@ impl Document<'_> {
                     .iter()
                     .filter(of_kind)
                     .filter(|h| range.start <= h.start && h.end <= range.end)
-                    .min_by_key(|h| distance(h.start..h.end, &figure))
+                    .min_by_key(|h| {
+                        let direct = lexicon.entries[h.entry].direct;
+                        (distance(h.start..h.end, &figure), !direct)
+                    })
                     .copied()
             };
             within(&clause)

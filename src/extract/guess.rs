@@ -618,6 +618,9 @@ const NOT_PERIOD_WORDS: &[&str] = &[
 /// of the future makes it the next one, in bytes.
 const NEAR: usize = 40;
 
+/// The farthest a period may be from the figure it names, in bytes.
+const REACH: usize = 300;
+
 /// Words that make a sentence's quarters the future, not the quarter the document is about.
 const FUTURE_WORDS: &[&str] = &[
     "will", "becomes", "expect", "expects", "expected", "guidance", "guided", "outlook",
@@ -919,15 +922,19 @@ impl Document<'_> {
         // A year alone ("in 2022") names the figure's period only close to it in its
         // clause, or when it opens the sentence ("In 2025, we delivered 4x ...").
         let opens = |c: &Candidate| {
-            let head = s[..c.start].trim().to_ascii_lowercase();
-            ["in", "for", "during", "through"].contains(&head.as_str())
+            c.start <= 12 && {
+                let head = s[..c.start].trim().to_ascii_lowercase();
+                ["in", "for", "during", "through"].contains(&head.as_str())
+            }
         };
         let within = |range: &Range<usize>, sentence_wide: bool| {
-            sentence
+            let mut near: Vec<&Candidate> = sentence
                 .periods
                 .iter()
-                .filter(usable)
                 .filter(|c| range.start <= c.start && c.end <= range.end)
+                // Beyond REACH a period is no figure's; and the work per figure stays
+                // bounded in a long run of figures.
+                .filter(|c| distance(c.start..c.end, figure) <= REACH)
                 .filter(|c| match c.period {
                     Named::Explicit(What::Year(_)) => {
                         opens(c) || (!sentence_wide && distance(c.start..c.end, figure) <= NEAR)
@@ -938,8 +945,10 @@ impl Document<'_> {
                     }
                     _ => true,
                 })
-                // At the same distance, the period after the figure ("$44.2B in Q1").
-                .min_by_key(|c| (distance(c.start..c.end, figure), c.start < figure.start))
+                .collect();
+            // At the same distance, the period after the figure ("$44.2B in Q1").
+            near.sort_by_key(|c| (distance(c.start..c.end, figure), c.start < figure.start));
+            near.into_iter().find(usable)
         };
         let chosen = within(clause, false).or_else(|| within(&(0..s.len()), true));
         // Guidance for "the third quarter" is the next one: the sentence says so close to

@@ -381,8 +381,9 @@ impl Lexicon {
         match self.units.get(metric) {
             None => true,
             Some(u) => {
-                let change = measure.ends_with("_change");
-                u == unit || (change && u == "%" && matches!(unit, "pp" | "bps"))
+                // Points of a percentage are a change of it, whatever words said so
+                // ("institutional ownership -2.68pp").
+                u == unit || (u == "%" && matches!(unit, "pp" | "bps"))
             }
         }
     }
@@ -922,8 +923,10 @@ impl Document<'_> {
         // A year alone ("in 2022") names the figure's period only close to it in its
         // clause, or when it opens the sentence ("In 2025, we delivered 4x ...").
         let opens = |c: &Candidate| {
-            c.start <= 12 && {
-                let head = s[..c.start].trim().to_ascii_lowercase();
+            c.start <= 16 && {
+                let head = s[..c.start]
+                    .trim_matches(|ch: char| !ch.is_alphanumeric())
+                    .to_ascii_lowercase();
                 ["in", "for", "during", "through"].contains(&head.as_str())
             }
         };
@@ -954,12 +957,15 @@ impl Document<'_> {
         // Guidance for "the third quarter" is the next one: the sentence says so close to
         // the period ("For the third quarter, we expect ...").
         let ahead = chosen.is_some_and(|c| {
-            let before = quantities::near_end(&s[..c.start], NEAR);
-            let after = quantities::near(&s[c.end..], NEAR);
-            format!("{before} {after}")
-                .to_ascii_lowercase()
-                .split(|ch: char| !ch.is_alphanumeric())
-                .any(|w| FUTURE_WORDS.contains(&w))
+            let future = |text: &str, words: usize| {
+                text.to_ascii_lowercase()
+                    .split(|ch: char| !ch.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .take(words)
+                    .any(|w| FUTURE_WORDS.contains(&w))
+            };
+            future(quantities::near_end(&s[..c.start], NEAR), usize::MAX)
+                || future(quantities::near(&s[c.end..], NEAR), 3)
         });
         let forward = matches!(basis, "guidance" | "estimate") && !instant && !market;
         let (label, said, note) = match chosen {

@@ -87,6 +87,9 @@ struct Entry {
     value: String,
     /// Its words, lowercased, matched on the sentence's words.
     words: Vec<String>,
+    /// The phrase is the metric's own slug or name (from the database), not a synonym:
+    /// it wins a tie with a synonym ("remaining performance obligations").
+    direct: bool,
 }
 
 /// Phrases naming metrics, segments and disclosure types, with what the guesses need to
@@ -156,6 +159,9 @@ impl Lexicon {
             let name = name.split(" (").next().unwrap_or_default().to_string();
             for phrase in [slug.replace('_', " "), name] {
                 self.push(Kind::Metric, &slug, &phrase);
+                if let Some(e) = self.entries.last_mut() {
+                    e.direct = true;
+                }
             }
             if line {
                 self.statement_lines.insert(slug.clone());
@@ -305,6 +311,7 @@ impl Lexicon {
             kind,
             value: value.to_string(),
             words,
+            direct: false,
         });
     }
 
@@ -374,8 +381,9 @@ impl Lexicon {
         match self.units.get(metric) {
             None => true,
             Some(u) => {
-                let change = measure.ends_with("_change");
-                u == unit || (change && u == "%" && matches!(unit, "pp" | "bps"))
+                // Points of a percentage are a change of it, whatever words said so
+                // ("institutional ownership -2.68pp").
+                u == unit || (u == "%" && matches!(unit, "pp" | "bps"))
             }
         }
     }
@@ -526,6 +534,8 @@ enum Named {
     QuarterAgo,
     /// "in the quarter", "this quarter": the quarter being read about.
     ThisQuarter,
+    /// "the prior twelve-month period": the four quarters before the last four.
+    TtmYearAgo,
 }
 
 /// A figure as the guesses see it: its span and its clause in the sentence, and what the
@@ -540,6 +550,8 @@ pub struct Figure<'a> {
     /// The unit is assumed (`364B` without `$`): a metric counted in units or shares may
     /// claim it.
     pub assumed_unit: bool,
+    /// A dollar amount without a scale (`$1.07`) may be per share.
+    pub per_share_possible: bool,
 }
 
 /// The guesses for one figure, and the words behind them.
@@ -586,6 +598,9 @@ const RELATIVE: &[(&str, Named)] = &[
     ("the current quarter", Named::ThisQuarter),
     ("at quarter end", Named::ThisQuarter),
     ("at quarter-end", Named::ThisQuarter),
+    ("prior twelve-month period", Named::TtmYearAgo),
+    ("prior twelve months", Named::TtmYearAgo),
+    ("prior-year period", Named::TtmYearAgo),
 ];
 
 /// Words right before a period that make it a comparison base.
@@ -603,6 +618,9 @@ const NOT_PERIOD_WORDS: &[&str] = &[
 /// How close to a figure a year alone names its period, and how close to a period a word
 /// of the future makes it the next one, in bytes.
 const NEAR: usize = 40;
+
+/// The farthest a period may be from the figure it names, in bytes.
+const REACH: usize = 300;
 
 /// Words that make a sentence's quarters the future, not the quarter the document is about.
 const FUTURE_WORDS: &[&str] = &[
@@ -800,7 +818,10 @@ impl Document<'_> {
                     .iter()
                     .filter(of_kind)
                     .filter(|h| range.start <= h.start && h.end <= range.end)
-                    .min_by_key(|h| distance(h.start..h.end, &figure))
+                    .min_by_key(|h| {
+                        let direct = lexicon.entries[h.entry].direct;
+                        (distance(h.start..h.end, &figure), !direct)
+                    })
                     .copied()
             };
             within(&clause)
@@ -824,16 +845,21 @@ impl Document<'_> {
                     g.unit = Some(u.clone());
                 }
             }
-        } else if let Some(previous) = self
-            .previous_metric
-            .as_ref()
-            .filter(|m| lexicon.fits(m, unit, measure))
-        {
-            // "That's up 40% year over year": the metric the previous sentence named.
+        } else if let Some(previous) = self.previous_metric.as_ref().filter(|m| {
+            lexicon.fits(m, unit, measure)
+                || (f.per_share_possible && lexicon.fits(m, "USD/share", measure))
+        }) {
+            // "That's up 40% year over year": the metric the previous sentence named; a
+            // table's "Diluted EPS" cell makes the "$1.07" after it a per-share amount.
             g.metric.clone_from(previous);
             g.cue.push(format!(
                 "metric: {previous}, named by the previous sentence"
             ));
+            if !lexicon.fits(previous, unit, measure) {
+                g.unit = Some("USD/share".into());
+                g.cue
+                    .push(format!("unit: USD/share, the unit of {previous}"));
+            }
         }
         if let Some((h, _)) = nearest(Kind::Segment, &|_| true) {
             g.segment.clone_from(&lexicon.entries[h.entry].value);
@@ -881,7 +907,7 @@ impl Document<'_> {
             };
             match c.period {
                 // "a year earlier" names the base of a change, not its period.
-                Named::YearAgo | Named::QuarterAgo => level,
+                Named::YearAgo | Named::QuarterAgo | Named::TtmYearAgo => level,
                 Named::ThisQuarter => true,
                 Named::Explicit(What::Date { .. }) => instant || market,
                 Named::Explicit(_) => {
@@ -897,36 +923,49 @@ impl Document<'_> {
         // A year alone ("in 2022") names the figure's period only close to it in its
         // clause, or when it opens the sentence ("In 2025, we delivered 4x ...").
         let opens = |c: &Candidate| {
-            let head = s[..c.start].trim().to_ascii_lowercase();
-            ["in", "for", "during", "through"].contains(&head.as_str())
+            c.start <= 16 && {
+                let head = s[..c.start]
+                    .trim_matches(|ch: char| !ch.is_alphanumeric())
+                    .to_ascii_lowercase();
+                ["in", "for", "during", "through"].contains(&head.as_str())
+            }
         };
         let within = |range: &Range<usize>, sentence_wide: bool| {
-            sentence
+            let mut near: Vec<&Candidate> = sentence
                 .periods
                 .iter()
-                .filter(usable)
                 .filter(|c| range.start <= c.start && c.end <= range.end)
+                // Beyond REACH a period is no figure's; and the work per figure stays
+                // bounded in a long run of figures.
+                .filter(|c| distance(c.start..c.end, figure) <= REACH)
                 .filter(|c| match c.period {
                     Named::Explicit(What::Year(_)) => {
                         opens(c) || (!sentence_wide && distance(c.start..c.end, figure) <= NEAR)
                     }
                     // A relative period ("a year earlier") counts in the clause only.
-                    Named::YearAgo | Named::QuarterAgo | Named::ThisQuarter => !sentence_wide,
+                    Named::YearAgo | Named::QuarterAgo | Named::ThisQuarter | Named::TtmYearAgo => {
+                        !sentence_wide
+                    }
                     _ => true,
                 })
-                // At the same distance, the period after the figure ("$44.2B in Q1").
-                .min_by_key(|c| (distance(c.start..c.end, figure), c.start < figure.start))
+                .collect();
+            // At the same distance, the period after the figure ("$44.2B in Q1").
+            near.sort_by_key(|c| (distance(c.start..c.end, figure), c.start < figure.start));
+            near.into_iter().find(usable)
         };
         let chosen = within(clause, false).or_else(|| within(&(0..s.len()), true));
         // Guidance for "the third quarter" is the next one: the sentence says so close to
         // the period ("For the third quarter, we expect ...").
         let ahead = chosen.is_some_and(|c| {
-            let before = quantities::near_end(&s[..c.start], NEAR);
-            let after = quantities::near(&s[c.end..], NEAR);
-            format!("{before} {after}")
-                .to_ascii_lowercase()
-                .split(|ch: char| !ch.is_alphanumeric())
-                .any(|w| FUTURE_WORDS.contains(&w))
+            let future = |text: &str, words: usize| {
+                text.to_ascii_lowercase()
+                    .split(|ch: char| !ch.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .take(words)
+                    .any(|w| FUTURE_WORDS.contains(&w))
+            };
+            future(quantities::near_end(&s[..c.start], NEAR), usize::MAX)
+                || future(quantities::near(&s[c.end..], NEAR), 3)
         });
         let forward = matches!(basis, "guidance" | "estimate") && !instant && !market;
         let (label, said, note) = match chosen {
@@ -1006,6 +1045,7 @@ impl Document<'_> {
             Named::YearAgo => shift(4),
             Named::QuarterAgo => shift(1),
             Named::ThisQuarter => shift(0),
+            Named::TtmYearAgo => shift(4).map(|(label, note)| (format!("TTM {label}"), note)),
             Named::Explicit(what) => match what {
                 What::Quarter {
                     q,
@@ -1215,6 +1255,7 @@ mod tests {
                         measure: q.measure,
                         basis: "actual",
                         assumed_unit: false,
+                        per_share_possible: false,
                     },
                 )
             })

@@ -102,6 +102,8 @@ pub fn draft(
                         measure: q.measure,
                         basis: basis_name,
                         assumed_unit: assumed,
+                        per_share_possible: unit == "USD"
+                            && !q.value.ends_with(['K', 'M', 'B', 'T']),
                     },
                 );
                 if g.unit.is_some() {
@@ -168,6 +170,7 @@ const PER_SHARE_CUES: &[&str] = &[
     "stock price",
     "/share",
     "px",
+    "close of",
 ];
 
 /// `USD/share` and its cue for a dollar amount without a scale in a clause about

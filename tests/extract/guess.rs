@@ -354,3 +354,100 @@ fn clean_drafts_ingest_with_their_guesses() {
         ]
     );
 }
+
+/// (value, value_high, unit, qualifier) of every row, in order.
+fn values(rows: &[Row]) -> Vec<[&str; 4]> {
+    rows.iter()
+        .map(|r| {
+            [
+                r["value"].as_str(),
+                r["value_high"].as_str(),
+                r["unit"].as_str(),
+                r["qualifier"].as_str(),
+            ]
+        })
+        .collect()
+}
+
+#[test]
+fn ranges_with_or_durations_in_years_and_money_per_counted_noun() {
+    let dir = Dir::new();
+    dir.write(
+        "units.txt",
+        "That would have taken 40 or 50 people about a year to do.\n\n\
+         Commitments of $225B over ~4-5yr; lower D&A (~$20B/6yr).\n\n\
+         ~44 person-years x ~$300K fully-loaded.\n\n\
+         Bedrock is a multibillion-dollar run rate business.\n",
+    );
+    let rows = rows(&dir.run(&["extract", "units.txt", "--format", "csv"]));
+    assert_eq!(
+        values(&rows),
+        vec![
+            ["40", "50", "count", "range"],
+            ["1", "", "years", "approx"],
+            ["225B", "", "USD", "exact"],
+            ["4", "5", "years", "range"],
+            ["20B", "", "USD", "approx"],
+            ["6", "", "years", "exact"],
+            ["44", "", "person-years", "approx"],
+            ["300K", "", "USD/person-year", "approx"],
+            ["2B", "", "USD", "at_least"],
+        ]
+    );
+    assert_contains(&rows[7]["cue"], "dollars times person-years");
+    assert_contains(&rows[8]["cue"], "multibillion: at least 2B");
+}
+
+#[test]
+fn the_rules_do_not_fire_where_they_should_not() {
+    let dir = Dir::new();
+    dir.write(
+        "not.txt",
+        "Sales rose 5% from a year ago, and more than a year ago they fell. \
+         Growth held 20% over a year. \
+         Dates like 3/31 and 1/2 stay dates; $5 or $6 stay apart.\n",
+    );
+    let rows = rows(&dir.run(&["extract", "not.txt", "--format", "csv"]));
+    assert_eq!(
+        values(&rows),
+        vec![
+            ["5%", "", "%", "exact"],
+            ["20%", "", "%", "exact"],
+            ["5", "", "USD", "exact"],
+            ["6", "", "USD", "exact"],
+        ]
+    );
+}
+
+#[test]
+fn a_bare_number_after_a_ratio_or_per_share_label_takes_its_unit() {
+    let dir = Dir::new();
+    dir.write(
+        "labels.txt",
+        "Est. revisions unknown · Fwd P/E 36.2 · EV/Sales 3.9x\n\n\
+         net income $77.7B · diluted EPS 7.17\n\n\
+         dollar-ADV $11.6B · beta 1.468 · px $258.68\n\n\
+         EPS 3 billion was the total. EPS 2026 estimates rose. Beta 12 customers joined.\n",
+    );
+    let rows = rows(&dir.run(&["extract", "labels.txt", "--format", "csv"]));
+    let got: Vec<[&str; 3]> = rows
+        .iter()
+        .map(|r| [r["value"].as_str(), r["unit"].as_str(), r["metric"].as_str()])
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ["36.2", "x", "forward_pe"],
+            ["3.9", "x", "ev_to_sales"],
+            ["77.7B", "USD", "net_income"],
+            ["7.17", "USD/share", "eps_diluted"],
+            ["11.6B", "USD", "dollar_adv"],
+            ["1.468", "x", "beta"],
+            ["258.68", "USD/share", "share_price"],
+            // A number with a scale or a noun of its own, or a year, keeps it.
+            ["3B", "USD", ""],
+            ["12", "count", ""],
+        ]
+    );
+    assert_contains(&rows[3]["cue"], "unit: USD/share after eps");
+}

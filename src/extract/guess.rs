@@ -68,6 +68,8 @@ const MARKET_METRICS: &[&str] = &[
     "analyst_count",
     "forward_pe",
     "ev_to_sales",
+    "beta",
+    "dollar_adv",
 ];
 
 /// Ratios of statement lines alone, audited under README's rule like the lines.
@@ -404,6 +406,8 @@ pub struct Guesser {
     lexicon: Lexicon,
     fye: Option<FiscalYearEnd>,
     quarter: Option<(u8, i32)>,
+    /// `--as-of`: the day the documents' market data is as of.
+    as_of: Option<NaiveDate>,
 }
 
 impl Guesser {
@@ -442,6 +446,7 @@ impl Guesser {
             lexicon,
             fye,
             quarter,
+            as_of: None,
         })
     }
 
@@ -451,11 +456,30 @@ impl Guesser {
             lexicon: Lexicon::bundled()?,
             fye: None,
             quarter: None,
+            as_of: None,
         })
     }
 
-    /// A new document: its quarter is `--period`'s, or else follows the text.
-    pub fn document(&self) -> Document<'_> {
+    /// `--as-of DATE`: a usage error unless DATE is a calendar date written YYYY-MM-DD.
+    pub fn set_as_of(&mut self, date: &str) -> Result<()> {
+        let parsed = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
+            Error::Usage(format!(
+                "--as-of {date:?}: expected the date the documents' data is as of, as \
+                 YYYY-MM-DD (e.g. 2026-05-13)"
+            ))
+        })?;
+        self.as_of = Some(parsed);
+        Ok(())
+    }
+
+    /// Whether `--as-of` fixed the documents' date (then no first pass looks for one).
+    pub fn has_as_of(&self) -> bool {
+        self.as_of.is_some()
+    }
+
+    /// A new document: its quarter is `--period`'s, or else follows the text; its date
+    /// (for market data) is `--as-of`'s, else `stated` (its own "as of" statement).
+    pub fn document(&self, stated: Option<NaiveDate>) -> Document<'_> {
         Document {
             guesser: self,
             quarter: self.quarter,
@@ -467,6 +491,7 @@ impl Guesser {
             previous_metric: None,
             speaker: None,
             year: None,
+            stated: self.as_of.or(stated),
             date: None,
         }
     }
@@ -505,6 +530,11 @@ pub struct Document<'a> {
     speaker: Option<(String, String)>,
     /// The latest year the document named ("Amazon's 2026 story").
     year: Option<i32>,
+    /// The document's date (`--as-of`, or its own "as of" statement): market figures
+    /// whose sentence names no date are on it, whatever dates other sentences name
+    /// ("TTM through 3/31/2026" ends a period; it does not date the market data).
+    stated: Option<NaiveDate>,
+    /// The last full date named so far, for a document that states none.
     date: Option<NaiveDate>,
 }
 
@@ -1003,7 +1033,11 @@ impl Document<'_> {
         };
         let mut label = label;
         if (instant || market) && !is_date(&label) {
-            let as_of = if market { self.date } else { None };
+            let as_of = if market {
+                self.stated.or(self.date)
+            } else {
+                None
+            };
             let end = as_of.or_else(|| Period::parse(&label, self.fye()).ok().map(|p| p.end));
             if let Some(end) = end {
                 label = end.to_string();
@@ -1240,7 +1274,7 @@ mod tests {
 
     /// The guesses for each figure of `text` (one sentence), as quantities::find finds them.
     fn guesses(guesser: &Guesser, text: &str) -> Vec<Guess> {
-        let mut document = guesser.document();
+        let mut document = guesser.document(None);
         let sentence = document.sentence(text);
         crate::extract::quantities::find(text)
             .iter()
@@ -1372,7 +1406,7 @@ mod tests {
     #[test]
     fn the_document_quarter_is_the_latest_named_not_a_base_nor_the_future() {
         let g = Guesser::bundled().unwrap();
-        let mut d = g.document();
+        let mut d = g.document(None);
         d.sentence("Results for Q1 2026 are in, up from Q4 2025.");
         assert_eq!(d.quarter, Some((1, 2026)));
         d.sentence("In Q2 2026 it becomes a bigger business.");

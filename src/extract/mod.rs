@@ -65,7 +65,12 @@ pub fn draft(
     row: &mut dyn FnMut(Draft) -> io::Result<()>,
 ) -> io::Result<()> {
     let file = path.display().to_string();
-    let mut document = options.guesser.document();
+    let stated = if options.guesser.has_as_of() {
+        None
+    } else {
+        stated_date(path, kind)?
+    };
+    let mut document = options.guesser.document(stated);
     text::paragraphs(path, kind, &mut |offset, paragraph| {
         document.paragraph(paragraph);
         for (at, sentence) in sentences::split(paragraph) {
@@ -144,6 +149,32 @@ pub fn draft(
         }
         Ok(())
     })
+}
+
+/// The date a document says its data is as of ("All data as of 2026-05-13."): the last
+/// sentence that writes "as of" right before a full date and states no figure of its own
+/// (so "as of 2026-03-31: 233 new positions" dates its figures, not the document). A
+/// first pass over the file, a paragraph at a time; only paragraphs with "as of" are split.
+fn stated_date(path: &Path, kind: text::Kind) -> io::Result<Option<chrono::NaiveDate>> {
+    let mut stated = None;
+    text::paragraphs(path, kind, &mut |_, paragraph| {
+        if !paragraph.to_ascii_lowercase().contains("as of") {
+            return Ok(());
+        }
+        for (_, sentence) in sentences::split(paragraph) {
+            let lower = sentence.to_ascii_lowercase();
+            let dated = periods::find(sentence).into_iter().find_map(|p| {
+                let said = lower[..p.start].trim_end().ends_with("as of");
+                let date = p.label.as_deref().and_then(|l| l.parse().ok());
+                date.filter(|_| said && p.kind == periods::Kind::Date)
+            });
+            if dated.is_some() && quantities::find(sentence).is_empty() {
+                stated = dated;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(stated)
 }
 
 /// The cue quantities::find gives a scaled number without `$` or a noun.

@@ -234,10 +234,7 @@ pub fn find(sentence: &str) -> Vec<Quantity> {
 
 /// Money per one of the nouns counted before it: "44 person-years x ~$300K" multiplies a
 /// count by a dollar amount, which is then dollars per person-year.
-const PER_NOUN: &[(&str, &str)] = &[
-    ("person-years", "USD/person-year"),
-    ("shares", "USD/share"),
-];
+const PER_NOUN: &[(&str, &str)] = &[("person-years", "USD/person-year"), ("shares", "USD/share")];
 
 fn per_noun(s: &str, found: &mut [Quantity]) {
     for k in 1..found.len() {
@@ -1050,10 +1047,15 @@ fn word_numbers(s: &str) -> Vec<Quantity> {
     // "about a year": a hedged duration of one year; "a year ago" is a period.
     for at in whole_words(&lower, "a year") {
         let (hedge, hedge_start) = hedge(&s[..at]);
-        let next = lower[at + 6..].split_whitespace().next().unwrap_or_default();
-        let relative = ["ago", "earlier", "later", "before", "after", "prior", "from"]
-            .iter()
-            .any(|w| next.trim_matches(|c: char| !c.is_alphanumeric()) == *w);
+        let next = lower[at + 6..]
+            .split_whitespace()
+            .next()
+            .unwrap_or_default();
+        let relative = [
+            "ago", "earlier", "later", "before", "after", "prior", "from",
+        ]
+        .iter()
+        .any(|w| next.trim_matches(|c: char| !c.is_alphanumeric()) == *w);
         // "grew 20% over a year": "over" is as often the preposition as the bound.
         let hedge = hedge.filter(|(word, _)| *word != "over");
         if let (Some((word, qualifier)), Some(from), false) = (hedge, hedge_start, relative) {

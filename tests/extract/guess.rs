@@ -432,7 +432,13 @@ fn a_bare_number_after_a_ratio_or_per_share_label_takes_its_unit() {
     let rows = rows(&dir.run(&["extract", "labels.txt", "--format", "csv"]));
     let got: Vec<[&str; 3]> = rows
         .iter()
-        .map(|r| [r["value"].as_str(), r["unit"].as_str(), r["metric"].as_str()])
+        .map(|r| {
+            [
+                r["value"].as_str(),
+                r["unit"].as_str(),
+                r["metric"].as_str(),
+            ]
+        })
         .collect();
     assert_eq!(
         got,
@@ -450,4 +456,62 @@ fn a_bare_number_after_a_ratio_or_per_share_label_takes_its_unit() {
         ]
     );
     assert_contains(&rows[3]["cue"], "unit: USD/share after eps");
+}
+
+#[test]
+fn market_figures_are_on_the_documents_as_of_date() {
+    let dir = Dir::new();
+    // The date comes at the end, after a sentence naming another date (a period's end).
+    let text = "Free cash flow (TTM through 3/31/2026) was $1.2B.\n\n\
+                The median price target is $315 (41 analysts covering); backlog is $364 billion.\n\n\
+                As of 2026-03-31: 233 new positions.\n\n\
+                All data as of 2026-05-13.\n";
+    dir.write("dated.txt", text);
+    let args = [
+        "extract",
+        "dated.txt",
+        "--format",
+        "csv",
+        "--period",
+        "Q1 FY2026",
+    ];
+    let dated = rows(&dir.run(&args));
+    // A price target and an analyst count are on the document's date; a backlog stays
+    // on the quarter's end; a sentence's own "as of" dates its figures only.
+    assert_eq!(with_value(&dated, "315")["period"], "2026-05-13");
+    assert_eq!(with_value(&dated, "41")["period"], "2026-05-13");
+    assert_eq!(with_value(&dated, "364B")["period"], "2026-03-31");
+
+    // --as-of wins over the document's statement.
+    let mut with = args.to_vec();
+    with.extend(["--as-of", "2026-04-29"]);
+    let fixed = rows(&dir.run(&with));
+    assert_eq!(with_value(&fixed, "315")["period"], "2026-04-29");
+
+    // Without a statement and without --as-of, the quarter's end, as before.
+    dir.write(
+        "undated.txt",
+        &text.replace("All data as of 2026-05-13.", ""),
+    );
+    let undated = rows(&dir.run(&[
+        "extract",
+        "undated.txt",
+        "--format",
+        "csv",
+        "--period",
+        "Q1 FY2026",
+    ]));
+    assert_eq!(with_value(&undated, "315")["period"], "2026-03-31");
+
+    // A bad date is a usage error naming the option and the form expected.
+    let out = dir
+        .cmd()
+        .args(["extract", "dated.txt", "--as-of", "May 13"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_contains(&err, "--as-of \"May 13\"");
+    assert_contains(&err, "YYYY-MM-DD");
 }

@@ -490,6 +490,7 @@ impl Guesser {
             metric_since: 0,
             previous_metric: None,
             speaker: None,
+            label_basis: None,
             year: None,
             stated: self.as_of.or(stated),
             date: None,
@@ -528,6 +529,8 @@ pub struct Document<'a> {
     previous_metric: Option<String>,
     /// The disclosure type and words of the paragraph's speaker label.
     speaker: Option<(String, String)>,
+    /// The basis the paragraph's label gives ("Assumptions:" -> estimate), with its words.
+    label_basis: Option<(&'static str, &'static str)>,
     /// The latest year the document named ("Amazon's 2026 story").
     year: Option<i32>,
     /// The document's date (`--as-of`, or its own "as of" statement): market figures
@@ -599,6 +602,16 @@ pub struct Guess {
     pub cue: Vec<String>,
 }
 
+/// Paragraph labels that make every figure of the paragraph a forecast of the writer's.
+const LABEL_BASES: &[(&str, &str)] = &[
+    ("assumptions", "estimate"),
+    ("assumption", "estimate"),
+    ("estimates", "estimate"),
+    ("forecast", "estimate"),
+    ("projections", "estimate"),
+    ("consensus", "consensus"),
+];
+
 /// The longest speaker label a paragraph may start with ("Brian Olsavsky (CFO):").
 const SPEAKER: usize = 48;
 
@@ -663,6 +676,7 @@ impl Document<'_> {
     /// attribution cue in it speaks for the whole paragraph.
     pub fn paragraph(&mut self, p: &str) {
         self.speaker = None;
+        self.label_basis = None;
         let Some(colon) = p
             .get(..SPEAKER.min(p.len()))
             .and_then(|head| head.find(':'))
@@ -670,6 +684,13 @@ impl Document<'_> {
             return;
         };
         let label = &p[..colon];
+        // "Assumptions: Tax rate 21%. ...": a paragraph labelled as the writer's own
+        // assumptions or forecasts holds estimates, whatever each clause says.
+        let lower = label.trim().to_ascii_lowercase();
+        self.label_basis = LABEL_BASES
+            .iter()
+            .find(|(word, _)| lower == *word)
+            .map(|(word, basis)| (*basis, *word));
         let lexicon = &self.guesser.lexicon;
         self.speaker = lexicon
             .hits(label)
@@ -681,6 +702,11 @@ impl Document<'_> {
                     label[h.start..h.end].to_string(),
                 )
             });
+    }
+
+    /// The basis the paragraph's label gives its figures ("Assumptions:"), with the label.
+    pub fn label_basis(&self) -> Option<(&'static str, &'static str)> {
+        self.label_basis
     }
 
     /// Reads a sentence: its periods (updating the document's quarter and date) and its
@@ -997,7 +1023,7 @@ impl Document<'_> {
             future(quantities::near_end(&s[..c.start], NEAR), usize::MAX)
                 || future(quantities::near(&s[c.end..], NEAR), 3)
         });
-        let forward = matches!(basis, "guidance" | "estimate") && !instant && !market;
+        let forward = matches!(basis, "guidance" | "estimate" | "consensus") && !instant && !market;
         let (label, said, note) = match chosen {
             // Guidance and estimates without a period are for the year (the bundled
             // facts store them so): the fiscal year of the document's quarter.
@@ -1009,10 +1035,12 @@ impl Document<'_> {
                     Some("a guidance or estimate: the document's fiscal year"),
                 )
             }
-            Some(c) => match self.resolve(c.period, basis == "guidance" || ahead) {
-                Some((label, note)) => (label, Some(c.text.clone()), note),
-                None => return false,
-            },
+            Some(c) => {
+                match self.resolve(c.period, matches!(basis, "guidance" | "consensus") || ahead) {
+                    Some((label, note)) => (label, Some(c.text.clone()), note),
+                    None => return false,
+                }
+            }
             None => match (self.previous, self.quarter) {
                 (Some((q, y)), _) => (
                     format!("Q{q} FY{y}"),

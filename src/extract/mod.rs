@@ -80,7 +80,7 @@ pub fn draft(
             let mut before: Option<&'static str> = None;
             for q in quantities {
                 let clause = clause(sentence, q.start, q.end);
-                let basis = basis(&sentence[clause.clone()]);
+                let basis = basis(&sentence[clause.clone()]).or(document.label_basis());
                 let per = per_share(&q, &sentence[clause.clone()]);
                 let mut unit = per.map_or(q.unit, |(unit, _)| unit);
                 let mut assumed = q.cue.iter().any(|c| c == ASSUMED_USD);

@@ -515,3 +515,51 @@ fn market_figures_are_on_the_documents_as_of_date() {
     assert_contains(&err, "--as-of \"May 13\"");
     assert_contains(&err, "YYYY-MM-DD");
 }
+
+#[test]
+fn consensus_and_a_paragraph_of_assumptions_are_for_the_year() {
+    let dir = Dir::new();
+    dir.write(
+        "forecast.txt",
+        "The +22% consensus EPS growth needs AI margins.\n\n\
+         Assumptions: Tax rate 21%. Incremental net margin: 25% for cloud revenue.\n\n\
+         Revenue was $12.4 billion. Tax rate 18%.\n\n\
+         Note: the Q2 consensus of $3.1 billion was beaten.\n",
+    );
+    let args = [
+        "extract",
+        "forecast.txt",
+        "--format",
+        "csv",
+        "--period",
+        "Q1 FY2026",
+    ];
+    let rows = rows(&dir.run(&args));
+    let got: Vec<[&str; 4]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r["value"].as_str(),
+                r["basis"].as_str(),
+                r["period"].as_str(),
+                r["disclosure_type"].as_str(),
+            ]
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            // A consensus without a period is the year's, as guidance is.
+            ["22%", "consensus", "FY2026", "third_party_estimate"],
+            // The paragraph's label makes its figures the writer's estimates.
+            ["21%", "estimate", "FY2026", "third_party_estimate"],
+            ["25%", "estimate", "FY2026", "third_party_estimate"],
+            // Another paragraph, another label: actual figures of the quarter.
+            ["12.4B", "actual", "Q1 FY2026", "audited"],
+            ["18%", "actual", "Q1 FY2026", "management_commentary"],
+            // A consensus naming its quarter keeps it.
+            ["3.1B", "consensus", "Q2 FY2026", "third_party_estimate"],
+        ]
+    );
+    assert_contains(&rows[1]["cue"], "basis: assumptions");
+}

@@ -569,6 +569,8 @@ enum Named {
     ThisQuarter,
     /// "the prior twelve-month period": the four quarters before the last four.
     TtmYearAgo,
+    /// "today": the document's date when it states one, else its quarter.
+    Today,
 }
 
 /// A figure as the guesses see it: its span and its clause in the sentence, and what the
@@ -641,6 +643,7 @@ const RELATIVE: &[(&str, Named)] = &[
     ("the current quarter", Named::ThisQuarter),
     ("at quarter end", Named::ThisQuarter),
     ("at quarter-end", Named::ThisQuarter),
+    ("today", Named::Today),
     ("prior twelve-month period", Named::TtmYearAgo),
     ("prior twelve months", Named::TtmYearAgo),
     ("prior-year period", Named::TtmYearAgo),
@@ -961,11 +964,31 @@ impl Document<'_> {
             } else {
                 c.base
             };
+            // "a step-up from 2025's $128B": the possessive names the figure's own period,
+            // whatever comparison comes before it.
+            if c.end <= figure.start && matches!(s[c.end..figure.start].trim(), "'s" | "\u{2019}s")
+            {
+                return true;
+            }
             match c.period {
                 // "a year earlier" names the base of a change, not its period.
                 Named::YearAgo | Named::QuarterAgo | Named::TtmYearAgo => level,
-                Named::ThisQuarter => true,
-                Named::Explicit(What::Date { .. }) => instant || market,
+                Named::ThisQuarter | Named::Today => true,
+                // "On April 20, Amazon announced ... $5B": an event's date dates a flow
+                // figure too (its quarter, below): in the figure's clause, or introduced
+                // as an event's day ("on", "effective").
+                Named::Explicit(What::Date { day, .. }) => {
+                    let event = {
+                        let last = s[..c.start]
+                            .split(|ch: char| !ch.is_alphanumeric())
+                            .rfind(|w| !w.is_empty())
+                            .unwrap_or_default()
+                            .to_ascii_lowercase();
+                        matches!(last.as_str(), "on" | "effective")
+                    };
+                    let in_clause = clause.start <= c.start && c.end <= clause.end;
+                    instant || market || (day.is_some() && (in_clause || event))
+                }
                 Named::Explicit(_) => {
                     let last = s[..c.start]
                         .split(|ch: char| !ch.is_alphanumeric())
@@ -999,9 +1022,11 @@ impl Document<'_> {
                         opens(c) || (!sentence_wide && distance(c.start..c.end, figure) <= NEAR)
                     }
                     // A relative period ("a year earlier") counts in the clause only.
-                    Named::YearAgo | Named::QuarterAgo | Named::ThisQuarter | Named::TtmYearAgo => {
-                        !sentence_wide
-                    }
+                    Named::YearAgo
+                    | Named::QuarterAgo
+                    | Named::ThisQuarter
+                    | Named::TtmYearAgo
+                    | Named::Today => !sentence_wide,
                     _ => true,
                 })
                 .collect();
@@ -1060,6 +1085,16 @@ impl Document<'_> {
             },
         };
         let mut label = label;
+        let mut note = note;
+        if !(instant || market) && is_date(&label) {
+            // A flow figure of an event's day is of the fiscal quarter holding it.
+            if let Ok(day) = NaiveDate::parse_from_str(&label, "%Y-%m-%d") {
+                let q = u8::try_from(day.month0() / 3 + 1).unwrap_or(1);
+                let ((q, y), _) = self.fiscal_quarter(q, day.year(), false);
+                label = format!("Q{q} FY{y}");
+                note = Some("the quarter of the date");
+            }
+        }
         if (instant || market) && !is_date(&label) {
             let as_of = if market {
                 self.stated.or(self.date)
@@ -1107,6 +1142,10 @@ impl Document<'_> {
             Named::YearAgo => shift(4),
             Named::QuarterAgo => shift(1),
             Named::ThisQuarter => shift(0),
+            Named::Today => match self.stated {
+                Some(date) => Some((date.to_string(), Some("the document's date"))),
+                None => shift(0),
+            },
             Named::TtmYearAgo => shift(4).map(|(label, note)| (format!("TTM {label}"), note)),
             Named::Explicit(what) => match what {
                 What::Quarter {
@@ -1164,6 +1203,15 @@ impl Document<'_> {
                     };
                     NaiveDate::from_ymd_opt(y, month, d).map(|d| (d.to_string(), None))
                 }
+                // "as of March 2026": the month's last day, for an instant.
+                What::Date {
+                    year: Some(y),
+                    month,
+                    day: None,
+                } => NaiveDate::from_ymd_opt(y, month, 1)
+                    .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+                    .and_then(|d| d.pred_opt())
+                    .map(|d| (d.to_string(), Some("the month's end"))),
                 What::Date { day: None, .. } => None,
             },
         }

@@ -563,3 +563,38 @@ fn consensus_and_a_paragraph_of_assumptions_are_for_the_year() {
     );
     assert_contains(&rows[1]["cue"], "basis: assumptions");
 }
+
+#[test]
+fn event_dates_today_possessive_years_and_months_date_their_figures() {
+    let dir = Dir::new();
+    dir.write(
+        "events.txt",
+        "On April 20, Amazon announced it will deploy an additional $5B, with top-ups of up to $20B more.\n\n\
+         Combined with the ~$8B already deployed, cumulative capital stands at ~$13B today.\n\n\
+         Capex of ~$200B is a 56% step-up from 2025's $128B.\n\n\
+         The U.S. Prime membership base is ~201M as of March 2026.\n\n\
+         Revenue was $5 billion, and on that base the date 4/20 names nothing.\n\n\
+         All data as of 2026-05-13.\n",
+    );
+    let args = [
+        "extract",
+        "events.txt",
+        "--format",
+        "csv",
+        "--period",
+        "Q1 FY2026",
+    ];
+    let rows = rows(&dir.run(&args));
+    let period = |value: &str, quote: &str| row(&rows, value, quote)["period"].clone();
+    // A flow figure of an event's day is of the quarter holding the day.
+    assert_eq!(period("5B", "April 20"), "Q2 FY2026");
+    assert_eq!(period("20B", "April 20"), "Q2 FY2026");
+    // "today" is the document's date for an instant.
+    assert_eq!(period("13B", "today"), "2026-05-13");
+    // "2025's $128B" is 2025's, though "from" comes before the year.
+    assert_eq!(period("128B", "2025's"), "FY2025");
+    // "as of March 2026": the month's end, for an instant.
+    assert_eq!(period("201M", "March 2026"), "2026-03-31");
+    // A date that is neither in the figure's clause nor an event's day dates nothing.
+    assert_eq!(period("5B", "on that base"), "Q1 FY2026");
+}

@@ -373,6 +373,22 @@ impl Lexicon {
             .collect()
     }
 
+    /// The one metric counted in `unit`, when only one is and the unit is not one of
+    /// the common ones (money, percent, counts, multiples, points).
+    fn only_metric_in(&self, unit: &str) -> Option<&str> {
+        if matches!(
+            unit,
+            "USD" | "%" | "count" | "x" | "bps" | "pp" | "USD/share"
+        ) {
+            return None;
+        }
+        let mut of_unit = self.units.iter().filter(|(_, u)| *u == unit);
+        match (of_unit.next(), of_unit.next()) {
+            (Some((metric, _)), None) => Some(metric),
+            _ => None,
+        }
+    }
+
     /// Whether a figure in `unit` with `measure` can be a value of `metric` (README: a
     /// level or change has the metric's unit, a change of a percentage may be in pp or
     /// bps; `_pct` and `_multiple` measures fit any metric).
@@ -918,6 +934,14 @@ impl Document<'_> {
                 g.unit = Some("USD/share".into());
                 g.cue
                     .push(format!("unit: USD/share, the unit of {previous}"));
+            }
+        }
+        if g.metric.is_empty() && !f.assumed_unit && measure == "level" {
+            // "~44 person-years": a unit that only one metric is counted in names it.
+            if let Some(only) = lexicon.only_metric_in(unit) {
+                g.metric = only.to_string();
+                g.cue
+                    .push(format!("metric: {only}, the only metric counted in {unit}"));
             }
         }
         if let Some((h, _)) = nearest(Kind::Segment, &|_| true) {

@@ -598,3 +598,27 @@ fn event_dates_today_possessive_years_and_months_date_their_figures() {
     // A date that is neither in the figure's clause nor an event's day dates nothing.
     assert_eq!(period("5B", "on that base"), "Q1 FY2026");
 }
+
+#[test]
+fn a_unit_only_one_metric_is_counted_in_names_it() {
+    let dir = Dir::new();
+    dir.write(
+        "units.txt",
+        "~44 person-years x ~$300K fully-loaded.\n\n\
+         It took 6 years. We have 5 trucks.\n\n\
+         Assume ~25-30%/yr converts.\n",
+    );
+    let rows = rows(&dir.run(&["extract", "units.txt", "--format", "csv"]));
+    let metric = |value: &str| with_value(&rows, value)["metric"].clone();
+    assert_eq!(metric("44"), "project_effort_saved");
+    assert_contains(
+        &with_value(&rows, "44")["cue"],
+        "the only metric counted in person-years",
+    );
+    assert_eq!(metric("300K"), "employee_cost");
+    // Years are the unit of several metrics, counts of many: no guess.
+    assert_eq!(metric("6"), "");
+    assert_eq!(metric("5"), "");
+    // A lexicon phrase: the share of a backlog converting in a year.
+    assert_eq!(metric("25%"), "backlog_annual_conversion_rate");
+}

@@ -158,7 +158,11 @@ pub fn draft(
 fn stated_date(path: &Path, kind: text::Kind) -> io::Result<Option<chrono::NaiveDate>> {
     let mut stated = None;
     text::paragraphs(path, kind, &mut |_, paragraph| {
-        if !paragraph.to_ascii_lowercase().contains("as of") {
+        let said = paragraph
+            .as_bytes()
+            .windows(5)
+            .any(|w| w.eq_ignore_ascii_case(b"as of"));
+        if !said {
             return Ok(());
         }
         for (_, sentence) in sentences::split(paragraph) {

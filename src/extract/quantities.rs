@@ -604,8 +604,8 @@ fn quantity(s: &str, first: Written, i: &mut usize) -> Option<Quantity> {
         change = Some(("+".to_string(), false));
     }
     let window = period_window(&after);
-    let yoy = YOY.iter().find(|p| contains_words(&window, p));
-    let qoq = QOQ.iter().find(|p| contains_words(&window, p));
+    let yoy = phrase_in(&window, YOY);
+    let qoq = phrase_in(&window, QOQ);
     let unit = low.unit();
     let measure = match (unit, &change, yoy, qoq) {
         (_, _, _, Some(p)) | (_, _, Some(p), _)
@@ -787,6 +787,19 @@ fn period_window(after: &str) -> String {
         .join(" ")
 }
 
+/// The first of `phrases` (YOY or QOQ) that `window` holds as whole words. Every such
+/// phrase holds one of a few short words, so a window without them is not searched for
+/// each phrase (most figures have no period cue).
+fn phrase_in(window: &str, phrases: &'static [&'static str]) -> Option<&'static &'static str> {
+    let cue = ["year", "yoy", "y/y", "quarter", "qoq", "q/q", "sequential"]
+        .iter()
+        .any(|w| window.contains(w));
+    if !cue {
+        return None;
+    }
+    phrases.iter().find(|p| contains_words(window, p))
+}
+
 /// Whether `text` holds `phrase` as whole words.
 fn contains_words(text: &str, phrase: &str) -> bool {
     text.match_indices(phrase).any(|(at, _)| {
@@ -825,8 +838,8 @@ fn word_multiples(s: &str) -> Vec<Quantity> {
     ] {
         for at in whole_words(&lower, word) {
             let window = period_window(near(&lower[at + word.len()..], WINDOW));
-            let qoq = QOQ.iter().find(|p| contains_words(&window, p));
-            let yoy = YOY.iter().find(|p| contains_words(&window, p));
+            let qoq = phrase_in(&window, QOQ);
+            let yoy = phrase_in(&window, YOY);
             let mut cue = vec![format!("multiple word: {word}")];
             match (qoq, yoy) {
                 (Some(p), _) | (None, Some(p)) => cue.push(format!("period: {p}")),
@@ -997,7 +1010,7 @@ fn word_numbers(s: &str) -> Vec<Quantity> {
             let end = at + words.len();
             let after = near(&lower[end..], WINDOW);
             let window = period_window(after.strip_prefix(" percentages").unwrap_or(after));
-            let qoq = QOQ.iter().find(|p| contains_words(&window, p));
+            let qoq = phrase_in(&window, QOQ);
             let change = last_words(&s[..at], 1)
                 .first()
                 .is_some_and(|w| CHANGE_BEFORE.iter().any(|(c, _)| c == w))
@@ -1073,12 +1086,14 @@ fn word_numbers(s: &str) -> Vec<Quantity> {
         }
     }
     let tokens = word_tokens(&lower);
-    // "the last twelve months" is a period, not a count.
-    let periods = crate::extract::periods::find(s);
+    // "the last twelve months" is a period, not a count. The periods are only looked for
+    // in a sentence that has a number word: most have none.
+    let mut periods = None;
     let mut i = 0;
     while i < tokens.len() {
         match word_number_at(s, &lower, &tokens, i) {
             Some((next, q)) => {
+                let periods = periods.get_or_insert_with(|| crate::extract::periods::find(s));
                 if !periods.iter().any(|p| p.start < q.end && q.start < p.end) {
                     found.push(q);
                 }

@@ -107,6 +107,11 @@ pub struct Lexicon {
     /// Metrics whose description says they are levels at a date ("an instant", "at the
     /// period's end").
     instants: HashSet<String>,
+    /// The metrics' own names of two words or more besides small ones, as those words
+    /// (built once the lexicon is complete, by `index_names`).
+    names: Vec<(String, Vec<String>)>,
+    /// The `names` each first word starts, so that a clause looks up only those.
+    names_by_first: HashMap<String, Vec<usize>>,
 }
 
 impl Lexicon {
@@ -373,6 +378,65 @@ impl Lexicon {
             .collect()
     }
 
+    /// The one metric whose own name (or slug) has at least two words besides small ones
+    /// and all of them in `clause` (a plural counts), and whose unit fits the figure.
+    fn scattered(&self, clause: &str, unit: &str, measure: &str) -> Option<&str> {
+        if self.names.is_empty() {
+            return None;
+        }
+        let mut words: HashSet<String> = HashSet::new();
+        for t in periods::tokens(clause) {
+            let w = t.text.to_lowercase();
+            if let Some(singular) = w.strip_suffix('s').filter(|w| !w.is_empty()) {
+                words.insert(singular.to_string());
+            }
+            words.insert(w);
+        }
+        let mut candidates: Vec<usize> = words
+            .iter()
+            .filter_map(|w| self.names_by_first.get(w))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut found: Option<&str> = None;
+        for (metric, content) in candidates.into_iter().map(|i| &self.names[i]) {
+            if content.iter().all(|w| words.contains(w)) && self.fits(metric, unit, measure) {
+                match found {
+                    Some(other) if other != metric => return None,
+                    _ => found = Some(metric),
+                }
+            }
+        }
+        found
+    }
+
+    /// Builds `names` from the direct metric entries: call once every row is added.
+    fn index_names(&mut self) {
+        self.names = self
+            .entries
+            .iter()
+            .filter(|e| e.direct && e.kind == Kind::Metric)
+            .filter_map(|e| {
+                let content: Vec<String> = e
+                    .words
+                    .iter()
+                    .filter(|w| !matches!(w.as_str(), "of" | "the" | "a" | "an" | "and" | "in"))
+                    .map(|w| w.to_lowercase())
+                    .collect();
+                (content.len() >= 2).then(|| (e.value.clone(), content))
+            })
+            .collect();
+        self.names_by_first.clear();
+        for (i, (_, content)) in self.names.iter().enumerate() {
+            self.names_by_first
+                .entry(content[0].clone())
+                .or_default()
+                .push(i);
+        }
+    }
+
     /// The one metric counted in `unit`, when only one is and the unit is not one of
     /// the common ones (money, percent, counts, multiples, points).
     fn only_metric_in(&self, unit: &str) -> Option<&str> {
@@ -454,6 +518,7 @@ impl Guesser {
         for file in lexicons {
             lexicon.add_file(file)?;
         }
+        lexicon.index_names();
         let quarter = match period {
             None => None,
             Some(label) => Some(quarter_of(label, fye.unwrap_or(FiscalYearEnd::DECEMBER))?),
@@ -939,6 +1004,15 @@ impl Document<'_> {
                 g.unit = Some("USD/share".into());
                 g.cue
                     .push(format!("unit: USD/share, the unit of {previous}"));
+            }
+        }
+        if g.metric.is_empty() {
+            // "a quarterly dividend of $0.25 per share": a metric's own name with words
+            // between (Dividend per share), all in the figure's clause.
+            if let Some(named) = lexicon.scattered(&s[f.clause.clone()], unit, measure) {
+                g.metric = named.to_string();
+                g.cue
+                    .push(format!("metric: {named}, its name's words in the clause"));
             }
         }
         if g.metric.is_empty() && !f.assumed_unit && measure == "level" {

@@ -622,3 +622,30 @@ fn a_unit_only_one_metric_is_counted_in_names_it() {
     // A lexicon phrase: the share of a backlog converting in a year.
     assert_eq!(metric("25%"), "backlog_annual_conversion_rate");
 }
+
+#[test]
+fn a_metric_name_whose_words_are_all_in_the_clause_names_it() {
+    let dir = Dir::new();
+    dir.run(&["init", "--empty"]);
+    dir.write(
+        "metrics.csv",
+        "metric,name,unit,description\n\
+         dividend_per_share,Dividend per share,USD/share,Dividend declared per share\n",
+    );
+    dir.run(&["ingest", "metrics.csv"]);
+    dir.write(
+        "doc.txt",
+        "The board declared a quarterly dividend of $0.25 per share, and the share count was 5 million.\n\n\
+         The dividend was paid in cash of $0.30 to holders.\n",
+    );
+    let rows = rows(&dir.run(&["extract", "doc.txt", "--format", "csv"]));
+    let metric = |value: &str| with_value(&rows, value)["metric"].clone();
+    assert_eq!(metric("0.25"), "dividend_per_share");
+    assert_contains(
+        &with_value(&rows, "0.25")["cue"],
+        "its name's words in the clause",
+    );
+    // Another clause, or a clause holding only some of the name's words: no guess.
+    assert_eq!(metric("5M"), "");
+    assert_eq!(metric("0.30"), "");
+}

@@ -491,7 +491,7 @@ fn market_figures_are_on_the_documents_as_of_date() {
     // Without a statement and without --as-of, the quarter's end, as before.
     dir.write(
         "undated.txt",
-        &text.replace("All data as of 2026-05-13.", ""),
+        text.replace("All data as of 2026-05-13.", ""),
     );
     let undated = rows(&dir.run(&[
         "extract",

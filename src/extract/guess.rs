@@ -572,6 +572,7 @@ impl Guesser {
             previous_metric: None,
             speaker: None,
             label_basis: None,
+            header: Vec::new(),
             year: None,
             stated: self.as_of.or(stated),
             date: None,
@@ -612,6 +613,9 @@ pub struct Document<'a> {
     speaker: Option<(String, String)>,
     /// The basis the paragraph's label gives ("Assumptions:" -> estimate), with its words.
     label_basis: Option<(&'static str, &'static str)>,
+    /// The periods a table's header row names by column ("Metric | Q2 2026 | Q2 2025 |
+    /// Change"), while its rows are read; with the header cell's text.
+    header: Vec<Option<(What, String)>>,
     /// The latest year the document named ("Amazon's 2026 story").
     year: Option<i32>,
     /// The document's date (`--as-of`, or its own "as of" statement): market figures
@@ -668,6 +672,8 @@ pub struct Figure<'a> {
     pub assumed_unit: bool,
     /// A dollar amount without a scale (`$1.07`) may be per share.
     pub per_share_possible: bool,
+    /// The figure's column in a table row (cells a tab apart), if it is in one.
+    pub column: Option<usize>,
 }
 
 /// The guesses for one figure, and the words behind them.
@@ -761,6 +767,7 @@ impl Document<'_> {
     pub fn paragraph(&mut self, p: &str) {
         self.speaker = None;
         self.label_basis = None;
+        self.table_row(p);
         let Some(colon) = p
             .get(..SPEAKER.min(p.len()))
             .and_then(|head| head.find(':'))
@@ -786,6 +793,39 @@ impl Document<'_> {
                     label[h.start..h.end].to_string(),
                 )
             });
+    }
+
+    /// A table row (cells a tab apart): a row whose cells hold periods and no figure is a
+    /// header, whose periods name the figures of the rows below it by column; any line
+    /// that is no table row ends the table.
+    fn table_row(&mut self, p: &str) {
+        if !p.contains('\t') {
+            self.header.clear();
+            return;
+        }
+        let cells: Vec<&str> = p.split('\t').collect();
+        if cells.iter().any(|c| !quantities::find(c).is_empty()) {
+            return;
+        }
+        let header: Vec<Option<(What, String)>> = cells
+            .iter()
+            .map(|cell| {
+                let spans = periods::scan(cell);
+                match spans.as_slice() {
+                    // The cell is the period, whole.
+                    [one]
+                        if cell[..one.start].trim().is_empty()
+                            && cell[one.end..].trim().is_empty() =>
+                    {
+                        Some((one.what, cell.trim().to_string()))
+                    }
+                    _ => None,
+                }
+            })
+            .collect();
+        if header.iter().any(Option::is_some) {
+            self.header = header;
+        }
     }
 
     /// The basis the paragraph's label gives its figures ("Assumptions:"), with the label.
@@ -876,7 +916,8 @@ impl Document<'_> {
                 }
             }
         }
-        if named.is_some() {
+        // A table row's quarters are its columns', not the quarter the text goes on about.
+        if named.is_some() && !s.contains('\t') {
             self.recent = named;
             self.since = 0;
         } else {
@@ -1152,6 +1193,29 @@ impl Document<'_> {
                 || future(quantities::near(&s[c.end..], NEAR), 3)
         });
         let forward = matches!(basis, "guidance" | "estimate" | "consensus") && !instant && !market;
+        // In a table under a header naming periods, a figure the row does not date is of
+        // its column's period; a column without one (a change) is the document's quarter.
+        let column = f.column.filter(|_| !self.header.is_empty());
+        let header = column.and_then(|c| self.header.get(c).cloned().flatten());
+        let chosen_header;
+        let chosen = match (chosen, header) {
+            (None, Some((what, text))) => {
+                chosen_header = Candidate {
+                    start: 0,
+                    end: 0,
+                    text: format!("{text} (its column)"),
+                    period: Named::Explicit(what),
+                    base: false,
+                };
+                Some(&chosen_header)
+            }
+            (chosen, _) => chosen,
+        };
+        let previous = if column.is_some() {
+            None
+        } else {
+            self.previous
+        };
         let (label, said, note) = match chosen {
             // Guidance and estimates without a period are for the year (the bundled
             // facts store them so): the fiscal year of the document's quarter.
@@ -1169,7 +1233,7 @@ impl Document<'_> {
                     None => return false,
                 }
             }
-            None => match (self.previous, self.quarter) {
+            None => match (previous, self.quarter) {
                 (Some((q, y)), _) => (
                     format!("Q{q} FY{y}"),
                     None,
@@ -1469,6 +1533,7 @@ mod tests {
                         basis: "actual",
                         assumed_unit: false,
                         per_share_possible: false,
+                        column: None,
                     },
                 )
             })

@@ -109,6 +109,10 @@ pub fn draft(
                         assumed_unit: assumed,
                         per_share_possible: unit == "USD"
                             && !q.value.ends_with(['K', 'M', 'B', 'T']),
+                        // A table row's cells are a tab apart (HTML): the figure's column.
+                        column: paragraph
+                            .contains('\t')
+                            .then(|| paragraph[..at + q.start].matches('\t').count()),
                     },
                 );
                 if g.unit.is_some() {
@@ -137,7 +141,8 @@ pub fn draft(
                     g.disclosure_type,
                     options.source.clone().unwrap_or_default(),
                     String::new(),
-                    sentence.to_string(),
+                    // A table row's cell tabs read as the spaces they stand for.
+                    sentence.replace('\t', " "),
                     String::new(),
                     file.clone(),
                     (offset + at + q.start).to_string(),

@@ -649,3 +649,54 @@ fn a_metric_name_whose_words_are_all_in_the_clause_names_it() {
     assert_eq!(metric("5M"), "");
     assert_eq!(metric("0.30"), "");
 }
+
+#[test]
+fn a_table_header_names_the_period_of_its_columns() {
+    let dir = Dir::new();
+    dir.write(
+        "table.html",
+        "<html><body><p>Results for the quarter.</p><table>\
+         <tr><th>Metric</th><th>Q2 2026</th><th>Q2 2025</th><th>Change</th></tr>\
+         <tr><td>Net sales</td><td>$12.4B</td><td>$10.5B</td><td>+18%</td></tr>\
+         <tr><td>Diluted EPS</td><td>$1.07</td><td>$0.81</td><td>+32%</td></tr>\
+         </table><p>Sales in the quarter were $12.4B\tagain.</p></body></html>",
+    );
+    let args = [
+        "extract",
+        "table.html",
+        "--format",
+        "csv",
+        "--period",
+        "Q2 FY2026",
+    ];
+    let rows = rows(&dir.run(&args));
+    let got: Vec<[&str; 3]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r["value"].as_str(),
+                r["period"].as_str(),
+                r["quote"].as_str(),
+            ]
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ["12.4B", "Q2 FY2026", "Net sales $12.4B $10.5B +18%"],
+            ["10.5B", "Q2 FY2025", "Net sales $12.4B $10.5B +18%"],
+            // The change column names no period: the document's quarter.
+            ["18%", "Q2 FY2026", "Net sales $12.4B $10.5B +18%"],
+            ["1.07", "Q2 FY2026", "Diluted EPS $1.07 $0.81 +32%"],
+            ["0.81", "Q2 FY2025", "Diluted EPS $1.07 $0.81 +32%"],
+            ["32%", "Q2 FY2026", "Diluted EPS $1.07 $0.81 +32%"],
+            // After the table (a tab in the text is a space), the header names nothing.
+            [
+                "12.4B",
+                "Q2 FY2026",
+                "Sales in the quarter were $12.4B again."
+            ],
+        ]
+    );
+    assert_contains(&rows[1]["cue"], "period: Q2 2025 (its column) -> Q2 FY2025");
+}

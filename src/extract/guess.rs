@@ -1263,8 +1263,12 @@ impl Document<'_> {
             }
         }
         if (instant || market) && !is_date(&label) {
+            // A forecast of a level ("we expect several hundred basis points of margin
+            // advantage") is said on the document's day, not at a quarter's end.
             let as_of = if market {
                 self.stated.or(self.date)
+            } else if matches!(basis, "guidance" | "estimate" | "consensus") && chosen.is_none() {
+                self.stated
             } else {
                 None
             };

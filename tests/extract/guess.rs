@@ -700,3 +700,32 @@ fn a_table_header_names_the_period_of_its_columns() {
     );
     assert_contains(&rows[1]["cue"], "period: Q2 2025 (its column) -> Q2 FY2025");
 }
+
+#[test]
+fn a_forecast_of_a_level_is_on_the_documents_date() {
+    let dir = Dir::new();
+    // The bundled metrics, operating_margin_advantage (a level at a date) among them.
+    dir.run(&["init"]);
+    dir.write(
+        "call.txt",
+        "We expect several hundred basis points of operating margin advantage.\n\n\
+         Our backlog is $364 billion.\n",
+    );
+    let args = [
+        "extract",
+        "call.txt",
+        "--format",
+        "csv",
+        "--period",
+        "Q1 FY2026",
+    ];
+    let mut dated = args.to_vec();
+    dated.extend(["--as-of", "2026-04-29"]);
+    let with = rows(&dir.run(&dated));
+    // The forecast is said on the call's day; the backlog stays at the quarter's end.
+    assert_eq!(with_value(&with, "200")["period"], "2026-04-29");
+    assert_eq!(with_value(&with, "364B")["period"], "2026-03-31");
+    // Without a date for the document, the quarter's end, as before.
+    let without = rows(&dir.run(&args));
+    assert_eq!(with_value(&without, "200")["period"], "2026-03-31");
+}

@@ -75,6 +75,11 @@ pub struct ExtractArgs {
     /// extract/lexicon.csv; may be given more than once.
     #[arg(long, value_name = "FILE")]
     pub lexicon: Vec<PathBuf>,
+    /// The date the documents' market data is as of (YYYY-MM-DD): the day prices, market
+    /// values, price targets and analyst counts are stored on when their sentence names
+    /// none. Without it, a document's own "as of <date>" statement gives it.
+    #[arg(long, value_name = "DATE", conflicts_with = "coverage")]
+    pub as_of: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

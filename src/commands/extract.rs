@@ -23,12 +23,15 @@ pub fn run(db: &Path, args: &ExtractArgs, out: &mut dyn Write) -> Result<()> {
     if args.coverage {
         return run_coverage(db, args, &kinds, out);
     }
-    let guesser = Guesser::new(
+    let mut guesser = Guesser::new(
         db,
         args.entity.as_deref(),
         args.period.as_deref(),
         &args.lexicon,
     )?;
+    if let Some(date) = &args.as_of {
+        guesser.set_as_of(date)?;
+    }
     let options = Options {
         entity: args.entity.clone(),
         source: args.source.clone(),

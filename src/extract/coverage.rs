@@ -293,8 +293,11 @@ impl Skips {
         }
     }
 
-    /// The first row that skips `item` of `sentence` in the document named `document`
-    /// (a file name), given the spans of the sentence's dates, years and periods.
+    /// The row that skips `item` of `sentence` in the document named `document` (a file
+    /// name), given the spans of the sentence's dates, years and periods: a row naming
+    /// the figure as written before a class row (`<year>`, `<date>`, `<period>`), and those
+    /// before `<any>`, so that "confidence: 6/10" is skipped as the score its own row
+    /// says, not as the date the generic row would take it for; in file order within each.
     pub fn find(
         &self,
         document: &str,
@@ -302,17 +305,25 @@ impl Skips {
         item: &Item,
         spans: &[(usize, usize, Class)],
     ) -> Option<&Skip> {
-        self.rows.iter().find(|row| {
-            row.document.as_deref().is_none_or(|d| d == document)
-                && sentence.collapsed.contains(&row.sentence)
-                && match &row.number {
-                    Number::Class(Class::Any) => true,
-                    Number::Class(class) => spans
-                        .iter()
-                        .any(|(s, e, c)| c == class && *s <= item.start && item.end <= *e),
-                    Number::Written(number) => sentence.written_at(number, item),
-                }
-        })
+        let rank = |row: &Skip| match &row.number {
+            Number::Written(_) => 0,
+            Number::Class(Class::Any) => 2,
+            Number::Class(_) => 1,
+        };
+        self.rows
+            .iter()
+            .filter(|row| {
+                row.document.as_deref().is_none_or(|d| d == document)
+                    && sentence.collapsed.contains(&row.sentence)
+                    && match &row.number {
+                        Number::Class(Class::Any) => true,
+                        Number::Class(class) => spans
+                            .iter()
+                            .any(|(s, e, c)| c == class && *s <= item.start && item.end <= *e),
+                        Number::Written(number) => sentence.written_at(number, item),
+                    }
+            })
+            .min_by_key(|row| rank(row))
     }
 }
 
@@ -706,7 +717,8 @@ mod tests {
     fn classes_skip_dates_years_and_periods_and_rows_apply_to_their_document() {
         let mut skips = Skips::load(&[]).unwrap();
         skips.rows.extend(skips_of(
-            "document,sentence,number,reason\na.txt,page score,<any>,scores\n",
+            "document,sentence,number,reason\na.txt,page score,<any>,scores\n\
+             a.txt,confidence:,6/10,the page's score\n",
         ));
         let none = Facts {
             quotes: Vec::new(),
@@ -747,8 +759,21 @@ mod tests {
         );
         assert_eq!(
             statuses("a.txt", "The page score is 67.0 in 2019."),
-            // The first row that matches gives the reason: the built-in ones come first.
+            // A class row (the built-in <year>) wins over <any>.
             pairs(&[("67.0", "scores"), ("2019", "a year: it")])
+        );
+        // A row naming the figure wins over a class row that comes before it in the
+        // files (the built-in <date> would take 6/10 for June 10).
+        assert_eq!(
+            statuses("a.txt", "Priced in: medium; confidence: 6/10"),
+            pairs(&[("6", "the page's score"), ("10", "the page's score")])
+        );
+        assert_eq!(
+            statuses("b.txt", "Priced in: medium; confidence: 6/10"),
+            pairs(&[
+                ("6", "a date (publication,"),
+                ("10", "a date (publication,")
+            ])
         );
         assert_eq!(
             statuses("b.txt", "The page score is 67.0 in 2019."),

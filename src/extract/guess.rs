@@ -68,6 +68,8 @@ const MARKET_METRICS: &[&str] = &[
     "analyst_count",
     "forward_pe",
     "ev_to_sales",
+    "beta",
+    "dollar_adv",
 ];
 
 /// Ratios of statement lines alone, audited under README's rule like the lines.
@@ -105,6 +107,11 @@ pub struct Lexicon {
     /// Metrics whose description says they are levels at a date ("an instant", "at the
     /// period's end").
     instants: HashSet<String>,
+    /// The metrics' own names of two words or more besides small ones, as those words
+    /// (built once the lexicon is complete, by `index_names`).
+    names: Vec<(String, Vec<String>)>,
+    /// The `names` each first word starts, so that a clause looks up only those.
+    names_by_first: HashMap<String, Vec<usize>>,
 }
 
 impl Lexicon {
@@ -371,6 +378,81 @@ impl Lexicon {
             .collect()
     }
 
+    /// The one metric whose own name (or slug) has at least two words besides small ones
+    /// and all of them in `clause` (a plural counts), and whose unit fits the figure.
+    fn scattered(&self, clause: &str, unit: &str, measure: &str) -> Option<&str> {
+        if self.names.is_empty() {
+            return None;
+        }
+        let mut words: HashSet<String> = HashSet::new();
+        for t in periods::tokens(clause) {
+            let w = t.text.to_lowercase();
+            if let Some(singular) = w.strip_suffix('s').filter(|w| !w.is_empty()) {
+                words.insert(singular.to_string());
+            }
+            words.insert(w);
+        }
+        let mut candidates: Vec<usize> = words
+            .iter()
+            .filter_map(|w| self.names_by_first.get(w))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut found: Option<&str> = None;
+        for (metric, content) in candidates.into_iter().map(|i| &self.names[i]) {
+            if content.iter().all(|w| words.contains(w)) && self.fits(metric, unit, measure) {
+                match found {
+                    Some(other) if other != metric => return None,
+                    _ => found = Some(metric),
+                }
+            }
+        }
+        found
+    }
+
+    /// Builds `names` from the direct metric entries: call once every row is added.
+    fn index_names(&mut self) {
+        self.names = self
+            .entries
+            .iter()
+            .filter(|e| e.direct && e.kind == Kind::Metric)
+            .filter_map(|e| {
+                let content: Vec<String> = e
+                    .words
+                    .iter()
+                    .filter(|w| !matches!(w.as_str(), "of" | "the" | "a" | "an" | "and" | "in"))
+                    .map(|w| w.to_lowercase())
+                    .collect();
+                (content.len() >= 2).then(|| (e.value.clone(), content))
+            })
+            .collect();
+        self.names_by_first.clear();
+        for (i, (_, content)) in self.names.iter().enumerate() {
+            self.names_by_first
+                .entry(content[0].clone())
+                .or_default()
+                .push(i);
+        }
+    }
+
+    /// The one metric counted in `unit`, when only one is and the unit is not one of
+    /// the common ones (money, percent, counts, multiples, points).
+    fn only_metric_in(&self, unit: &str) -> Option<&str> {
+        if matches!(
+            unit,
+            "USD" | "%" | "count" | "x" | "bps" | "pp" | "USD/share"
+        ) {
+            return None;
+        }
+        let mut of_unit = self.units.iter().filter(|(_, u)| *u == unit);
+        match (of_unit.next(), of_unit.next()) {
+            (Some((metric, _)), None) => Some(metric),
+            _ => None,
+        }
+    }
+
     /// Whether a figure in `unit` with `measure` can be a value of `metric` (README: a
     /// level or change has the metric's unit, a change of a percentage may be in pp or
     /// bps; `_pct` and `_multiple` measures fit any metric).
@@ -404,6 +486,8 @@ pub struct Guesser {
     lexicon: Lexicon,
     fye: Option<FiscalYearEnd>,
     quarter: Option<(u8, i32)>,
+    /// `--as-of`: the day the documents' market data is as of.
+    as_of: Option<NaiveDate>,
 }
 
 impl Guesser {
@@ -434,6 +518,7 @@ impl Guesser {
         for file in lexicons {
             lexicon.add_file(file)?;
         }
+        lexicon.index_names();
         let quarter = match period {
             None => None,
             Some(label) => Some(quarter_of(label, fye.unwrap_or(FiscalYearEnd::DECEMBER))?),
@@ -442,6 +527,7 @@ impl Guesser {
             lexicon,
             fye,
             quarter,
+            as_of: None,
         })
     }
 
@@ -451,11 +537,30 @@ impl Guesser {
             lexicon: Lexicon::bundled()?,
             fye: None,
             quarter: None,
+            as_of: None,
         })
     }
 
-    /// A new document: its quarter is `--period`'s, or else follows the text.
-    pub fn document(&self) -> Document<'_> {
+    /// `--as-of DATE`: a usage error unless DATE is a calendar date written YYYY-MM-DD.
+    pub fn set_as_of(&mut self, date: &str) -> Result<()> {
+        let parsed = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
+            Error::Usage(format!(
+                "--as-of {date:?}: expected the date the documents' data is as of, as \
+                 YYYY-MM-DD (e.g. 2026-05-13)"
+            ))
+        })?;
+        self.as_of = Some(parsed);
+        Ok(())
+    }
+
+    /// Whether `--as-of` fixed the documents' date (then no first pass looks for one).
+    pub fn has_as_of(&self) -> bool {
+        self.as_of.is_some()
+    }
+
+    /// A new document: its quarter is `--period`'s, or else follows the text; its date
+    /// (for market data) is `--as-of`'s, else `stated` (its own "as of" statement).
+    pub fn document(&self, stated: Option<NaiveDate>) -> Document<'_> {
         Document {
             guesser: self,
             quarter: self.quarter,
@@ -466,7 +571,10 @@ impl Guesser {
             metric_since: 0,
             previous_metric: None,
             speaker: None,
+            label_basis: None,
+            header: Vec::new(),
             year: None,
+            stated: self.as_of.or(stated),
             date: None,
         }
     }
@@ -503,8 +611,18 @@ pub struct Document<'a> {
     previous_metric: Option<String>,
     /// The disclosure type and words of the paragraph's speaker label.
     speaker: Option<(String, String)>,
+    /// The basis the paragraph's label gives ("Assumptions:" -> estimate), with its words.
+    label_basis: Option<(&'static str, &'static str)>,
+    /// The periods a table's header row names by column ("Metric | Q2 2026 | Q2 2025 |
+    /// Change"), while its rows are read; with the header cell's text.
+    header: Vec<Option<(What, String)>>,
     /// The latest year the document named ("Amazon's 2026 story").
     year: Option<i32>,
+    /// The document's date (`--as-of`, or its own "as of" statement): market figures
+    /// whose sentence names no date are on it, whatever dates other sentences name
+    /// ("TTM through 3/31/2026" ends a period; it does not date the market data).
+    stated: Option<NaiveDate>,
+    /// The last full date named so far, for a document that states none.
     date: Option<NaiveDate>,
 }
 
@@ -536,6 +654,8 @@ enum Named {
     ThisQuarter,
     /// "the prior twelve-month period": the four quarters before the last four.
     TtmYearAgo,
+    /// "today": the document's date when it states one, else its quarter.
+    Today,
 }
 
 /// A figure as the guesses see it: its span and its clause in the sentence, and what the
@@ -552,6 +672,8 @@ pub struct Figure<'a> {
     pub assumed_unit: bool,
     /// A dollar amount without a scale (`$1.07`) may be per share.
     pub per_share_possible: bool,
+    /// The figure's column in a table row (cells a tab apart), if it is in one.
+    pub column: Option<usize>,
 }
 
 /// The guesses for one figure, and the words behind them.
@@ -568,6 +690,16 @@ pub struct Guess {
     pub unit: Option<String>,
     pub cue: Vec<String>,
 }
+
+/// Paragraph labels that make every figure of the paragraph a forecast of the writer's.
+const LABEL_BASES: &[(&str, &str)] = &[
+    ("assumptions", "estimate"),
+    ("assumption", "estimate"),
+    ("estimates", "estimate"),
+    ("forecast", "estimate"),
+    ("projections", "estimate"),
+    ("consensus", "consensus"),
+];
 
 /// The longest speaker label a paragraph may start with ("Brian Olsavsky (CFO):").
 const SPEAKER: usize = 48;
@@ -598,6 +730,7 @@ const RELATIVE: &[(&str, Named)] = &[
     ("the current quarter", Named::ThisQuarter),
     ("at quarter end", Named::ThisQuarter),
     ("at quarter-end", Named::ThisQuarter),
+    ("today", Named::Today),
     ("prior twelve-month period", Named::TtmYearAgo),
     ("prior twelve months", Named::TtmYearAgo),
     ("prior-year period", Named::TtmYearAgo),
@@ -633,6 +766,8 @@ impl Document<'_> {
     /// attribution cue in it speaks for the whole paragraph.
     pub fn paragraph(&mut self, p: &str) {
         self.speaker = None;
+        self.label_basis = None;
+        self.table_row(p);
         let Some(colon) = p
             .get(..SPEAKER.min(p.len()))
             .and_then(|head| head.find(':'))
@@ -640,6 +775,13 @@ impl Document<'_> {
             return;
         };
         let label = &p[..colon];
+        // "Assumptions: Tax rate 21%. ...": a paragraph labelled as the writer's own
+        // assumptions or forecasts holds estimates, whatever each clause says.
+        let lower = label.trim().to_ascii_lowercase();
+        self.label_basis = LABEL_BASES
+            .iter()
+            .find(|(word, _)| lower == *word)
+            .map(|(word, basis)| (*basis, *word));
         let lexicon = &self.guesser.lexicon;
         self.speaker = lexicon
             .hits(label)
@@ -651,6 +793,44 @@ impl Document<'_> {
                     label[h.start..h.end].to_string(),
                 )
             });
+    }
+
+    /// A table row (cells a tab apart): a row whose cells hold periods and no figure is a
+    /// header, whose periods name the figures of the rows below it by column; any line
+    /// that is no table row ends the table.
+    fn table_row(&mut self, p: &str) {
+        if !p.contains('\t') {
+            self.header.clear();
+            return;
+        }
+        let cells: Vec<&str> = p.split('\t').collect();
+        if cells.iter().any(|c| !quantities::find(c).is_empty()) {
+            return;
+        }
+        let header: Vec<Option<(What, String)>> = cells
+            .iter()
+            .map(|cell| {
+                let spans = periods::scan(cell);
+                match spans.as_slice() {
+                    // The cell is the period, whole.
+                    [one]
+                        if cell[..one.start].trim().is_empty()
+                            && cell[one.end..].trim().is_empty() =>
+                    {
+                        Some((one.what, cell.trim().to_string()))
+                    }
+                    _ => None,
+                }
+            })
+            .collect();
+        if header.iter().any(Option::is_some) {
+            self.header = header;
+        }
+    }
+
+    /// The basis the paragraph's label gives its figures ("Assumptions:"), with the label.
+    pub fn label_basis(&self) -> Option<(&'static str, &'static str)> {
+        self.label_basis
     }
 
     /// Reads a sentence: its periods (updating the document's quarter and date) and its
@@ -670,7 +850,12 @@ impl Document<'_> {
                 base: after_base_word(&lower[..p.start]),
             })
             .collect();
-        for (phrase, named) in RELATIVE {
+        // Every relative phrase holds one of these words: most sentences hold none, and
+        // need not be searched for each phrase.
+        let relative = ["year", "quarter", "twelve", "today"]
+            .iter()
+            .any(|w| lower.contains(w));
+        for (phrase, named) in RELATIVE.iter().filter(|_| relative) {
             for (at, _) in lower.match_indices(phrase) {
                 let whole = lower[..at]
                     .chars()
@@ -731,7 +916,8 @@ impl Document<'_> {
                 }
             }
         }
-        if named.is_some() {
+        // A table row's quarters are its columns', not the quarter the text goes on about.
+        if named.is_some() && !s.contains('\t') {
             self.recent = named;
             self.since = 0;
         } else {
@@ -861,6 +1047,23 @@ impl Document<'_> {
                     .push(format!("unit: USD/share, the unit of {previous}"));
             }
         }
+        if g.metric.is_empty() {
+            // "a quarterly dividend of $0.25 per share": a metric's own name with words
+            // between (Dividend per share), all in the figure's clause.
+            if let Some(named) = lexicon.scattered(&s[f.clause.clone()], unit, measure) {
+                g.metric = named.to_string();
+                g.cue
+                    .push(format!("metric: {named}, its name's words in the clause"));
+            }
+        }
+        if g.metric.is_empty() && !f.assumed_unit && measure == "level" {
+            // "~44 person-years": a unit that only one metric is counted in names it.
+            if let Some(only) = lexicon.only_metric_in(unit) {
+                g.metric = only.to_string();
+                g.cue
+                    .push(format!("metric: {only}, the only metric counted in {unit}"));
+            }
+        }
         if let Some((h, _)) = nearest(Kind::Segment, &|_| true) {
             g.segment.clone_from(&lexicon.entries[h.entry].value);
             g.cue.push(format!("segment: {}", &s[h.start..h.end]));
@@ -905,11 +1108,31 @@ impl Document<'_> {
             } else {
                 c.base
             };
+            // "a step-up from 2025's $128B": the possessive names the figure's own period,
+            // whatever comparison comes before it.
+            if c.end <= figure.start && matches!(s[c.end..figure.start].trim(), "'s" | "\u{2019}s")
+            {
+                return true;
+            }
             match c.period {
                 // "a year earlier" names the base of a change, not its period.
                 Named::YearAgo | Named::QuarterAgo | Named::TtmYearAgo => level,
-                Named::ThisQuarter => true,
-                Named::Explicit(What::Date { .. }) => instant || market,
+                Named::ThisQuarter | Named::Today => true,
+                // "On April 20, Amazon announced ... $5B": an event's date dates a flow
+                // figure too (its quarter, below): in the figure's clause, or introduced
+                // as an event's day ("on", "effective").
+                Named::Explicit(What::Date { day, .. }) => {
+                    let event = {
+                        let last = s[..c.start]
+                            .split(|ch: char| !ch.is_alphanumeric())
+                            .rfind(|w| !w.is_empty())
+                            .unwrap_or_default()
+                            .to_ascii_lowercase();
+                        matches!(last.as_str(), "on" | "effective")
+                    };
+                    let in_clause = clause.start <= c.start && c.end <= clause.end;
+                    instant || market || (day.is_some() && (in_clause || event))
+                }
                 Named::Explicit(_) => {
                     let last = s[..c.start]
                         .split(|ch: char| !ch.is_alphanumeric())
@@ -943,9 +1166,11 @@ impl Document<'_> {
                         opens(c) || (!sentence_wide && distance(c.start..c.end, figure) <= NEAR)
                     }
                     // A relative period ("a year earlier") counts in the clause only.
-                    Named::YearAgo | Named::QuarterAgo | Named::ThisQuarter | Named::TtmYearAgo => {
-                        !sentence_wide
-                    }
+                    Named::YearAgo
+                    | Named::QuarterAgo
+                    | Named::ThisQuarter
+                    | Named::TtmYearAgo
+                    | Named::Today => !sentence_wide,
                     _ => true,
                 })
                 .collect();
@@ -967,7 +1192,30 @@ impl Document<'_> {
             future(quantities::near_end(&s[..c.start], NEAR), usize::MAX)
                 || future(quantities::near(&s[c.end..], NEAR), 3)
         });
-        let forward = matches!(basis, "guidance" | "estimate") && !instant && !market;
+        let forward = matches!(basis, "guidance" | "estimate" | "consensus") && !instant && !market;
+        // In a table under a header naming periods, a figure the row does not date is of
+        // its column's period; a column without one (a change) is the document's quarter.
+        let column = f.column.filter(|_| !self.header.is_empty());
+        let header = column.and_then(|c| self.header.get(c).cloned().flatten());
+        let chosen_header;
+        let chosen = match (chosen, header) {
+            (None, Some((what, text))) => {
+                chosen_header = Candidate {
+                    start: 0,
+                    end: 0,
+                    text: format!("{text} (its column)"),
+                    period: Named::Explicit(what),
+                    base: false,
+                };
+                Some(&chosen_header)
+            }
+            (chosen, _) => chosen,
+        };
+        let previous = if column.is_some() {
+            None
+        } else {
+            self.previous
+        };
         let (label, said, note) = match chosen {
             // Guidance and estimates without a period are for the year (the bundled
             // facts store them so): the fiscal year of the document's quarter.
@@ -979,11 +1227,13 @@ impl Document<'_> {
                     Some("a guidance or estimate: the document's fiscal year"),
                 )
             }
-            Some(c) => match self.resolve(c.period, basis == "guidance" || ahead) {
-                Some((label, note)) => (label, Some(c.text.clone()), note),
-                None => return false,
-            },
-            None => match (self.previous, self.quarter) {
+            Some(c) => {
+                match self.resolve(c.period, matches!(basis, "guidance" | "consensus") || ahead) {
+                    Some((label, note)) => (label, Some(c.text.clone()), note),
+                    None => return false,
+                }
+            }
+            None => match (previous, self.quarter) {
                 (Some((q, y)), _) => (
                     format!("Q{q} FY{y}"),
                     None,
@@ -1002,8 +1252,26 @@ impl Document<'_> {
             },
         };
         let mut label = label;
+        let mut note = note;
+        if !(instant || market) && is_date(&label) {
+            // A flow figure of an event's day is of the fiscal quarter holding it.
+            if let Ok(day) = NaiveDate::parse_from_str(&label, "%Y-%m-%d") {
+                let q = u8::try_from(day.month0() / 3 + 1).unwrap_or(1);
+                let ((q, y), _) = self.fiscal_quarter(q, day.year(), false);
+                label = format!("Q{q} FY{y}");
+                note = Some("the quarter of the date");
+            }
+        }
         if (instant || market) && !is_date(&label) {
-            let as_of = if market { self.date } else { None };
+            // A forecast of a level ("we expect several hundred basis points of margin
+            // advantage") is said on the document's day, not at a quarter's end.
+            let as_of = if market {
+                self.stated.or(self.date)
+            } else if matches!(basis, "guidance" | "estimate" | "consensus") && chosen.is_none() {
+                self.stated
+            } else {
+                None
+            };
             let end = as_of.or_else(|| Period::parse(&label, self.fye()).ok().map(|p| p.end));
             if let Some(end) = end {
                 label = end.to_string();
@@ -1045,6 +1313,10 @@ impl Document<'_> {
             Named::YearAgo => shift(4),
             Named::QuarterAgo => shift(1),
             Named::ThisQuarter => shift(0),
+            Named::Today => match self.stated {
+                Some(date) => Some((date.to_string(), Some("the document's date"))),
+                None => shift(0),
+            },
             Named::TtmYearAgo => shift(4).map(|(label, note)| (format!("TTM {label}"), note)),
             Named::Explicit(what) => match what {
                 What::Quarter {
@@ -1102,6 +1374,15 @@ impl Document<'_> {
                     };
                     NaiveDate::from_ymd_opt(y, month, d).map(|d| (d.to_string(), None))
                 }
+                // "as of March 2026": the month's last day, for an instant.
+                What::Date {
+                    year: Some(y),
+                    month,
+                    day: None,
+                } => NaiveDate::from_ymd_opt(y, month, 1)
+                    .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+                    .and_then(|d| d.pred_opt())
+                    .map(|d| (d.to_string(), Some("the month's end"))),
                 What::Date { day: None, .. } => None,
             },
         }
@@ -1240,7 +1521,7 @@ mod tests {
 
     /// The guesses for each figure of `text` (one sentence), as quantities::find finds them.
     fn guesses(guesser: &Guesser, text: &str) -> Vec<Guess> {
-        let mut document = guesser.document();
+        let mut document = guesser.document(None);
         let sentence = document.sentence(text);
         crate::extract::quantities::find(text)
             .iter()
@@ -1256,6 +1537,7 @@ mod tests {
                         basis: "actual",
                         assumed_unit: false,
                         per_share_possible: false,
+                        column: None,
                     },
                 )
             })
@@ -1372,7 +1654,7 @@ mod tests {
     #[test]
     fn the_document_quarter_is_the_latest_named_not_a_base_nor_the_future() {
         let g = Guesser::bundled().unwrap();
-        let mut d = g.document();
+        let mut d = g.document(None);
         d.sentence("Results for Q1 2026 are in, up from Q4 2025.");
         assert_eq!(d.quarter, Some((1, 2026)));
         d.sentence("In Q2 2026 it becomes a bigger business.");

@@ -65,7 +65,12 @@ pub fn draft(
     row: &mut dyn FnMut(Draft) -> io::Result<()>,
 ) -> io::Result<()> {
     let file = path.display().to_string();
-    let mut document = options.guesser.document();
+    let stated = if options.guesser.has_as_of() {
+        None
+    } else {
+        stated_date(path, kind)?
+    };
+    let mut document = options.guesser.document(stated);
     text::paragraphs(path, kind, &mut |offset, paragraph| {
         document.paragraph(paragraph);
         for (at, sentence) in sentences::split(paragraph) {
@@ -75,7 +80,7 @@ pub fn draft(
             let mut before: Option<&'static str> = None;
             for q in quantities {
                 let clause = clause(sentence, q.start, q.end);
-                let basis = basis(&sentence[clause.clone()]);
+                let basis = basis(&sentence[clause.clone()]).or(document.label_basis());
                 let per = per_share(&q, &sentence[clause.clone()]);
                 let mut unit = per.map_or(q.unit, |(unit, _)| unit);
                 let mut assumed = q.cue.iter().any(|c| c == ASSUMED_USD);
@@ -104,6 +109,10 @@ pub fn draft(
                         assumed_unit: assumed,
                         per_share_possible: unit == "USD"
                             && !q.value.ends_with(['K', 'M', 'B', 'T']),
+                        // A table row's cells are a tab apart (HTML): the figure's column.
+                        column: paragraph
+                            .contains('\t')
+                            .then(|| paragraph[..at + q.start].matches('\t').count()),
                     },
                 );
                 if g.unit.is_some() {
@@ -132,7 +141,8 @@ pub fn draft(
                     g.disclosure_type,
                     options.source.clone().unwrap_or_default(),
                     String::new(),
-                    sentence.to_string(),
+                    // A table row's cell tabs read as the spaces they stand for.
+                    sentence.replace('\t', " "),
                     String::new(),
                     file.clone(),
                     (offset + at + q.start).to_string(),
@@ -144,6 +154,36 @@ pub fn draft(
         }
         Ok(())
     })
+}
+
+/// The date a document says its data is as of ("All data as of 2026-05-13."): the last
+/// sentence that writes "as of" right before a full date and states no figure of its own
+/// (so "as of 2026-03-31: 233 new positions" dates its figures, not the document). A
+/// first pass over the file, a paragraph at a time; only paragraphs with "as of" are split.
+fn stated_date(path: &Path, kind: text::Kind) -> io::Result<Option<chrono::NaiveDate>> {
+    let mut stated = None;
+    text::paragraphs(path, kind, &mut |_, paragraph| {
+        let said = paragraph
+            .as_bytes()
+            .windows(5)
+            .any(|w| w.eq_ignore_ascii_case(b"as of"));
+        if !said {
+            return Ok(());
+        }
+        for (_, sentence) in sentences::split(paragraph) {
+            let lower = sentence.to_ascii_lowercase();
+            let dated = periods::find(sentence).into_iter().find_map(|p| {
+                let said = lower[..p.start].trim_end().ends_with("as of");
+                let date = p.label.as_deref().and_then(|l| l.parse().ok());
+                date.filter(|_| said && p.kind == periods::Kind::Date)
+            });
+            if dated.is_some() && quantities::find(sentence).is_empty() {
+                stated = dated;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(stated)
 }
 
 /// The cue quantities::find gives a scaled number without `$` or a noun.

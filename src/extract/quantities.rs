@@ -191,6 +191,11 @@ const NOUN_UNITS: &[(&str, &str)] = &[
     ("percentage", "pp"),
     ("pp", "pp"),
     ("ppts", "pp"),
+    // Durations and effort: a count of years is a duration, not a count of things.
+    ("years", "years"),
+    ("yrs", "years"),
+    ("person-years", "person-years"),
+    ("person-year", "person-years"),
 ];
 
 /// Words after a bare number that are not what it counts.
@@ -223,7 +228,33 @@ pub fn find(sentence: &str) -> Vec<Quantity> {
     found.extend(word_multiples(sentence));
     found.extend(word_numbers(sentence));
     found.sort_by_key(|q| q.start);
+    per_noun(sentence, &mut found);
     found
+}
+
+/// Money per one of the nouns counted before it: "44 person-years x ~$300K" multiplies a
+/// count by a dollar amount, which is then dollars per person-year.
+const PER_NOUN: &[(&str, &str)] = &[("person-years", "USD/person-year"), ("shares", "USD/share")];
+
+fn per_noun(s: &str, found: &mut [Quantity]) {
+    for k in 1..found.len() {
+        let (counted, money) = (&found[k - 1], &found[k]);
+        // The count's span ends at its number: its noun, then the sign, come between.
+        let times = counted.end <= money.start && {
+            let between = s[counted.end..money.start].trim();
+            let sign = between.rsplit(' ').next().unwrap_or_default();
+            let noun = between[..between.len() - sign.len()].trim();
+            matches!(sign, "x" | "×" | "*")
+                && noun.len() <= 24
+                && noun.chars().all(|c| c.is_alphabetic() || c == '-')
+        };
+        let per = PER_NOUN.iter().find(|(noun, _)| *noun == counted.unit);
+        if let (true, "USD", Some((noun, unit))) = (times, money.unit, per) {
+            let cue = format!("unit: {unit}, dollars times {noun}");
+            found[k].unit = unit;
+            found[k].cue.push(cue);
+        }
+    }
 }
 
 /// A digit starts a number unless it continues a word or a number ("Q1", "FY2026", "10-K"
@@ -231,8 +262,47 @@ pub fn find(sentence: &str) -> Vec<Quantity> {
 fn starts_number(s: &str, i: usize) -> bool {
     match s[..i].chars().next_back() {
         None => true,
-        Some(c) => !(c.is_alphanumeric() || c == '.' || c == ',' || c == '_' || c == '/'),
+        // "$20B/6yr": a duration after a slash is a number (a date's "3/31" is not).
+        Some('/') => years_suffix(&s[i..]),
+        Some(c) => !(c.is_alphanumeric() || c == '.' || c == ',' || c == '_'),
     }
+}
+
+/// Whether the digits starting `text` end in an attached `yr`/`yrs` ("6yr").
+fn years_suffix(text: &str) -> bool {
+    let rest = text.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    let word: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+    matches!(word.as_str(), "yr" | "yrs")
+}
+
+/// Labels after which a bare number is a ratio or a per-share amount, as a market-data
+/// line writes them ("Fwd P/E 36.2", "beta 1.468", "diluted EPS 7.17"), longest first.
+const LABEL_UNITS: &[(&str, &str)] = &[
+    ("p/e ratio", "x"),
+    ("pe ratio", "x"),
+    ("ev/ebitda", "x"),
+    ("ev/sales", "x"),
+    ("ev/revenue", "x"),
+    ("multiple", "x"),
+    ("p/e", "x"),
+    ("p/s", "x"),
+    ("p/b", "x"),
+    ("beta", "x"),
+    ("eps", "USD/share"),
+    ("dps", "USD/share"),
+];
+
+/// The unit a label right before a bare number gives it ("P/E 36.2", "EPS: 7.17",
+/// "beta of 1.47"), with the label.
+fn label_unit(before: &str) -> Option<(&'static str, &'static str)> {
+    let mut text = before.trim_end().trim_end_matches([':', '=']).trim_end();
+    if ends_with_word(text, "of") {
+        text = text[..text.len() - 2].trim_end();
+    }
+    LABEL_UNITS
+        .iter()
+        .find(|(label, _)| ends_with_word(text, label))
+        .map(|(label, unit)| (*label, *unit))
 }
 
 fn skip_digits(bytes: &[u8], mut i: usize) -> usize {
@@ -316,6 +386,8 @@ fn number_at(s: &str, i: usize) -> Option<Written> {
         "GW" => w.noun = Some(("GW", "GW".into())),
         "bps" | "bp" => w.noun = Some(("bps", word.into())),
         "pp" | "ppt" | "ppts" => w.noun = Some(("pp", word.into())),
+        // "~4-5yr", "6yrs": a duration in years.
+        "yr" | "yrs" => w.noun = Some(("years", word.into())),
         "" => {}
         _ => return None, // 10th, 3D, 2nm: not a quantity amzdb stores
     }
@@ -462,6 +534,18 @@ fn quantity(s: &str, first: Written, i: &mut usize) -> Option<Quantity> {
             }
         }
     }
+    let year_like = low.digits.len() == 4 && !low.digits.contains('.');
+    if !low.has_unit() && high.is_none() && !year_like {
+        if let Some((label, unit)) = label_unit(&s[..start]) {
+            if unit == "x" {
+                low.times = true;
+            } else {
+                low.dollar = true;
+                low.per = Some(unit);
+            }
+            cue.push(format!("unit: {unit} after {label}"));
+        }
+    }
     if !low.has_unit() {
         return None;
     }
@@ -520,8 +604,8 @@ fn quantity(s: &str, first: Written, i: &mut usize) -> Option<Quantity> {
         change = Some(("+".to_string(), false));
     }
     let window = period_window(&after);
-    let yoy = YOY.iter().find(|p| contains_words(&window, p));
-    let qoq = QOQ.iter().find(|p| contains_words(&window, p));
+    let yoy = phrase_in(&window, YOY);
+    let qoq = phrase_in(&window, QOQ);
     let unit = low.unit();
     let measure = match (unit, &change, yoy, qoq) {
         (_, _, _, Some(p)) | (_, _, Some(p), _)
@@ -621,6 +705,10 @@ fn range_end(s: &str, low: &Written, between: bool) -> Option<Written> {
     if between {
         joins.push(" and ");
     }
+    // "40 or 50 people": two bare numbers sharing one unit are a range.
+    if !low.has_unit() {
+        joins.push(" or ");
+    }
     joins.iter().find_map(|join| {
         let rest = after.strip_prefix(join)?;
         let at = s.len() - rest.len();
@@ -699,6 +787,19 @@ fn period_window(after: &str) -> String {
         .join(" ")
 }
 
+/// The first of `phrases` (YOY or QOQ) that `window` holds as whole words. Every such
+/// phrase holds one of a few short words, so a window without them is not searched for
+/// each phrase (most figures have no period cue).
+fn phrase_in(window: &str, phrases: &'static [&'static str]) -> Option<&'static &'static str> {
+    let cue = ["year", "yoy", "y/y", "quarter", "qoq", "q/q", "sequential"]
+        .iter()
+        .any(|w| window.contains(w));
+    if !cue {
+        return None;
+    }
+    phrases.iter().find(|p| contains_words(window, p))
+}
+
 /// Whether `text` holds `phrase` as whole words.
 fn contains_words(text: &str, phrase: &str) -> bool {
     text.match_indices(phrase).any(|(at, _)| {
@@ -737,8 +838,8 @@ fn word_multiples(s: &str) -> Vec<Quantity> {
     ] {
         for at in whole_words(&lower, word) {
             let window = period_window(near(&lower[at + word.len()..], WINDOW));
-            let qoq = QOQ.iter().find(|p| contains_words(&window, p));
-            let yoy = YOY.iter().find(|p| contains_words(&window, p));
+            let qoq = phrase_in(&window, QOQ);
+            let yoy = phrase_in(&window, YOY);
             let mut cue = vec![format!("multiple word: {word}")];
             match (qoq, yoy) {
                 (Some(p), _) | (None, Some(p)) => cue.push(format!("period: {p}")),
@@ -840,6 +941,14 @@ const VAGUE: &[(&str, u32)] = &[
     ("a few", 2),
 ];
 
+/// "Multibillion": at least two of the scale the word names.
+const MULTI: &[(&str, char)] = &[
+    ("multibillion", 'B'),
+    ("multi-billion", 'B'),
+    ("multimillion", 'M'),
+    ("multi-million", 'M'),
+];
+
 /// Percentages written as words: "triple digits" growth is at least 100%.
 const DIGIT_WORDS: &[(&str, u32)] = &[
     ("triple digits", 100),
@@ -901,7 +1010,7 @@ fn word_numbers(s: &str) -> Vec<Quantity> {
             let end = at + words.len();
             let after = near(&lower[end..], WINDOW);
             let window = period_window(after.strip_prefix(" percentages").unwrap_or(after));
-            let qoq = QOQ.iter().find(|p| contains_words(&window, p));
+            let qoq = phrase_in(&window, QOQ);
             let change = last_words(&s[..at], 1)
                 .first()
                 .is_some_and(|w| CHANGE_BEFORE.iter().any(|(c, _)| c == w))
@@ -928,13 +1037,63 @@ fn word_numbers(s: &str) -> Vec<Quantity> {
             });
         }
     }
+    // "a multibillion-dollar run rate": at least two of the scale, as "several" is.
+    for (words, scale) in MULTI {
+        for at in whole_words(&lower, words) {
+            let value = format!("2{scale}");
+            let Some(amount) = exact(&value, "USD") else {
+                continue;
+            };
+            found.push(Quantity {
+                start: at,
+                end: at + words.len(),
+                value,
+                value_high: None,
+                amount,
+                unit: "USD",
+                qualifier: "at_least",
+                measure: "level",
+                cue: vec![format!("number words: {words}: at least 2{scale}")],
+            });
+        }
+    }
+    // "about a year": a hedged duration of one year; "a year ago" is a period.
+    for at in whole_words(&lower, "a year") {
+        let (hedge, hedge_start) = hedge(&s[..at]);
+        let next = lower[at + 6..]
+            .split_whitespace()
+            .next()
+            .unwrap_or_default();
+        let relative = [
+            "ago", "earlier", "later", "before", "after", "prior", "from",
+        ]
+        .iter()
+        .any(|w| next.trim_matches(|c: char| !c.is_alphanumeric()) == *w);
+        // "grew 20% over a year": "over" is as often the preposition as the bound.
+        let hedge = hedge.filter(|(word, _)| *word != "over");
+        if let (Some((word, qualifier)), Some(from), false) = (hedge, hedge_start, relative) {
+            found.push(Quantity {
+                start: from,
+                end: at + 6,
+                value: "1".into(),
+                value_high: None,
+                amount: "1".into(),
+                unit: "years",
+                qualifier,
+                measure: "level",
+                cue: vec![format!("number words: a year; hedge: {word}")],
+            });
+        }
+    }
     let tokens = word_tokens(&lower);
-    // "the last twelve months" is a period, not a count.
-    let periods = crate::extract::periods::find(s);
+    // "the last twelve months" is a period, not a count. The periods are only looked for
+    // in a sentence that has a number word: most have none.
+    let mut periods = None;
     let mut i = 0;
     while i < tokens.len() {
         match word_number_at(s, &lower, &tokens, i) {
             Some((next, q)) => {
+                let periods = periods.get_or_insert_with(|| crate::extract::periods::find(s));
                 if !periods.iter().any(|p| p.start < q.end && q.start < p.end) {
                     found.push(q);
                 }

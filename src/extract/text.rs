@@ -178,7 +178,14 @@ pub fn html_text(html: &str) -> String {
     let state = tokenizer.sink.state.borrow();
     let mut text = String::new();
     for line in state.text.lines() {
-        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        // A table row is one line, its cells apart by a tab (the guesses read a cell's
+        // column); a tab is one byte, as the space a quote shows in its place.
+        let line = line
+            .split('\t')
+            .map(|cell| cell.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|cell| !cell.is_empty())
+            .collect::<Vec<_>>()
+            .join("\t");
         if !line.is_empty() {
             text.push_str(&line);
             text.push('\n');
@@ -211,8 +218,6 @@ const BLOCKS: &[&str] = &[
     "ul",
     "ol",
     "tr",
-    "td",
-    "th",
     "table",
     "h1",
     "h2",
@@ -244,7 +249,7 @@ impl TokenSink for TextSink {
         match token {
             // Newlines in the source are layout, not paragraph breaks.
             CharacterTokens(text) if state.skipping.is_none() => {
-                let flat = text.replace(['\n', '\r'], " ");
+                let flat = text.replace(['\n', '\r', '\t'], " ");
                 state.text.push_str(&flat);
             }
             TagToken(tag) => {
@@ -257,6 +262,9 @@ impl TokenSink for TextSink {
                 }
                 if BLOCKS.contains(&name) {
                     state.text.push('\n');
+                } else if matches!(name, "td" | "th") {
+                    // Cells of a row stay on its line, a tab apart.
+                    state.text.push('\t');
                 }
                 if tag.kind == StartTag && DROPPED.contains(&name) && !tag.self_closing {
                     state.skipping = Some(name.to_string());

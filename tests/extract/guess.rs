@@ -354,3 +354,378 @@ fn clean_drafts_ingest_with_their_guesses() {
         ]
     );
 }
+
+/// (value, value_high, unit, qualifier) of every row, in order.
+fn values(rows: &[Row]) -> Vec<[&str; 4]> {
+    rows.iter()
+        .map(|r| {
+            [
+                r["value"].as_str(),
+                r["value_high"].as_str(),
+                r["unit"].as_str(),
+                r["qualifier"].as_str(),
+            ]
+        })
+        .collect()
+}
+
+#[test]
+fn ranges_with_or_durations_in_years_and_money_per_counted_noun() {
+    let dir = Dir::new();
+    dir.write(
+        "units.txt",
+        "That would have taken 40 or 50 people about a year to do.\n\n\
+         Commitments of $225B over ~4-5yr; lower D&A (~$20B/6yr).\n\n\
+         ~44 person-years x ~$300K fully-loaded.\n\n\
+         Bedrock is a multibillion-dollar run rate business.\n",
+    );
+    let rows = rows(&dir.run(&["extract", "units.txt", "--format", "csv"]));
+    assert_eq!(
+        values(&rows),
+        vec![
+            ["40", "50", "count", "range"],
+            ["1", "", "years", "approx"],
+            ["225B", "", "USD", "exact"],
+            ["4", "5", "years", "range"],
+            ["20B", "", "USD", "approx"],
+            ["6", "", "years", "exact"],
+            ["44", "", "person-years", "approx"],
+            ["300K", "", "USD/person-year", "approx"],
+            ["2B", "", "USD", "at_least"],
+        ]
+    );
+    assert_contains(&rows[7]["cue"], "dollars times person-years");
+    assert_contains(&rows[8]["cue"], "multibillion: at least 2B");
+}
+
+#[test]
+fn the_rules_do_not_fire_where_they_should_not() {
+    let dir = Dir::new();
+    dir.write(
+        "not.txt",
+        "Sales rose 5% from a year ago, and more than a year ago they fell. \
+         Growth held 20% over a year. \
+         Dates like 3/31 and 1/2 stay dates; $5 or $6 stay apart.\n",
+    );
+    let rows = rows(&dir.run(&["extract", "not.txt", "--format", "csv"]));
+    assert_eq!(
+        values(&rows),
+        vec![
+            ["5%", "", "%", "exact"],
+            ["20%", "", "%", "exact"],
+            ["5", "", "USD", "exact"],
+            ["6", "", "USD", "exact"],
+        ]
+    );
+}
+
+#[test]
+fn a_bare_number_after_a_ratio_or_per_share_label_takes_its_unit() {
+    let dir = Dir::new();
+    dir.write(
+        "labels.txt",
+        "Est. revisions unknown · Fwd P/E 36.2 · EV/Sales 3.9x\n\n\
+         net income $77.7B · diluted EPS 7.17\n\n\
+         dollar-ADV $11.6B · beta 1.468 · px $258.68\n\n\
+         EPS 3 billion was the total. EPS 2026 estimates rose. Beta 12 customers joined.\n",
+    );
+    let rows = rows(&dir.run(&["extract", "labels.txt", "--format", "csv"]));
+    let got: Vec<[&str; 3]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r["value"].as_str(),
+                r["unit"].as_str(),
+                r["metric"].as_str(),
+            ]
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ["36.2", "x", "forward_pe"],
+            ["3.9", "x", "ev_to_sales"],
+            ["77.7B", "USD", "net_income"],
+            ["7.17", "USD/share", "eps_diluted"],
+            ["11.6B", "USD", "dollar_adv"],
+            ["1.468", "x", "beta"],
+            ["258.68", "USD/share", "share_price"],
+            // A number with a scale or a noun of its own, or a year, keeps it.
+            ["3B", "USD", ""],
+            ["12", "count", ""],
+        ]
+    );
+    assert_contains(&rows[3]["cue"], "unit: USD/share after eps");
+}
+
+#[test]
+fn market_figures_are_on_the_documents_as_of_date() {
+    let dir = Dir::new();
+    // The date comes at the end, after a sentence naming another date (a period's end).
+    let text = "Free cash flow (TTM through 3/31/2026) was $1.2B.\n\n\
+                The median price target is $315 (41 analysts covering); backlog is $364 billion.\n\n\
+                As of 2026-03-31: 233 new positions.\n\n\
+                All data as of 2026-05-13.\n";
+    dir.write("dated.txt", text);
+    let args = [
+        "extract",
+        "dated.txt",
+        "--format",
+        "csv",
+        "--period",
+        "Q1 FY2026",
+    ];
+    let dated = rows(&dir.run(&args));
+    // A price target and an analyst count are on the document's date; a backlog stays
+    // on the quarter's end; a sentence's own "as of" dates its figures only.
+    assert_eq!(with_value(&dated, "315")["period"], "2026-05-13");
+    assert_eq!(with_value(&dated, "41")["period"], "2026-05-13");
+    assert_eq!(with_value(&dated, "364B")["period"], "2026-03-31");
+
+    // --as-of wins over the document's statement.
+    let mut with = args.to_vec();
+    with.extend(["--as-of", "2026-04-29"]);
+    let fixed = rows(&dir.run(&with));
+    assert_eq!(with_value(&fixed, "315")["period"], "2026-04-29");
+
+    // Without a statement and without --as-of, the quarter's end, as before.
+    dir.write(
+        "undated.txt",
+        text.replace("All data as of 2026-05-13.", ""),
+    );
+    let undated = rows(&dir.run(&[
+        "extract",
+        "undated.txt",
+        "--format",
+        "csv",
+        "--period",
+        "Q1 FY2026",
+    ]));
+    assert_eq!(with_value(&undated, "315")["period"], "2026-03-31");
+
+    // A bad date is a usage error naming the option and the form expected.
+    let out = dir
+        .cmd()
+        .args(["extract", "dated.txt", "--as-of", "May 13"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_contains(&err, "--as-of \"May 13\"");
+    assert_contains(&err, "YYYY-MM-DD");
+}
+
+#[test]
+fn consensus_and_a_paragraph_of_assumptions_are_for_the_year() {
+    let dir = Dir::new();
+    dir.write(
+        "forecast.txt",
+        "The +22% consensus EPS growth needs AI margins.\n\n\
+         Assumptions: Tax rate 21%. Incremental net margin: 25% for cloud revenue.\n\n\
+         Revenue was $12.4 billion. Tax rate 18%.\n\n\
+         Note: the Q2 consensus of $3.1 billion was beaten.\n",
+    );
+    let args = [
+        "extract",
+        "forecast.txt",
+        "--format",
+        "csv",
+        "--period",
+        "Q1 FY2026",
+    ];
+    let rows = rows(&dir.run(&args));
+    let got: Vec<[&str; 4]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r["value"].as_str(),
+                r["basis"].as_str(),
+                r["period"].as_str(),
+                r["disclosure_type"].as_str(),
+            ]
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            // A consensus without a period is the year's, as guidance is.
+            ["22%", "consensus", "FY2026", "third_party_estimate"],
+            // The paragraph's label makes its figures the writer's estimates.
+            ["21%", "estimate", "FY2026", "third_party_estimate"],
+            ["25%", "estimate", "FY2026", "third_party_estimate"],
+            // Another paragraph, another label: actual figures of the quarter.
+            ["12.4B", "actual", "Q1 FY2026", "audited"],
+            ["18%", "actual", "Q1 FY2026", "management_commentary"],
+            // A consensus naming its quarter keeps it.
+            ["3.1B", "consensus", "Q2 FY2026", "third_party_estimate"],
+        ]
+    );
+    assert_contains(&rows[1]["cue"], "basis: assumptions");
+}
+
+#[test]
+fn event_dates_today_possessive_years_and_months_date_their_figures() {
+    let dir = Dir::new();
+    dir.write(
+        "events.txt",
+        "On April 20, Amazon announced it will deploy an additional $5B, with top-ups of up to $20B more.\n\n\
+         Combined with the ~$8B already deployed, cumulative capital stands at ~$13B today.\n\n\
+         Capex of ~$200B is a 56% step-up from 2025's $128B.\n\n\
+         The U.S. Prime membership base is ~201M as of March 2026.\n\n\
+         Revenue was $5 billion, and on that base the date 4/20 names nothing.\n\n\
+         All data as of 2026-05-13.\n",
+    );
+    let args = [
+        "extract",
+        "events.txt",
+        "--format",
+        "csv",
+        "--period",
+        "Q1 FY2026",
+    ];
+    let rows = rows(&dir.run(&args));
+    let period = |value: &str, quote: &str| row(&rows, value, quote)["period"].clone();
+    // A flow figure of an event's day is of the quarter holding the day.
+    assert_eq!(period("5B", "April 20"), "Q2 FY2026");
+    assert_eq!(period("20B", "April 20"), "Q2 FY2026");
+    // "today" is the document's date for an instant.
+    assert_eq!(period("13B", "today"), "2026-05-13");
+    // "2025's $128B" is 2025's, though "from" comes before the year.
+    assert_eq!(period("128B", "2025's"), "FY2025");
+    // "as of March 2026": the month's end, for an instant.
+    assert_eq!(period("201M", "March 2026"), "2026-03-31");
+    // A date that is neither in the figure's clause nor an event's day dates nothing.
+    assert_eq!(period("5B", "on that base"), "Q1 FY2026");
+}
+
+#[test]
+fn a_unit_only_one_metric_is_counted_in_names_it() {
+    let dir = Dir::new();
+    dir.write(
+        "units.txt",
+        "~44 person-years x ~$300K fully-loaded.\n\n\
+         It took 6 years. We have 5 trucks.\n\n\
+         Assume ~25-30%/yr converts.\n",
+    );
+    let rows = rows(&dir.run(&["extract", "units.txt", "--format", "csv"]));
+    let metric = |value: &str| with_value(&rows, value)["metric"].clone();
+    assert_eq!(metric("44"), "project_effort_saved");
+    assert_contains(
+        &with_value(&rows, "44")["cue"],
+        "the only metric counted in person-years",
+    );
+    assert_eq!(metric("300K"), "employee_cost");
+    // Years are the unit of several metrics, counts of many: no guess.
+    assert_eq!(metric("6"), "");
+    assert_eq!(metric("5"), "");
+    // A lexicon phrase: the share of a backlog converting in a year.
+    assert_eq!(metric("25%"), "backlog_annual_conversion_rate");
+}
+
+#[test]
+fn a_metric_name_whose_words_are_all_in_the_clause_names_it() {
+    let dir = Dir::new();
+    dir.run(&["init", "--empty"]);
+    dir.write(
+        "metrics.csv",
+        "metric,name,unit,description\n\
+         dividend_per_share,Dividend per share,USD/share,Dividend declared per share\n",
+    );
+    dir.run(&["ingest", "metrics.csv"]);
+    dir.write(
+        "doc.txt",
+        "The board declared a quarterly dividend of $0.25 per share, and the share count was 5 million.\n\n\
+         The dividend was paid in cash of $0.30 to holders.\n",
+    );
+    let rows = rows(&dir.run(&["extract", "doc.txt", "--format", "csv"]));
+    let metric = |value: &str| with_value(&rows, value)["metric"].clone();
+    assert_eq!(metric("0.25"), "dividend_per_share");
+    assert_contains(
+        &with_value(&rows, "0.25")["cue"],
+        "its name's words in the clause",
+    );
+    // Another clause, or a clause holding only some of the name's words: no guess.
+    assert_eq!(metric("5M"), "");
+    assert_eq!(metric("0.30"), "");
+}
+
+#[test]
+fn a_table_header_names_the_period_of_its_columns() {
+    let dir = Dir::new();
+    dir.write(
+        "table.html",
+        "<html><body><p>Results for the quarter.</p><table>\
+         <tr><th>Metric</th><th>Q2 2026</th><th>Q2 2025</th><th>Change</th></tr>\
+         <tr><td>Net sales</td><td>$12.4B</td><td>$10.5B</td><td>+18%</td></tr>\
+         <tr><td>Diluted EPS</td><td>$1.07</td><td>$0.81</td><td>+32%</td></tr>\
+         </table><p>Sales in the quarter were $12.4B\tagain.</p></body></html>",
+    );
+    let args = [
+        "extract",
+        "table.html",
+        "--format",
+        "csv",
+        "--period",
+        "Q2 FY2026",
+    ];
+    let rows = rows(&dir.run(&args));
+    let got: Vec<[&str; 3]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r["value"].as_str(),
+                r["period"].as_str(),
+                r["quote"].as_str(),
+            ]
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ["12.4B", "Q2 FY2026", "Net sales $12.4B $10.5B +18%"],
+            ["10.5B", "Q2 FY2025", "Net sales $12.4B $10.5B +18%"],
+            // The change column names no period: the document's quarter.
+            ["18%", "Q2 FY2026", "Net sales $12.4B $10.5B +18%"],
+            ["1.07", "Q2 FY2026", "Diluted EPS $1.07 $0.81 +32%"],
+            ["0.81", "Q2 FY2025", "Diluted EPS $1.07 $0.81 +32%"],
+            ["32%", "Q2 FY2026", "Diluted EPS $1.07 $0.81 +32%"],
+            // After the table (a tab in the text is a space), the header names nothing.
+            [
+                "12.4B",
+                "Q2 FY2026",
+                "Sales in the quarter were $12.4B again."
+            ],
+        ]
+    );
+    assert_contains(&rows[1]["cue"], "period: Q2 2025 (its column) -> Q2 FY2025");
+}
+
+#[test]
+fn a_forecast_of_a_level_is_on_the_documents_date() {
+    let dir = Dir::new();
+    // The bundled metrics, operating_margin_advantage (a level at a date) among them.
+    dir.run(&["init"]);
+    dir.write(
+        "call.txt",
+        "We expect several hundred basis points of operating margin advantage.\n\n\
+         Our backlog is $364 billion.\n",
+    );
+    let args = [
+        "extract",
+        "call.txt",
+        "--format",
+        "csv",
+        "--period",
+        "Q1 FY2026",
+    ];
+    let mut dated = args.to_vec();
+    dated.extend(["--as-of", "2026-04-29"]);
+    let with = rows(&dir.run(&dated));
+    // The forecast is said on the call's day; the backlog stays at the quarter's end.
+    assert_eq!(with_value(&with, "200")["period"], "2026-04-29");
+    assert_eq!(with_value(&with, "364B")["period"], "2026-03-31");
+    // Without a date for the document, the quarter's end, as before.
+    let without = rows(&dir.run(&args));
+    assert_eq!(with_value(&without, "200")["period"], "2026-03-31");
+}

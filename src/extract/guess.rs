@@ -435,6 +435,7 @@ impl Guesser {
             recent_metric: None,
             previous_metric: None,
             speaker: None,
+            year: None,
             date: None,
         }
     }
@@ -470,6 +471,8 @@ pub struct Document<'a> {
     previous_metric: Option<String>,
     /// The disclosure type and words of the paragraph's speaker label.
     speaker: Option<(String, String)>,
+    /// The latest year the document named ("Amazon's 2026 story").
+    year: Option<i32>,
     date: Option<NaiveDate>,
 }
 
@@ -550,12 +553,16 @@ const RELATIVE: &[(&str, bool)] = &[
 
 /// Words right before a period that make it a comparison base.
 const BASE_WORDS: &[&str] = &[
-    "from", "vs", "versus", "than", "since", "compared", "against", "over", "after", "before",
+    "from", "vs", "versus", "than", "since", "compared", "against", "after", "before",
 ];
+
+/// Words right before a period that make it a time limit or a starting point, not the
+/// period of a figure ("since Q2 FY22", "by 2030").
+const NOT_PERIOD_WORDS: &[&str] = &["since", "by", "until", "through", "before", "after"];
 
 /// Words that make a sentence's quarters the future, not the quarter the document is about.
 const FUTURE_WORDS: &[&str] = &[
-    "will", "becomes", "expect", "expects", "expected", "guidance", "guided", "outlook", "next",
+    "will", "becomes", "expect", "expects", "expected", "guidance", "guided", "outlook",
     "forecast", "landing",
 ];
 
@@ -630,16 +637,34 @@ impl Document<'_> {
         let future = lower
             .split(|c: char| !c.is_alphanumeric())
             .any(|w| FUTURE_WORDS.contains(&w));
+        for p in periods.iter().filter(|p| !p.base && !future) {
+            let year = match p.period {
+                Named::Explicit(
+                    What::Year(y)
+                    | What::FiscalYear { year: Some(y) }
+                    | What::Quarter { year: Some(y), .. },
+                ) => Some(y),
+                _ => None,
+            };
+            self.year = self.year.max(year);
+        }
         let mut named = None;
         for p in &periods {
-            if let Named::Explicit(What::Quarter {
-                q,
-                year: Some(y),
-                fiscal,
-            }) = p.period
-            {
+            let quarter = match p.period {
+                Named::Explicit(What::Quarter {
+                    q,
+                    year: Some(y),
+                    fiscal,
+                }) => Some(self.fiscal_quarter(q, y, fiscal).0),
+                // "Q1 revenue" in a document about 2026, before any quarter with its year.
+                Named::Explicit(What::Quarter { q, year: None, .. }) if self.quarter.is_none() => {
+                    self.year.map(|y| (q, y))
+                }
+                _ => None,
+            };
+            if let Some(quarter) = quarter {
                 if !p.base && !future {
-                    named = Some(self.fiscal_quarter(q, y, fiscal).0);
+                    named = Some(quarter);
                     // The latest in time: (year, quarter) order.
                     let later = |a: Option<(u8, i32)>| a.map(|(q, y)| (y, q));
                     if self.guesser.quarter.is_none() && later(named) > later(self.quarter) {
@@ -782,16 +807,24 @@ impl Document<'_> {
         let level = measure == "level";
         let usable = |c: &&Candidate| {
             let after = c.start >= figure.end;
+            // "from $25 billion in Q1 2025" names the $25 billion's period, but for the
+            // figure before it ("up 77% from ...") it is the base of the comparison.
+            let base = if after {
+                has_base_word(&s[figure.end..c.start])
+            } else {
+                c.base
+            };
             match c.period {
                 // "a year earlier" names the base of a change, not its period.
                 Named::YearAgo | Named::QuarterAgo => level,
                 Named::Explicit(What::Date { .. }) => instant || market,
                 Named::Explicit(_) => {
-                    let since = s[..c.start]
-                        .to_ascii_lowercase()
-                        .trim_end()
-                        .ends_with("since");
-                    !(since || (c.base && after && !level)) && c.start != figure.start
+                    let last = s[..c.start]
+                        .split(|ch: char| !ch.is_alphanumeric())
+                        .rfind(|w| !w.is_empty())
+                        .unwrap_or_default()
+                        .to_ascii_lowercase();
+                    !(NOT_PERIOD_WORDS.contains(&last.as_str()) || base) && c.start != figure.start
                 }
             }
         };
@@ -885,7 +918,7 @@ impl Document<'_> {
                 )
             })
         };
-        let year_of_doc = doc.map(|(_, y)| y);
+        let year_of_doc = doc.map(|(_, y)| y).or(self.year);
         match period {
             Named::YearAgo => shift(4),
             Named::QuarterAgo => shift(1),
@@ -898,12 +931,16 @@ impl Document<'_> {
                     let ((q, y), note) = self.fiscal_quarter(q, y, fiscal);
                     Some((format!("Q{q} FY{y}"), note))
                 }
-                What::Quarter { q, year: None, .. } => {
-                    let (dq, dy) = doc?;
-                    // The latest such quarter up to the document's.
-                    let y = if q <= dq { dy } else { dy - 1 };
-                    Some((format!("Q{q} FY{y}"), None))
-                }
+                What::Quarter { q, year: None, .. } => match doc {
+                    Some((dq, dy)) => {
+                        // The latest such quarter up to the document's.
+                        let y = if q <= dq { dy } else { dy - 1 };
+                        Some((format!("Q{q} FY{y}"), None))
+                    }
+                    None => self
+                        .year
+                        .map(|y| (format!("Q{q} FY{y}"), Some("the year the document names"))),
+                },
                 What::Half { h, year, .. } => {
                     Some((format!("H{h} FY{}", year.or(year_of_doc)?), None))
                 }
@@ -1027,6 +1064,12 @@ fn after_base_word(before: &str) -> bool {
         .rev()
         .take(5)
         .any(|w| BASE_WORDS.contains(&w))
+}
+
+/// Whether a text holds a comparison word anywhere (between a figure and a period).
+fn has_base_word(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|w| BASE_WORDS.contains(&w.to_ascii_lowercase().as_str()))
 }
 
 fn is_date(label: &str) -> bool {

@@ -11,6 +11,7 @@ use crate::extract::guess::Guesser;
 use crate::extract::{self, sentences, text, Options, DRAFT_COLUMNS, FACT_COLUMNS};
 use crate::output::{self, Rows};
 use rusqlite::types::Value;
+use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -116,9 +117,11 @@ fn run_coverage(
     }
     let facts = Facts::load(&crate::db::open_ro(db)?)?;
     let mut counts: Vec<Counts> = args.files.iter().map(|_| Counts::default()).collect();
+    // The skip rows that skipped a number (by origin, `file:line`).
+    let mut used: HashSet<String> = HashSet::new();
     let columns: Vec<String> = COVERAGE_COLUMNS.iter().map(|c| (*c).to_string()).collect();
     let mut each = |row: &mut dyn FnMut(Vec<Value>) -> io::Result<()>| {
-        check_files(args, kinds, &facts, &skips, &mut counts, row)
+        check_files(args, kinds, &facts, &skips, &mut counts, &mut used, row)
     };
     super::emit(&args.output, out, |w| {
         if args.output.format == Format::Csv {
@@ -141,6 +144,7 @@ fn run_coverage(
             output::write(&rows, args.output.format, w)
         }
     })?;
+    note_unused_skips(args, &skips, &used);
     let mut uncovered = 0;
     for (file, c) in args.files.iter().zip(&counts) {
         crate::say!(
@@ -164,6 +168,35 @@ fn run_coverage(
     Ok(())
 }
 
+/// Notes each skip row for one of these documents that skipped none of its numbers: a
+/// typo in its sentence or number, a row an earlier one shadows, or a figure since made a
+/// fact. A note, not an error: the row does no harm, but a list kept honest has none.
+fn note_unused_skips(args: &ExtractArgs, skips: &Skips, used: &HashSet<String>) {
+    let names: HashSet<String> = args
+        .files
+        .iter()
+        .map(|f| coverage::document_name(f))
+        .collect();
+    for skip in &skips.rows {
+        let Some(document) = skip.document.as_ref().filter(|d| names.contains(*d)) else {
+            continue;
+        };
+        if !used.contains(&skip.origin) {
+            let sentences = if skip.sentence.is_empty() {
+                "no sentence".to_string()
+            } else {
+                format!("no sentence containing {:?}", skip.sentence)
+            };
+            crate::say!(
+                "amzdb: note: {}: this skip row skipped no number of {document}: {sentences} \
+                 has {} left that no fact covers and no earlier row skips; fix or remove the row",
+                skip.origin,
+                skip.number
+            );
+        }
+    }
+}
+
 /// Hands the coverage row of every number of every file to `row`, counting statuses.
 fn check_files(
     args: &ExtractArgs,
@@ -171,6 +204,7 @@ fn check_files(
     facts: &Facts,
     skips: &Skips,
     counts: &mut [Counts],
+    used: &mut HashSet<String>,
     row: &mut dyn FnMut(Vec<Value>) -> io::Result<()>,
 ) -> io::Result<()> {
     for ((file, kind), count) in args.files.iter().zip(kinds).zip(counts) {
@@ -187,6 +221,7 @@ fn check_files(
                         }
                         Status::Skipped(skip) => {
                             count.skipped += 1;
+                            used.insert(skip.origin.clone());
                             (String::new(), skip.reason.clone())
                         }
                         Status::Uncovered => {

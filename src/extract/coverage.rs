@@ -239,6 +239,19 @@ pub enum Number {
     Class(Class),
 }
 
+impl std::fmt::Display for Number {
+    /// As a message names it: `"67.0"`, or a class as a skip file writes it (`<year>`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Number::Written(n) => write!(f, "{n:?}"),
+            Number::Class(class) => {
+                let written = CLASSES.iter().find(|(_, c)| c == class);
+                write!(f, "a number of {}", written.map_or("?", |(w, _)| *w))
+            }
+        }
+    }
+}
+
 /// One row of a skip file.
 #[derive(Debug, Clone)]
 pub struct Skip {

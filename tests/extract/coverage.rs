@@ -188,6 +188,22 @@ fn coverage_passes_when_every_number_is_covered_or_skipped_and_writes_nothing() 
         stderr,
         "good.txt: 3 numbers: 1 covered, 2 skipped, 0 uncovered\n"
     );
+    // A row that skips nothing (a typo in its figure) is noted, without failing.
+    dir.write(
+        "typo.csv",
+        "document,sentence,number,reason\ngood.txt,The plan has,4,a typo\n",
+    );
+    let (code, _, stderr) = coverage(
+        &dir,
+        &["good.txt", "--skips", "skips.csv", "--skips", "typo.csv"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_contains(
+        &stderr,
+        "amzdb: note: typo.csv:2: this skip row skipped no number of good.txt: no sentence \
+         containing \"The plan has\" has \"4\" left that no fact covers and no earlier row \
+         skips; fix or remove the row\n",
+    );
     // A skip row for another document does not apply.
     let (code, _, stderr) = coverage(&dir, &["good.txt"]);
     assert_eq!(code, 1, "{stderr}");

@@ -7,6 +7,7 @@
 use crate::db;
 use crate::error::{Error, Problem, Problems, Result};
 use crate::extract::periods::{self, What};
+use crate::extract::quantities;
 use crate::parse::period::{FiscalYearEnd, Period, PeriodKind};
 use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
@@ -29,6 +30,7 @@ const DISCLOSURE_TYPES: &[&str] = &["audited", "management_commentary", "third_p
 
 /// Metrics stored on an instant (a level at a date, not a flow over a period), as the
 /// bundled facts store them: a backlog at the quarter's end, a price target on a day.
+/// Besides these, a metric whose description says "an instant" or "at the period's end".
 const INSTANT_METRICS: &[&str] = &[
     "backlog",
     "remaining_performance_obligation",
@@ -97,6 +99,9 @@ pub struct Lexicon {
     statement_lines: HashSet<String>,
     /// Metrics whose name says they are estimates ("Revenue uplift (estimate)").
     estimates: HashSet<String>,
+    /// Metrics whose description says they are levels at a date ("an instant", "at the
+    /// period's end").
+    instants: HashSet<String>,
 }
 
 impl Lexicon {
@@ -109,9 +114,7 @@ impl Lexicon {
         {
             if let (Some(slug), Some(name), Some(unit)) = (row.get(0), row.get(1), row.get(2)) {
                 lexicon.units.insert(slug.to_string(), unit.to_string());
-                if name.contains("(estimate)") {
-                    lexicon.estimates.insert(slug.to_string());
-                }
+                lexicon.describe(slug, name, row.get(3).unwrap_or_default());
             }
         }
         for row in csv::Reader::from_reader(CONCEPTS.as_bytes())
@@ -144,13 +147,12 @@ impl Lexicon {
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, bool>(3)?,
+                r.get::<_, String>(4)?,
             ))
         })?;
         for row in rows {
-            let (slug, name, unit, line) = row?;
-            if name.contains("(estimate)") {
-                self.estimates.insert(slug.clone());
-            }
+            let (slug, name, unit, line, description) = row?;
+            self.describe(&slug, &name, &description);
             let name = name.split(" (").next().unwrap_or_default().to_string();
             for phrase in [slug.replace('_', " "), name] {
                 self.push(Kind::Metric, &slug, &phrase);
@@ -161,6 +163,26 @@ impl Lexicon {
             self.units.insert(slug, unit);
         }
         Ok(())
+    }
+
+    /// What a metric's name and description say about its figures: an estimate, or a
+    /// level at a date.
+    fn describe(&mut self, slug: &str, name: &str, description: &str) {
+        if name.contains("(estimate)") {
+            self.estimates.insert(slug.to_string());
+        }
+        let d = description.to_ascii_lowercase();
+        if [
+            "an instant",
+            "at the period's end",
+            "at period end",
+            "at the end of the period",
+        ]
+        .iter()
+        .any(|w| d.contains(w))
+        {
+            self.instants.insert(slug.to_string());
+        }
     }
 
     fn add_csv(&mut self, file: &str, text: &str) -> Result<()> {
@@ -433,6 +455,7 @@ impl Guesser {
             since: 0,
             previous: None,
             recent_metric: None,
+            metric_since: 0,
             previous_metric: None,
             speaker: None,
             year: None,
@@ -468,6 +491,7 @@ pub struct Document<'a> {
     previous: Option<(u8, i32)>,
     /// The last metric the sentence being read names, and the previous sentence's.
     recent_metric: Option<String>,
+    metric_since: usize,
     previous_metric: Option<String>,
     /// The disclosure type and words of the paragraph's speaker label.
     speaker: Option<(String, String)>,
@@ -500,6 +524,8 @@ enum Named {
     Explicit(What),
     YearAgo,
     QuarterAgo,
+    /// "in the quarter", "this quarter": the quarter being read about.
+    ThisQuarter,
 }
 
 /// A figure as the guesses see it: its span and its clause in the sentence, and what the
@@ -511,6 +537,9 @@ pub struct Figure<'a> {
     pub unit: &'a str,
     pub measure: &'a str,
     pub basis: &'a str,
+    /// The unit is assumed (`364B` without `$`): a metric counted in units or shares may
+    /// claim it.
+    pub assumed_unit: bool,
 }
 
 /// The guesses for one figure, and the words behind them.
@@ -523,6 +552,8 @@ pub struct Guess {
     pub confidence: &'static str,
     /// `estimate` when the metric is one (its name says so) and the words gave no basis.
     pub basis: Option<&'static str>,
+    /// The metric's unit, for a figure whose unit was only assumed.
+    pub unit: Option<String>,
     pub cue: Vec<String>,
 }
 
@@ -532,33 +563,46 @@ const SPEAKER: usize = 48;
 /// How many sentences a quarter named stays the one a sentence without a period takes.
 const RECENT: usize = 3;
 
-/// Relative periods, resolved against the document's quarter.
-const RELATIVE: &[(&str, bool)] = &[
-    ("same period last year", true),
-    ("same quarter last year", true),
-    ("a year earlier", true),
-    ("a year ago", true),
-    ("year-ago", true),
-    ("year ago", true),
-    ("prior-year", true),
-    ("prior year", true),
-    ("previous year", true),
-    ("last year", true),
-    ("prior quarter", false),
-    ("prior-quarter", false),
-    ("previous quarter", false),
-    ("preceding quarter", false),
-    ("last quarter", false),
+/// Relative periods, resolved against the quarter being read about.
+const RELATIVE: &[(&str, Named)] = &[
+    ("same period last year", Named::YearAgo),
+    ("same quarter last year", Named::YearAgo),
+    ("a year earlier", Named::YearAgo),
+    ("a year ago", Named::YearAgo),
+    ("year-ago", Named::YearAgo),
+    ("year ago", Named::YearAgo),
+    ("prior-year", Named::YearAgo),
+    ("prior year", Named::YearAgo),
+    ("previous year", Named::YearAgo),
+    ("last year", Named::YearAgo),
+    ("prior quarter", Named::QuarterAgo),
+    ("prior-quarter", Named::QuarterAgo),
+    ("previous quarter", Named::QuarterAgo),
+    ("preceding quarter", Named::QuarterAgo),
+    ("last quarter", Named::QuarterAgo),
+    ("in the quarter", Named::ThisQuarter),
+    ("for the quarter", Named::ThisQuarter),
+    ("this quarter", Named::ThisQuarter),
+    ("the current quarter", Named::ThisQuarter),
+    ("at quarter end", Named::ThisQuarter),
+    ("at quarter-end", Named::ThisQuarter),
 ];
 
 /// Words right before a period that make it a comparison base.
 const BASE_WORDS: &[&str] = &[
-    "from", "vs", "versus", "than", "since", "compared", "against", "after", "before",
+    "from", "vs", "versus", "than", "since", "compared", "against", "after", "before", "twice",
+    "times",
 ];
 
 /// Words right before a period that make it a time limit or a starting point, not the
 /// period of a figure ("since Q2 FY22", "by 2030").
-const NOT_PERIOD_WORDS: &[&str] = &["since", "by", "until", "through", "before", "after"];
+const NOT_PERIOD_WORDS: &[&str] = &[
+    "since", "by", "until", "through", "before", "after", "of", "mid",
+];
+
+/// How close to a figure a year alone names its period, and how close to a period a word
+/// of the future makes it the next one, in bytes.
+const NEAR: usize = 40;
 
 /// Words that make a sentence's quarters the future, not the quarter the document is about.
 const FUTURE_WORDS: &[&str] = &[
@@ -608,7 +652,7 @@ impl Document<'_> {
                 base: after_base_word(&lower[..p.start]),
             })
             .collect();
-        for (phrase, year) in RELATIVE {
+        for (phrase, named) in RELATIVE {
             for (at, _) in lower.match_indices(phrase) {
                 let whole = lower[..at]
                     .chars()
@@ -624,11 +668,7 @@ impl Document<'_> {
                         start: at,
                         end: at + phrase.len(),
                         text: s[at..at + phrase.len()].to_string(),
-                        period: if *year {
-                            Named::YearAgo
-                        } else {
-                            Named::QuarterAgo
-                        },
+                        period: *named,
                         base: after_base_word(&lower[..at]),
                     });
                 }
@@ -686,7 +726,19 @@ impl Document<'_> {
             .map(|h| &self.guesser.lexicon.entries[h.entry])
             .find(|e| e.kind == Kind::Metric)
             .map(|e| e.value.clone());
-        self.previous_metric = std::mem::replace(&mut self.recent_metric, metric);
+        // The last metric named stays for the next sentences that name none ("our
+        // backlog is $244 billion. That's up 40%. I think it's up 22% ..."), as the
+        // quarter does.
+        self.previous_metric = self
+            .recent_metric
+            .clone()
+            .filter(|_| self.metric_since < RECENT);
+        if metric.is_some() {
+            self.recent_metric = metric;
+            self.metric_since = 0;
+        } else {
+            self.metric_since += 1;
+        }
         for p in &periods {
             if let Named::Explicit(What::Date {
                 year: Some(y),
@@ -755,11 +807,23 @@ impl Document<'_> {
                 .map(|h| (h, true))
                 .or_else(|| within(&(0..s.len())).map(|h| (h, false)))
         };
-        let metric = nearest(Kind::Metric, &|e| lexicon.fits(&e.value, unit, measure));
+        let metric = nearest(Kind::Metric, &|e| {
+            lexicon.fits(&e.value, unit, measure)
+                || (f.assumed_unit
+                    && ["count", "shares"]
+                        .iter()
+                        .any(|u| lexicon.fits(&e.value, u, measure)))
+        });
         if let Some((h, _)) = metric {
             let e = &lexicon.entries[h.entry];
             g.metric.clone_from(&e.value);
             g.cue.push(format!("metric: {}", &s[h.start..h.end]));
+            if let Some(u) = lexicon.units.get(&e.value).filter(|u| *u != unit) {
+                if f.assumed_unit && !lexicon.fits(&e.value, unit, measure) {
+                    g.cue.push(format!("unit: {u}, the unit of {}", e.value));
+                    g.unit = Some(u.clone());
+                }
+            }
         } else if let Some(previous) = self
             .previous_metric
             .as_ref()
@@ -802,7 +866,8 @@ impl Document<'_> {
     /// Sets the period; true when the sentence named it (not the document's quarter).
     fn period(&self, s: &str, sentence: &Sentence, f: &Figure, g: &mut Guess) -> bool {
         let (figure, clause, measure, basis) = (&f.span, &f.clause, f.measure, f.basis);
-        let instant = INSTANT_METRICS.contains(&g.metric.as_str());
+        let instant = INSTANT_METRICS.contains(&g.metric.as_str())
+            || self.guesser.lexicon.instants.contains(&g.metric);
         let market = MARKET_METRICS.contains(&g.metric.as_str());
         let level = measure == "level";
         let usable = |c: &&Candidate| {
@@ -817,6 +882,7 @@ impl Document<'_> {
             match c.period {
                 // "a year earlier" names the base of a change, not its period.
                 Named::YearAgo | Named::QuarterAgo => level,
+                Named::ThisQuarter => true,
                 Named::Explicit(What::Date { .. }) => instant || market,
                 Named::Explicit(_) => {
                     let last = s[..c.start]
@@ -828,24 +894,39 @@ impl Document<'_> {
                 }
             }
         };
-        let within = |range: &Range<usize>| {
+        // A year alone ("in 2022") names the figure's period only close to it in its
+        // clause, or when it opens the sentence ("In 2025, we delivered 4x ...").
+        let opens = |c: &Candidate| {
+            let head = s[..c.start].trim().to_ascii_lowercase();
+            ["in", "for", "during", "through"].contains(&head.as_str())
+        };
+        let within = |range: &Range<usize>, sentence_wide: bool| {
             sentence
                 .periods
                 .iter()
                 .filter(usable)
                 .filter(|c| range.start <= c.start && c.end <= range.end)
+                .filter(|c| match c.period {
+                    Named::Explicit(What::Year(_)) => {
+                        opens(c) || (!sentence_wide && distance(c.start..c.end, figure) <= NEAR)
+                    }
+                    // A relative period ("a year earlier") counts in the clause only.
+                    Named::YearAgo | Named::QuarterAgo | Named::ThisQuarter => !sentence_wide,
+                    _ => true,
+                })
                 // At the same distance, the period after the figure ("$44.2B in Q1").
                 .min_by_key(|c| (distance(c.start..c.end, figure), c.start < figure.start))
         };
-        // A year alone ("in 2022") and a relative period ("a year earlier") name the
-        // figure's period only in its own clause.
-        let chosen = within(clause).or_else(|| {
-            within(&(0..s.len())).filter(|c| {
-                !matches!(
-                    c.period,
-                    Named::Explicit(What::Year(_)) | Named::YearAgo | Named::QuarterAgo
-                )
-            })
+        let chosen = within(clause, false).or_else(|| within(&(0..s.len()), true));
+        // Guidance for "the third quarter" is the next one: the sentence says so close to
+        // the period ("For the third quarter, we expect ...").
+        let ahead = chosen.is_some_and(|c| {
+            let before = quantities::near_end(&s[..c.start], NEAR);
+            let after = quantities::near(&s[c.end..], NEAR);
+            format!("{before} {after}")
+                .to_ascii_lowercase()
+                .split(|ch: char| !ch.is_alphanumeric())
+                .any(|w| FUTURE_WORDS.contains(&w))
         });
         let forward = matches!(basis, "guidance" | "estimate") && !instant && !market;
         let (label, said, note) = match chosen {
@@ -859,7 +940,7 @@ impl Document<'_> {
                     Some("a guidance or estimate: the document's fiscal year"),
                 )
             }
-            Some(c) => match self.resolve(c.period) {
+            Some(c) => match self.resolve(c.period, basis == "guidance" || ahead) {
                 Some((label, note)) => (label, Some(c.text.clone()), note),
                 None => return false,
             },
@@ -907,10 +988,12 @@ impl Document<'_> {
 
     /// The amzdb label of a period as written, filling in what the text leaves open from
     /// the document's quarter, with a note of any assumption.
-    fn resolve(&self, period: Named) -> Option<(String, Option<&'static str>)> {
+    fn resolve(&self, period: Named, forward: bool) -> Option<(String, Option<&'static str>)> {
         let doc = self.quarter;
+        // Relative periods count from the quarter being read about.
+        let current = self.previous.or(doc);
         let shift = |back: i32| {
-            doc.map(|(q, y)| {
+            current.map(|(q, y)| {
                 let n = y * 4 + i32::from(q) - 1 - back;
                 (
                     format!("Q{} FY{}", n.rem_euclid(4) + 1, n.div_euclid(4)),
@@ -922,6 +1005,7 @@ impl Document<'_> {
         match period {
             Named::YearAgo => shift(4),
             Named::QuarterAgo => shift(1),
+            Named::ThisQuarter => shift(0),
             Named::Explicit(what) => match what {
                 What::Quarter {
                     q,
@@ -932,8 +1016,16 @@ impl Document<'_> {
                     Some((format!("Q{q} FY{y}"), note))
                 }
                 What::Quarter { q, year: None, .. } => match doc {
+                    // Guidance is for the next such quarter from the document's; other
+                    // figures are of the latest such quarter up to it.
+                    Some((dq, dy)) if forward => {
+                        let y = if q >= dq { dy } else { dy + 1 };
+                        Some((
+                            format!("Q{q} FY{y}"),
+                            Some("guidance: the next such quarter"),
+                        ))
+                    }
                     Some((dq, dy)) => {
-                        // The latest such quarter up to the document's.
                         let y = if q <= dq { dy } else { dy - 1 };
                         Some((format!("Q{q} FY{y}"), None))
                     }
@@ -950,7 +1042,7 @@ impl Document<'_> {
                 What::FiscalYear { year } => Some((format!("FY{}", year.or(year_of_doc)?), None)),
                 What::Year(y) => Some((format!("FY{y}"), None)),
                 What::Ttm { quarter } => {
-                    let (q, y) = quarter.or(doc)?;
+                    let (q, y) = quarter.or(current)?;
                     Some((format!("TTM Q{q} FY{y}"), None))
                 }
                 What::Date {
@@ -1055,21 +1147,46 @@ fn distance(span: Range<usize>, figure: &Range<usize>) -> usize {
     }
 }
 
-/// Whether the text before a period ends with a comparison word (`from Q1 2025`, `vs.
-/// $25 billion in Q1 2025`), looking back a few words.
+/// Whether the text before a period ends with a comparison word (`from Q1 2025`,
+/// `compared with $1.42 billion in Q2 2025`), looking back a few words.
 fn after_base_word(before: &str) -> bool {
-    before
+    // Within its clause: "slower than Azure ... to Google." Q1 2026 is no base.
+    let from = [", ", "; ", ". ", "\" ", "\u{201d} ", " \u{2014} ", ": "]
+        .iter()
+        .filter_map(|sep| before.rfind(sep).map(|i| i + sep.len()))
+        .max()
+        .unwrap_or(0);
+    let words: Vec<String> = before[from..]
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .rev()
-        .take(5)
-        .any(|w| BASE_WORDS.contains(&w))
+        .take(9)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    comparison(&words.into_iter().rev().collect::<Vec<_>>(), 8)
 }
 
 /// Whether a text holds a comparison word anywhere (between a figure and a period).
 fn has_base_word(text: &str) -> bool {
-    text.split(|c: char| !c.is_alphanumeric())
-        .any(|w| BASE_WORDS.contains(&w.to_ascii_lowercase().as_str()))
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    comparison(&words, words.len())
+}
+
+/// Whether one of the last `n` words is a comparison word; "more than" and "less than"
+/// are hedges, not comparisons.
+fn comparison(words: &[String], n: usize) -> bool {
+    let from = words.len().saturating_sub(n);
+    (from..words.len()).any(|i| {
+        let w = words[i].as_str();
+        let hedge = w == "than"
+            && i > 0
+            && ["more", "less", "fewer", "greater", "rather"].contains(&words[i - 1].as_str());
+        BASE_WORDS.contains(&w) && !hedge
+    })
 }
 
 fn is_date(label: &str) -> bool {
@@ -1097,6 +1214,7 @@ mod tests {
                         unit: q.unit,
                         measure: q.measure,
                         basis: "actual",
+                        assumed_unit: false,
                     },
                 )
             })

@@ -72,11 +72,25 @@ pub fn draft(
             let quantities = quantities::find(sentence);
             // Every sentence moves the document's quarter, figures or not.
             let found = document.sentence(sentence);
+            let mut before: Option<&'static str> = None;
             for q in quantities {
                 let clause = clause(sentence, q.start, q.end);
                 let basis = basis(&sentence[clause.clone()]);
                 let per = per_share(&q, &sentence[clause.clone()]);
-                let unit = per.map_or(q.unit, |(unit, _)| unit);
+                let mut unit = per.map_or(q.unit, |(unit, _)| unit);
+                let mut assumed = q.cue.iter().any(|c| c == ASSUMED_USD);
+                let mut cue = q.cue.clone();
+                // "2.3 million active customers, up from 1.9 million": the figure compared
+                // with another takes its unit.
+                if let Some(other) = before.filter(|u| assumed && *u != "USD") {
+                    if compared(&sentence[..q.start]) {
+                        unit = other;
+                        assumed = false;
+                        cue.retain(|c| c != ASSUMED_USD);
+                        cue.push(format!("unit: {other}, as the figure it is compared with"));
+                    }
+                }
+                before = Some(unit);
                 let basis_name = basis.map_or("actual", |(b, _)| b);
                 let g = document.guess(
                     sentence,
@@ -87,10 +101,14 @@ pub fn draft(
                         unit,
                         measure: q.measure,
                         basis: basis_name,
+                        assumed_unit: assumed,
                     },
                 );
+                if g.unit.is_some() {
+                    cue.retain(|c| c != ASSUMED_USD);
+                }
+                let unit = g.unit.clone().unwrap_or_else(|| unit.to_string());
                 let basis_name = g.basis.unwrap_or(basis_name);
-                let mut cue = q.cue.clone();
                 if let Some((_, word)) = basis {
                     cue.push(format!("basis: {word}"));
                 }
@@ -106,7 +124,7 @@ pub fn draft(
                     q.measure.to_string(),
                     q.value.clone(),
                     q.value_high.clone().unwrap_or_default(),
-                    unit.to_string(),
+                    unit,
                     q.qualifier.to_string(),
                     basis_name.to_string(),
                     g.disclosure_type,
@@ -123,6 +141,21 @@ pub fn draft(
             }
         }
         Ok(())
+    })
+}
+
+/// The cue quantities::find gives a scaled number without `$` or a noun.
+const ASSUMED_USD: &str = "no $: USD assumed";
+
+/// Whether the text before a figure ends with a comparison ("up from", "versus", "vs.").
+fn compared(before: &str) -> bool {
+    let lower = quantities::near_end(before, 24).to_ascii_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    words.iter().rev().take(2).any(|w| {
+        matches!(
+            w.trim_matches(|c: char| !c.is_alphanumeric()),
+            "from" | "versus" | "vs" | "compared" | "than"
+        )
     })
 }
 

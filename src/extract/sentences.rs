@@ -79,7 +79,8 @@ fn abbreviation(before: &str) -> bool {
     let lower = word.to_lowercase();
     lower.chars().count() == 1 && lower.chars().all(char::is_alphabetic)
         || ABBREVIATIONS.contains(&lower.as_str())
-        || lower.contains('.') // "U.S", "e.g": a period inside the word
+        // "U.S", "e.g": a period inside a word; not inside a number ("$1.07. Next").
+        || (lower.contains('.') && lower.chars().any(char::is_alphabetic))
 }
 
 #[cfg(test)]
@@ -88,7 +89,7 @@ mod tests {
 
     #[test]
     fn sentences_end_at_periods_not_at_decimals_or_abbreviations() {
-        let p = "Capex was $44.2 billion. The U.S. business grew 5%. Amazon Inc. said so! Why? 41 analysts.";
+        let p = "Capex was $44.2 billion. The U.S. business grew 5%. Amazon Inc. said so! Why? 41 analysts. EPS was $1.07. Next.";
         let s = split(p);
         let texts: Vec<&str> = s.iter().map(|(_, t)| *t).collect();
         assert_eq!(
@@ -98,7 +99,9 @@ mod tests {
                 "The U.S. business grew 5%.",
                 "Amazon Inc. said so!",
                 "Why?",
-                "41 analysts."
+                "41 analysts.",
+                "EPS was $1.07.",
+                "Next."
             ]
         );
         for (at, text) in s {

@@ -111,7 +111,7 @@ fn periods_follow_the_sentence_then_the_document_quarter() {
     assert_contains(cue, "period: a year earlier -> Q2 FY2025");
     assert_contains(
         &row(&rows, "50B", "")["cue"],
-        "period: a recent sentence's quarter -> Q2 FY2026",
+        "period: in the quarter -> Q2 FY2026",
     );
 }
 
@@ -211,7 +211,7 @@ fn numbers_written_as_words_are_drafted_with_honest_bounds() {
             ["1K", "count", "at_least", "level", "1000"],
             ["10B", "USD", "at_least", "level", "10000000000"],
             ["200", "bps", "at_least", "level", "200"],
-            ["10M", "USD", "at_least", "level", "10000000"],
+            ["10M", "count", "at_least", "level", "10000000"],
             ["100%", "%", "at_least", "qoq_pct", "100"],
             ["2", "x", "exact", "level", "2"],
             ["100%", "%", "at_least", "yoy_pct", "100"],
@@ -223,6 +223,9 @@ fn numbers_written_as_words_are_drafted_with_honest_bounds() {
     assert_eq!(rows[0]["metric"], "smr_developer_agreements");
     assert_eq!(rows[1]["metric"], "internal_ai_applications");
     assert_eq!(rows[5]["metric"], "kiro_developers");
+    // A scale without `$` is money unless the metric it names is counted.
+    assert_eq!(rows[4]["metric"], "users");
+    assert_contains(&rows[4]["cue"], "unit: count, the unit of users");
 }
 
 #[test]
@@ -286,7 +289,10 @@ fn the_database_adds_its_metrics_and_its_fiscal_year_end() {
     );
     // The fixtures' metric `cash` is known only to the database.
     let with_db = rows(&dir.run(&["extract", "doc.txt", "--format", "csv", "--entity", "JUNE"]));
-    assert_eq!(guessed(&with_db[0])[..3], ["cash", "", "Q3 FY2026"]);
+    // Q1 2026 is June Co's third fiscal quarter; cash is a balance, stored on its end
+    // date, as the metric's description says ("at the period's end").
+    assert_eq!(guessed(&with_db[0])[..3], ["cash", "", "2026-03-31"]);
+    assert_contains(&with_db[0]["cue"], "Q1 2026 -> 2026-03-31");
     assert_contains(&with_db[0]["cue"], "calendar quarter converted to fiscal");
     let alone = Dir::new();
     alone.write(

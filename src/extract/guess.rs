@@ -526,6 +526,8 @@ enum Named {
     QuarterAgo,
     /// "in the quarter", "this quarter": the quarter being read about.
     ThisQuarter,
+    /// "the prior twelve-month period": the four quarters before the last four.
+    TtmYearAgo,
 }
 
 /// A figure as the guesses see it: its span and its clause in the sentence, and what the
@@ -540,6 +542,8 @@ pub struct Figure<'a> {
     /// The unit is assumed (`364B` without `$`): a metric counted in units or shares may
     /// claim it.
     pub assumed_unit: bool,
+    /// A dollar amount without a scale (`$1.07`) may be per share.
+    pub per_share_possible: bool,
 }
 
 /// The guesses for one figure, and the words behind them.
@@ -586,6 +590,9 @@ const RELATIVE: &[(&str, Named)] = &[
     ("the current quarter", Named::ThisQuarter),
     ("at quarter end", Named::ThisQuarter),
     ("at quarter-end", Named::ThisQuarter),
+    ("prior twelve-month period", Named::TtmYearAgo),
+    ("prior twelve months", Named::TtmYearAgo),
+    ("prior-year period", Named::TtmYearAgo),
 ];
 
 /// Words right before a period that make it a comparison base.
@@ -824,16 +831,21 @@ impl Document<'_> {
                     g.unit = Some(u.clone());
                 }
             }
-        } else if let Some(previous) = self
-            .previous_metric
-            .as_ref()
-            .filter(|m| lexicon.fits(m, unit, measure))
-        {
-            // "That's up 40% year over year": the metric the previous sentence named.
+        } else if let Some(previous) = self.previous_metric.as_ref().filter(|m| {
+            lexicon.fits(m, unit, measure)
+                || (f.per_share_possible && lexicon.fits(m, "USD/share", measure))
+        }) {
+            // "That's up 40% year over year": the metric the previous sentence named; a
+            // table's "Diluted EPS" cell makes the "$1.07" after it a per-share amount.
             g.metric.clone_from(previous);
             g.cue.push(format!(
                 "metric: {previous}, named by the previous sentence"
             ));
+            if !lexicon.fits(previous, unit, measure) {
+                g.unit = Some("USD/share".into());
+                g.cue
+                    .push(format!("unit: USD/share, the unit of {previous}"));
+            }
         }
         if let Some((h, _)) = nearest(Kind::Segment, &|_| true) {
             g.segment.clone_from(&lexicon.entries[h.entry].value);
@@ -881,7 +893,7 @@ impl Document<'_> {
             };
             match c.period {
                 // "a year earlier" names the base of a change, not its period.
-                Named::YearAgo | Named::QuarterAgo => level,
+                Named::YearAgo | Named::QuarterAgo | Named::TtmYearAgo => level,
                 Named::ThisQuarter => true,
                 Named::Explicit(What::Date { .. }) => instant || market,
                 Named::Explicit(_) => {
@@ -911,7 +923,9 @@ impl Document<'_> {
                         opens(c) || (!sentence_wide && distance(c.start..c.end, figure) <= NEAR)
                     }
                     // A relative period ("a year earlier") counts in the clause only.
-                    Named::YearAgo | Named::QuarterAgo | Named::ThisQuarter => !sentence_wide,
+                    Named::YearAgo | Named::QuarterAgo | Named::ThisQuarter | Named::TtmYearAgo => {
+                        !sentence_wide
+                    }
                     _ => true,
                 })
                 // At the same distance, the period after the figure ("$44.2B in Q1").
@@ -1006,6 +1020,7 @@ impl Document<'_> {
             Named::YearAgo => shift(4),
             Named::QuarterAgo => shift(1),
             Named::ThisQuarter => shift(0),
+            Named::TtmYearAgo => shift(4).map(|(label, note)| (format!("TTM {label}"), note)),
             Named::Explicit(what) => match what {
                 What::Quarter {
                     q,
@@ -1215,6 +1230,7 @@ mod tests {
                         measure: q.measure,
                         basis: "actual",
                         assumed_unit: false,
+                        per_share_possible: false,
                     },
                 )
             })

@@ -102,6 +102,8 @@ pub fn draft(
                         measure: q.measure,
                         basis: basis_name,
                         assumed_unit: assumed,
+                        per_share_possible: unit == "USD"
+                            && !q.value.ends_with(['K', 'M', 'B', 'T']),
                     },
                 );
                 if g.unit.is_some() {

@@ -87,6 +87,9 @@ struct Entry {
     value: String,
     /// Its words, lowercased, matched on the sentence's words.
     words: Vec<String>,
+    /// The phrase is the metric's own slug or name (from the database), not a synonym:
+    /// it wins a tie with a synonym ("remaining performance obligations").
+    direct: bool,
 }
 
 /// Phrases naming metrics, segments and disclosure types, with what the guesses need to
@@ -156,6 +159,9 @@ impl Lexicon {
             let name = name.split(" (").next().unwrap_or_default().to_string();
             for phrase in [slug.replace('_', " "), name] {
                 self.push(Kind::Metric, &slug, &phrase);
+                if let Some(e) = self.entries.last_mut() {
+                    e.direct = true;
+                }
             }
             if line {
                 self.statement_lines.insert(slug.clone());
@@ -305,6 +311,7 @@ impl Lexicon {
             kind,
             value: value.to_string(),
             words,
+            direct: false,
         });
     }
 
@@ -374,8 +381,9 @@ impl Lexicon {
         match self.units.get(metric) {
             None => true,
             Some(u) => {
-                let change = measure.ends_with("_change");
-                u == unit || (change && u == "%" && matches!(unit, "pp" | "bps"))
+                // Points of a percentage are a change of it, whatever words said so
+                // ("institutional ownership -2.68pp").
+                u == unit || (u == "%" && matches!(unit, "pp" | "bps"))
             }
         }
     }
@@ -611,6 +619,9 @@ const NOT_PERIOD_WORDS: &[&str] = &[
 /// of the future makes it the next one, in bytes.
 const NEAR: usize = 40;
 
+/// The farthest a period may be from the figure it names, in bytes.
+const REACH: usize = 300;
+
 /// Words that make a sentence's quarters the future, not the quarter the document is about.
 const FUTURE_WORDS: &[&str] = &[
     "will", "becomes", "expect", "expects", "expected", "guidance", "guided", "outlook",
@@ -807,7 +818,10 @@ impl Document<'_> {
                     .iter()
                     .filter(of_kind)
                     .filter(|h| range.start <= h.start && h.end <= range.end)
-                    .min_by_key(|h| distance(h.start..h.end, &figure))
+                    .min_by_key(|h| {
+                        let direct = lexicon.entries[h.entry].direct;
+                        (distance(h.start..h.end, &figure), !direct)
+                    })
                     .copied()
             };
             within(&clause)
@@ -909,15 +923,21 @@ impl Document<'_> {
         // A year alone ("in 2022") names the figure's period only close to it in its
         // clause, or when it opens the sentence ("In 2025, we delivered 4x ...").
         let opens = |c: &Candidate| {
-            let head = s[..c.start].trim().to_ascii_lowercase();
-            ["in", "for", "during", "through"].contains(&head.as_str())
+            c.start <= 16 && {
+                let head = s[..c.start]
+                    .trim_matches(|ch: char| !ch.is_alphanumeric())
+                    .to_ascii_lowercase();
+                ["in", "for", "during", "through"].contains(&head.as_str())
+            }
         };
         let within = |range: &Range<usize>, sentence_wide: bool| {
-            sentence
+            let mut near: Vec<&Candidate> = sentence
                 .periods
                 .iter()
-                .filter(usable)
                 .filter(|c| range.start <= c.start && c.end <= range.end)
+                // Beyond REACH a period is no figure's; and the work per figure stays
+                // bounded in a long run of figures.
+                .filter(|c| distance(c.start..c.end, figure) <= REACH)
                 .filter(|c| match c.period {
                     Named::Explicit(What::Year(_)) => {
                         opens(c) || (!sentence_wide && distance(c.start..c.end, figure) <= NEAR)
@@ -928,19 +948,24 @@ impl Document<'_> {
                     }
                     _ => true,
                 })
-                // At the same distance, the period after the figure ("$44.2B in Q1").
-                .min_by_key(|c| (distance(c.start..c.end, figure), c.start < figure.start))
+                .collect();
+            // At the same distance, the period after the figure ("$44.2B in Q1").
+            near.sort_by_key(|c| (distance(c.start..c.end, figure), c.start < figure.start));
+            near.into_iter().find(usable)
         };
         let chosen = within(clause, false).or_else(|| within(&(0..s.len()), true));
         // Guidance for "the third quarter" is the next one: the sentence says so close to
         // the period ("For the third quarter, we expect ...").
         let ahead = chosen.is_some_and(|c| {
-            let before = quantities::near_end(&s[..c.start], NEAR);
-            let after = quantities::near(&s[c.end..], NEAR);
-            format!("{before} {after}")
-                .to_ascii_lowercase()
-                .split(|ch: char| !ch.is_alphanumeric())
-                .any(|w| FUTURE_WORDS.contains(&w))
+            let future = |text: &str, words: usize| {
+                text.to_ascii_lowercase()
+                    .split(|ch: char| !ch.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .take(words)
+                    .any(|w| FUTURE_WORDS.contains(&w))
+            };
+            future(quantities::near_end(&s[..c.start], NEAR), usize::MAX)
+                || future(quantities::near(&s[c.end..], NEAR), 3)
         });
         let forward = matches!(basis, "guidance" | "estimate") && !instant && !market;
         let (label, said, note) = match chosen {

@@ -170,6 +170,7 @@ const PER_SHARE_CUES: &[&str] = &[
     "stock price",
     "/share",
     "px",
+    "close of",
 ];
 
 /// `USD/share` and its cue for a dollar amount without a scale in a clause about

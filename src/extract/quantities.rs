@@ -750,11 +750,20 @@ fn word_multiples(s: &str) -> Vec<Quantity> {
             if let Some((w, _)) = hedge {
                 cue.push(format!("hedge: {w}"));
             }
-            let (value, unit, measure) = if qualifier == "at_least" {
-                cue.push(format!(
-                    "more than {times}x: a change of at least +{}%",
-                    (times - 1) * 100
-                ));
+            // "doubling from the $10 billion ...": a change from a stated base, stored as
+            // +100% like the bundled facts store it.
+            // ("doubled from the first quarter" names a period, and stays a multiple.)
+            let from_base = lower[at + word.len()..]
+                .strip_prefix(" from ")
+                .map(|r| r.strip_prefix("the ").unwrap_or(r))
+                .is_some_and(|r| r.starts_with(|c: char| c == '$' || c.is_ascii_digit()));
+            let (value, unit, measure) = if qualifier == "at_least" || from_base {
+                let pct = (times - 1) * 100;
+                if from_base {
+                    cue.push(format!("{word} from a base: a change of +{pct}%"));
+                } else {
+                    cue.push(format!("more than {times}x: a change of at least +{pct}%"));
+                }
                 let pct = if qoq.is_some() { "qoq_pct" } else { "yoy_pct" };
                 (format!("{}%", (times - 1) * 100), "%", pct)
             } else {
@@ -1304,6 +1313,56 @@ mod tests {
             "on 2026-05-13",
             "the 3rd",
             "in 2022",
+        ] {
+            assert_eq!(drafts(s), vec![], "{s}");
+        }
+    }
+
+    #[test]
+    fn numbers_written_as_words_give_the_bound_they_state() {
+        cases(&[
+            (
+                "three small modular reactor developers",
+                ["3", "", "count", "exact", "level"],
+            ),
+            (
+                "over a thousand AI applications",
+                ["1K", "", "count", "at_least", "level"],
+            ),
+            (
+                "tens of billions of dollars",
+                ["10B", "", "USD", "at_least", "level"],
+            ),
+            (
+                "several hundred basis points of margin",
+                ["200", "", "bps", "at_least", "level"],
+            ),
+            (
+                "developers more than doubled quarter-over-quarter",
+                ["100%", "", "%", "at_least", "qoq_pct"],
+            ),
+            (
+                "revenue growing triple digits year over year",
+                ["100%", "", "%", "at_least", "yoy_pct"],
+            ),
+            ("twice what we had", ["2", "", "x", "exact", "level"]),
+        ]);
+        // Doubling from a stated amount is a change of +100%; doubling alone, or from a
+        // period, a multiple.
+        assert_eq!(
+            drafts("a run rate doubling from the $10 billion of Q4")[0],
+            t("100%", "", "%", "exact", "yoy_pct")
+        );
+        assert_eq!(
+            drafts("usage doubled from the first quarter")[0],
+            t("2", "", "x", "exact", "yoy_multiple")
+        );
+        // Alone, vague words and "a" are no numbers; inside a period, a number word is not.
+        for s in [
+            "a few people",
+            "several times",
+            "in the last twelve months",
+            "one of them",
         ] {
             assert_eq!(drafts(s), vec![], "{s}");
         }

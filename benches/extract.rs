@@ -51,6 +51,9 @@ fn main() {
             "{}: quotes not in the document: {unquoted:?}",
             doc.name
         );
+        let (complete, summary) = extract_quality::fixture_coverage(&doc);
+        assert!(complete, "{}: numbers not reviewed: {summary}", doc.name);
+        println!("fixture coverage (amzdb extract --coverage): {summary}");
         docs.push(doc);
     }
     let measured: Vec<Measured> = docs.iter().map(measure).collect();

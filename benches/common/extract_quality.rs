@@ -195,6 +195,30 @@ pub fn extract_args(doc: &Document) -> Vec<String> {
     args
 }
 
+/// `amzdb extract --coverage` of a fixture against the database of its reviewed facts,
+/// with the fixtures' skip file: every number of the fixture must be a reviewed fact or a
+/// skip with its reason, which shows the reviewed facts are complete. Whether it passed,
+/// and its summary (stderr) with the uncovered rows.
+pub fn fixture_coverage(doc: &Document) -> (bool, String) {
+    let out = Command::new(AMZDB)
+        .arg("--db")
+        .arg(&doc.db)
+        .arg("extract")
+        .arg(&doc.path)
+        .args(["--coverage", "--format", "csv", "--skips"])
+        .arg(fixtures_dir().join("exmp.skips.csv"))
+        .output()
+        .expect("run amzdb");
+    let mut report = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        if line.contains(",uncovered,") {
+            report.push_str("\n  ");
+            report.push_str(line);
+        }
+    }
+    (out.status.success(), report)
+}
+
 /// A reviewed fact, as stored.
 pub struct Fact {
     pub id: i64,

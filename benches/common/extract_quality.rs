@@ -167,8 +167,9 @@ fn run(cmd: &mut Command) -> String {
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
-/// The rows of a CSV text as column -> value maps.
-fn rows(text: &str) -> Vec<BTreeMap<String, String>> {
+/// The rows of a CSV text (an `amzdb extract` or `amzdb query` output) as column -> value
+/// maps.
+pub fn rows(text: &str) -> Vec<BTreeMap<String, String>> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader.headers().expect("a CSV header").clone();
     reader

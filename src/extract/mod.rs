@@ -5,6 +5,7 @@
 
 pub mod coverage;
 pub mod guess;
+pub mod lexicon;
 pub mod periods;
 pub mod quantities;
 pub mod sentences;

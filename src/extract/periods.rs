@@ -284,37 +284,32 @@ fn digits(text: &str) -> bool {
 
 /// `q1`, `q1fy26`, `1q26`, `1q`, `q12026`: a quarter and maybe its year.
 fn quarter_token(text: &str) -> Option<(u8, Option<(i32, bool)>)> {
-    let (q, rest) = if let Some(r) = text.strip_prefix('q') {
-        (r.get(..1)?, &r[1..])
-    } else {
-        let (q, r) = text.split_at_checked(1)?;
-        (q, r.strip_prefix('q')?)
-    };
-    let q: u8 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
-    if rest.is_empty() {
-        return Some((q, None));
-    }
-    if let Some(y) = rest.strip_prefix("fy").and_then(short_year) {
-        return Some((q, Some((y, true))));
-    }
-    short_year(rest).map(|y| (q, Some((y, false))))
+    numbered_token(text, 'q', 4)
 }
 
+/// `h1`, `h2fy26`, `1h26`: a half and maybe its year.
 fn half_token(text: &str) -> Option<(u8, Option<(i32, bool)>)> {
-    let (h, rest) = if let Some(r) = text.strip_prefix('h') {
+    numbered_token(text, 'h', 2)
+}
+
+/// A part of a year written with its letter before or after its number (`q1`, `1q`), then
+/// maybe a year (`fy26`: fiscal, `26` or `2026`: as written): the number (1 to `last`) and
+/// the year with whether it was fiscal.
+fn numbered_token(text: &str, letter: char, last: u8) -> Option<(u8, Option<(i32, bool)>)> {
+    let (n, rest) = if let Some(r) = text.strip_prefix(letter) {
         (r.get(..1)?, &r[1..])
     } else {
-        let (h, r) = text.split_at_checked(1)?;
-        (h, r.strip_prefix('h')?)
+        let (n, r) = text.split_at_checked(1)?;
+        (n, r.strip_prefix(letter)?)
     };
-    let h: u8 = h.parse().ok().filter(|h| (1..=2).contains(h))?;
+    let n: u8 = n.parse().ok().filter(|n| (1..=last).contains(n))?;
     if rest.is_empty() {
-        return Some((h, None));
+        return Some((n, None));
     }
     if let Some(y) = rest.strip_prefix("fy").and_then(short_year) {
-        return Some((h, Some((y, true))));
+        return Some((n, Some((y, true))));
     }
-    short_year(rest).map(|y| (h, Some((y, false))))
+    short_year(rest).map(|y| (n, Some((y, false))))
 }
 
 /// A number token that is part of a larger number ("2,026", "2026.5", "$2026"): not a year.

@@ -9,22 +9,12 @@ use crate::dataset::shared_dir;
 use crate::util::{assert_contains, facts_csv, Dir, DB};
 use std::collections::BTreeMap;
 
-/// The draft rows of an `amzdb extract --format csv` output, as column -> value maps.
-fn rows(csv_text: &str) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
-    let headers = reader.headers().expect("a header").clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.expect("a CSV record");
-            headers
-                .iter()
-                .map(String::from)
-                .zip(r.iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
+/// The benchmark's measure of draft quality (tests/extract/quality.rs holds its
+/// thresholds); its CSV reading serves every extract test.
+#[path = "../../benches/common/extract_quality.rs"]
+mod extract_quality;
+
+use extract_quality::rows;
 
 /// The first row with this value, or a failure listing what was drafted.
 fn with_value<'a>(

@@ -7,15 +7,12 @@
 //! fixtures are held to what reviewed facts must be: ingestible, quoted verbatim, and
 //! complete (`amzdb extract --coverage` finds no number they leave out).
 
-#[path = "../../benches/common/extract_quality.rs"]
-mod extract_quality;
-
-use crate::dataset::shared_dir;
-use crate::util::assert_contains;
-use extract_quality::{
+use super::extract_quality::{
     fixture_coverage, fixtures, measure, quotes_not_in_document, reviewed, score, seeds, table,
     Draft, Fact, Measured, Score, FIELDS,
 };
+use crate::dataset::shared_dir;
+use crate::util::assert_contains;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -193,7 +190,7 @@ fn guessed_right_for_80_percent(field: &str) {
     let (agree, matched) = measured().iter().fold((0, 0), |(a, m), doc| {
         (a + doc.score.agree[i], m + doc.score.matched)
     });
-    let total = extract_quality::percent(agree, matched);
+    let total = super::extract_quality::percent(agree, matched);
     assert!(
         total >= 80.0,
         "{field} agreement over all documents {agree}/{matched} ({total:.1}%) < 80%\n\n{}\n  {}",

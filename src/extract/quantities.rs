@@ -198,6 +198,9 @@ const NOUN_UNITS: &[(&str, &str)] = &[
     ("person-year", "person-years"),
 ];
 
+/// Units of measure that a hyphen may join to their number ("a 5-gigawatt campus").
+const HYPHEN_UNITS: &[(&str, &str)] = &[("gigawatt", "GW"), ("gigawatts", "GW")];
+
 /// Words after a bare number that are not what it counts.
 const NOT_NOUNS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "in",
@@ -480,6 +483,16 @@ fn word_prefix(text: &str, words: &[&str]) -> Option<usize> {
 
 /// What a bare number counts: the next word, when it is a noun (not a function word).
 fn noun(after: &str) -> Option<(&'static str, String)> {
+    if let Some(rest) = after.strip_prefix('-') {
+        // "a 5-gigawatt commitment": a unit of measure joined as an adjective is the
+        // number's unit; any other word so joined ("10-K", "5-year plan") is not counted.
+        let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+        let lower = word.to_lowercase();
+        return HYPHEN_UNITS
+            .iter()
+            .find(|(w, _)| *w == lower)
+            .map(|(_, unit)| (*unit, word));
+    }
     let rest = after.strip_prefix(' ')?;
     let word: String = rest
         .chars()
@@ -1454,6 +1467,10 @@ mod tests {
                 ["3.99", "", "GW", "exact", "level"],
             ),
             (
+                "Anthropic's 5-gigawatt Trainium capacity commitment",
+                ["5", "", "GW", "exact", "level"],
+            ),
+            (
                 "300 million customers",
                 ["300M", "", "count", "exact", "level"],
             ),
@@ -1472,6 +1489,8 @@ mod tests {
             "on 2026-05-13",
             "the 3rd",
             "in 2022",
+            "a 5-year plan",
+            "a 12-month lead time",
         ] {
             assert_eq!(drafts(s), vec![], "{s}");
         }

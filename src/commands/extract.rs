@@ -4,7 +4,7 @@
 //! `--coverage` lists every number of the documents with its status against the
 //! database instead (read only), and fails when any is uncovered.
 
-use crate::cli::{ExtractArgs, Format};
+use crate::cli::{ExtractArgs, Format, OutputArgs};
 use crate::error::{Error, Result};
 use crate::extract::coverage::{self, Facts, Skips, Status};
 use crate::extract::guess::Guesser;
@@ -44,31 +44,45 @@ pub fn run(db: &Path, args: &ExtractArgs, out: &mut dyn Write) -> Result<()> {
         .take(width)
         .map(|c| (*c).to_string())
         .collect();
-    let each = |row: &mut dyn FnMut(extract::Draft) -> io::Result<()>| -> io::Result<()> {
+    let mut each = |row: &mut dyn FnMut(Vec<Value>) -> io::Result<()>| -> io::Result<()> {
         for (file, kind) in args.files.iter().zip(&kinds) {
             extract::draft(file, *kind, &options, &mut |mut draft| {
                 draft.truncate(width);
-                row(draft)
+                row(draft.into_iter().map(Value::Text).collect())
             })?;
         }
         Ok(())
     };
-    super::emit(&args.output, out, |w| {
-        if args.output.format == Format::Csv {
+    stream(&args.output, out, columns, &mut each)
+}
+
+/// Writes rows as `each` hands them over: CSV row by row (a big document never sits in
+/// memory), other formats once all are collected.
+fn stream(
+    args: &OutputArgs,
+    out: &mut dyn Write,
+    columns: Vec<String>,
+    each: &mut dyn FnMut(&mut dyn FnMut(Vec<Value>) -> io::Result<()>) -> io::Result<()>,
+) -> Result<()> {
+    super::emit(args, out, |w| {
+        if args.format == Format::Csv {
             let mut csv = csv::Writer::from_writer(w);
             csv.write_record(&columns)?;
-            each(&mut |draft| csv.write_record(&draft).map_err(io::Error::other))?;
+            each(&mut |row| {
+                csv.write_record(row.iter().map(cell))
+                    .map_err(io::Error::other)
+            })?;
             csv.flush()
         } else {
             let mut rows = Rows {
-                columns: columns.clone(),
+                columns,
                 rows: Vec::new(),
             };
-            each(&mut |draft| {
-                rows.rows.push(draft.into_iter().map(Value::Text).collect());
+            each(&mut |row| {
+                rows.rows.push(row);
                 Ok(())
             })?;
-            output::write(&rows, args.output.format, w)
+            output::write(&rows, args.format, w)
         }
     })
 }
@@ -126,27 +140,7 @@ fn run_coverage(
     let mut each = |row: &mut dyn FnMut(Vec<Value>) -> io::Result<()>| {
         check_files(args, kinds, &facts, &skips, &mut counts, &mut used, row)
     };
-    super::emit(&args.output, out, |w| {
-        if args.output.format == Format::Csv {
-            let mut csv = csv::Writer::from_writer(w);
-            csv.write_record(&columns)?;
-            each(&mut |row| {
-                csv.write_record(row.iter().map(cell))
-                    .map_err(io::Error::other)
-            })?;
-            csv.flush()
-        } else {
-            let mut rows = Rows {
-                columns: columns.clone(),
-                rows: Vec::new(),
-            };
-            each(&mut |row| {
-                rows.rows.push(row);
-                Ok(())
-            })?;
-            output::write(&rows, args.output.format, w)
-        }
-    })?;
+    stream(&args.output, out, columns, &mut each)?;
     note_unused_skips(args, &skips, &used);
     let mut uncovered = 0;
     for (file, c) in args.files.iter().zip(&counts) {

@@ -175,6 +175,24 @@ fn joined(s: &str, t: &[Token], i: usize, allowed: &[&str]) -> bool {
 const SPACE: &[&str] = &[" ", "-", "\u{a0}"];
 
 /// A four-digit year 1900-2100, or a two-digit one after `FY`/`'` (2000 + it).
+/// A date's optional year: the token after `k` when one of `gaps` joins them and `read`
+/// takes it as a year. The index after what was read, and the year.
+fn then_year(
+    s: &str,
+    t: &[Token],
+    k: usize,
+    gaps: &[&str],
+    read: fn(&str) -> Option<i32>,
+) -> (usize, Option<i32>) {
+    match joined(s, t, k, gaps)
+        .then(|| read(&t[k + 1].text))
+        .flatten()
+    {
+        Some(y) => (k + 2, Some(y)),
+        None => (k + 1, None),
+    }
+}
+
 fn four_digit_year(text: &str) -> Option<i32> {
     if text.len() != 4 || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -347,14 +365,7 @@ fn at(s: &str, t: &[Token], i: usize) -> Option<(usize, What)> {
     if digits(w) && w.len() <= 2 && joined(s, t, i, &["/"]) && !s[..t[i].start].ends_with('/') {
         if let (Ok(m), Some(d)) = (w.parse::<u32>(), day(&t[i + 1].text)) {
             if (1..=12).contains(&m) && NaiveDate::from_ymd_opt(2024, m, d).is_some() {
-                let mut next = i + 2;
-                let mut year = None;
-                if joined(s, t, i + 1, &["/"]) {
-                    if let Some(y) = short_year(&t[i + 2].text) {
-                        year = Some(y);
-                        next = i + 3;
-                    }
-                }
+                let (next, year) = then_year(s, t, i + 1, &["/"], short_year);
                 return Some((
                     next,
                     What::Date {
@@ -368,19 +379,12 @@ fn at(s: &str, t: &[Token], i: usize) -> Option<(usize, What)> {
     }
     // May 13, 2026; March 31; March 2026; Sept. 30.
     if let Some(m) = month(w) {
-        let mut j = i;
+        let j = i;
         if joined(s, t, j, &[" ", ". ", "\u{a0}"]) {
             if let Some(d) = day(&t[j + 1].text) {
-                j += 1;
-                let mut year = None;
-                if joined(s, t, j, &[", ", " ", ","]) {
-                    if let Some(y) = four_digit_year(&t[j + 1].text) {
-                        year = Some(y);
-                        j += 1;
-                    }
-                }
+                let (next, year) = then_year(s, t, j + 1, &[", ", " ", ","], four_digit_year);
                 return Some((
-                    j + 1,
+                    next,
                     What::Date {
                         year,
                         month: m,
@@ -407,14 +411,7 @@ fn at(s: &str, t: &[Token], i: usize) -> Option<(usize, What)> {
             if let Some(m) =
                 month(&t[i + 1].text).filter(|_| MONTHS.contains(&t[i + 1].text.as_str()))
             {
-                let mut next = i + 2;
-                let mut year = None;
-                if joined(s, t, i + 1, &[" ", ", "]) {
-                    if let Some(y) = four_digit_year(&t[i + 2].text) {
-                        year = Some(y);
-                        next = i + 3;
-                    }
-                }
+                let (next, year) = then_year(s, t, i + 1, &[" ", ", "], four_digit_year);
                 return Some((
                     next,
                     What::Date {

@@ -263,6 +263,30 @@ fn coverage_needs_an_existing_database_and_creates_none() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+#[test]
+fn coverage_with_a_drafting_option_is_a_usage_error_that_writes_nothing() {
+    let dir = Dir::new();
+    dir.write("doc.txt", DOC);
+    dir.run(&["init", "--empty"]);
+    let before = dir.snapshot();
+    for option in [
+        &["--clean"][..],
+        &["--entity", "AMZN"],
+        &["--source", "x"],
+        &["--as-of", "2026-04-29"],
+    ] {
+        let out = dir
+            .cmd()
+            .args(["extract", "doc.txt", "--coverage", "--output", "cov.csv"])
+            .args(option)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{option:?}");
+        assert_contains(&String::from_utf8_lossy(&out.stderr), "cannot be used with");
+    }
+    dir.snapshot().assert_same(&before);
+}
+
 /// A stored value as the coverage rows write amounts, sign aside.
 fn amount_of(value: &rusqlite::types::Value) -> Option<String> {
     match value {

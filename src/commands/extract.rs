@@ -44,7 +44,7 @@ pub fn run(db: &Path, args: &ExtractArgs, out: &mut dyn Write) -> Result<()> {
         .take(width)
         .map(|c| (*c).to_string())
         .collect();
-    let mut each = |row: &mut dyn FnMut(Vec<Value>) -> io::Result<()>| -> io::Result<()> {
+    let mut each = |row: &mut Sink| -> io::Result<()> {
         for (file, kind) in args.files.iter().zip(&kinds) {
             extract::draft(file, *kind, &options, &mut |mut draft| {
                 draft.truncate(width);
@@ -56,13 +56,16 @@ pub fn run(db: &Path, args: &ExtractArgs, out: &mut dyn Write) -> Result<()> {
     stream(&args.output, out, columns, &mut each)
 }
 
+/// Where each row goes as it is found.
+type Sink<'a> = dyn FnMut(Vec<Value>) -> io::Result<()> + 'a;
+
 /// Writes rows as `each` hands them over: CSV row by row (a big document never sits in
 /// memory), other formats once all are collected.
 fn stream(
     args: &OutputArgs,
     out: &mut dyn Write,
     columns: Vec<String>,
-    each: &mut dyn FnMut(&mut dyn FnMut(Vec<Value>) -> io::Result<()>) -> io::Result<()>,
+    each: &mut dyn FnMut(&mut Sink) -> io::Result<()>,
 ) -> Result<()> {
     super::emit(args, out, |w| {
         if args.format == Format::Csv {
@@ -137,9 +140,8 @@ fn run_coverage(
     // The skip rows that skipped a number (by origin, `file:line`).
     let mut used: HashSet<String> = HashSet::new();
     let columns: Vec<String> = COVERAGE_COLUMNS.iter().map(|c| (*c).to_string()).collect();
-    let mut each = |row: &mut dyn FnMut(Vec<Value>) -> io::Result<()>| {
-        check_files(args, kinds, &facts, &skips, &mut counts, &mut used, row)
-    };
+    let mut each =
+        |row: &mut Sink| check_files(args, kinds, &facts, &skips, &mut counts, &mut used, row);
     stream(&args.output, out, columns, &mut each)?;
     note_unused_skips(args, &skips, &used);
     let mut uncovered = 0;

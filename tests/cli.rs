@@ -8,6 +8,7 @@
 mod bulk;
 mod dataset;
 mod docs;
+mod ecosystem;
 mod extract;
 mod hardening;
 mod properties;

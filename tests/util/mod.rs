@@ -407,3 +407,29 @@ fn reachable_copy(bin: &Path) -> PathBuf {
     }
     copy
 }
+
+/// A Python interpreter that can import every module named (`duckdb`, `openpyxl`,
+/// `datasette`): `$AMZDB_PYTHON` (which `.ci/run` points at the virtual environment it
+/// installs from tests/python/requirements.txt), else `python3`. None, after saying why,
+/// when there is none; under CI=true its absence fails the test.
+pub fn python_with(modules: &[&str]) -> Option<PathBuf> {
+    let python = std::env::var_os("AMZDB_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("python3"));
+    let imports = format!("import {}", modules.join(", "));
+    let works = std::process::Command::new(&python)
+        .args(["-c", &imports])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if works {
+        return Some(python);
+    }
+    let why = format!(
+        "{} cannot `{imports}` (set AMZDB_PYTHON to a Python with tests/python/requirements.txt \
+         installed, as .ci/run does)",
+        python.display()
+    );
+    assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "{why}");
+    eprintln!("skipped: {why}");
+    None
+}

@@ -118,6 +118,17 @@ pub struct ExportArgs {
     /// by default such text gets a leading apostrophe.
     #[arg(long)]
     pub raw: bool,
+    /// What to write: CSV files, Parquet files (facts partitioned by entity, Hive style),
+    /// or one xlsx workbook.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Parquet,
+    Xlsx,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,7 @@
 //! beside its final name and renamed into place, so a failure or a kill never leaves a
 //! half-written file (and the next export removes what a killed one left).
 
-use crate::cli::ExportArgs;
+use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Result};
 use crate::output::{self, CsvOptions, Rows};
 use crate::report::{self, Options};
@@ -38,20 +38,15 @@ pub fn run(db: &Path, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
     if !args.dir.is_dir() {
         std::fs::create_dir_all(&args.dir).map_err(|e| Error::io(&args.dir, e))?;
     }
-    let options = CsvOptions {
-        bom: args.bom,
-        raw: args.raw,
+    let written = match args.format {
+        ExportFormat::Csv => csv(&conn, args)?,
+        ExportFormat::Parquet => output::parquet::export(&conn, &args.dir)?,
+        ExportFormat::Xlsx => {
+            let name = "amzdb.xlsx";
+            output::xlsx::write(&args.dir.join(name), &contents(&conn)?)?;
+            vec![name.to_string()]
+        }
     };
-    let mut written = Vec::new();
-    for (stem, sql) in TABLES {
-        let rows = Rows::collect(&mut conn.prepare(sql)?, [])?;
-        written.push(write_file(&args.dir, stem, &rows, options)?);
-    }
-    for query in report::all() {
-        let rows = report::run(&conn, &query, &Options::default())?;
-        let stem = query.view.unwrap_or(query.name);
-        written.push(write_file(&args.dir, stem, &rows, options)?);
-    }
     writeln!(
         out,
         "exported {} files to {}: {}",
@@ -60,6 +55,35 @@ pub fn run(db: &Path, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
         written.join(", ")
     )
     .map_err(|e| Error::io("<stdout>", e))
+}
+
+/// What a CSV export or a workbook holds, in order: the tables above, then every
+/// report as its view shows it (every entity): (name, rows).
+pub fn contents(conn: &rusqlite::Connection) -> Result<Vec<(String, Rows)>> {
+    let mut all = Vec::new();
+    for (stem, sql) in TABLES {
+        all.push((
+            stem.to_string(),
+            Rows::collect(&mut conn.prepare(sql)?, [])?,
+        ));
+    }
+    for query in report::all() {
+        let rows = report::run(conn, &query, &Options::default())?;
+        all.push((query.view.unwrap_or(query.name).to_string(), rows));
+    }
+    Ok(all)
+}
+
+/// Every table and report as CSV files; the names of the files written.
+fn csv(conn: &rusqlite::Connection, args: &ExportArgs) -> Result<Vec<String>> {
+    let options = CsvOptions {
+        bom: args.bom,
+        raw: args.raw,
+    };
+    contents(conn)?
+        .iter()
+        .map(|(stem, rows)| write_file(&args.dir, stem, rows, options))
+        .collect()
 }
 
 fn write_file(dir: &Path, stem: &str, rows: &Rows, options: CsvOptions) -> Result<String> {

@@ -3,7 +3,9 @@
 
 pub mod chart;
 pub mod file;
+pub mod parquet;
 pub mod people;
+pub mod xlsx;
 
 /// Prints a line on standard error like `eprintln!`, but never panics: when stderr is
 /// closed (`2>&-`, or a pipe whose reader has gone, as in `amzdb ... 2>&1 | head -1`) the

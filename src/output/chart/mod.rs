@@ -185,13 +185,14 @@ pub struct Series {
     pub name: String,
     pub kind: Kind,
     pub points: Vec<Point>,
-    /// A forecast (guidance): drawn dashed; `period` names the period it is for.
+    /// A forecast (guidance), drawn dashed: the period it is for.
     pub guidance: Option<String>,
     /// The colour slot (a guidance series takes its target's).
     pub color: usize,
-    /// The report column and the group it comes from.
+    /// The report column and the group it comes from, and its name without a definition.
     column: String,
     group: String,
+    base: String,
 }
 
 /// Everything `draw` needs: what the chart says and where its points are.
@@ -335,13 +336,14 @@ pub fn plan(title: &str, rows: &Rows, spec: &ChartSpec) -> Result<Plan, String> 
                 color: if s.kind == Kind::Pct { 2 + k } else { k },
                 column: s.column.clone(),
                 group: g.clone(),
+                base: format!("{}{}", prefix(g), s.name),
             });
         }
     }
     // A quarter a series has no figure for breaks its line (never bridged): say where.
     let mut gaps: Vec<&str> = Vec::new();
     let mut gapped: Vec<&str> = Vec::new();
-    for s in &series {
+    for s in series.iter().filter(|s| s.guidance.is_none()) {
         let (Some(first), Some(last)) = (s.points.first(), s.points.last()) else {
             continue;
         };
@@ -350,9 +352,8 @@ pub fn plan(title: &str, rows: &Rows, spec: &ChartSpec) -> Result<Plan, String> 
                 if !gaps.contains(&label.as_str()) {
                     gaps.push(label);
                 }
-                let name = s.name.split(':').next().unwrap_or_default();
-                if !gapped.contains(&name) {
-                    gapped.push(name);
+                if !gapped.contains(&s.base.as_str()) {
+                    gapped.push(&s.base);
                 }
             }
         }
@@ -401,6 +402,7 @@ pub fn plan(title: &str, rows: &Rows, spec: &ChartSpec) -> Result<Plan, String> 
                 color: target.unwrap_or(0),
                 column: gd.source.clone(),
                 group: g,
+                base: String::new(),
             });
             notes.push(format!(
                 "Dashed: {} for {period} ({}), drawn at the end of {period}, where the \

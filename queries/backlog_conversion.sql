@@ -4,7 +4,7 @@
 -- description: Per entity, segment and quarter end with a backlog: the backlog, its change on the previous quarter end, the segment's revenue that quarter (disclosed, else derived from year-to-date figures by the derivation layer), implied bookings, book-to-bill, conversion and coverage; commitments disclosed as outside the backlog in a column of their own.
 -- params: entity, as_of, min_disclosure
 -- table: segment, period_label:quarter, backlog=usd, revenue=usd, implied_bookings:bookings=usd*, book_to_bill:b2b=ratio*, conversion_pct:conv=pct*, coverage_years:years=ratio*, commitments_outside_backlog:outside=usd
--- chart: x=period_label; series=backlog,revenue,implied_bookings,commitments_outside_backlog; group=segment
+-- chart: x=period_end; label=period_label; periods=At each fiscal quarter end with a backlog: backlog in USD billions (bars), conversion in percent (line, right axis); group=segment; bars=backlog:backlog; pct=conversion_pct:conversion (quarter's revenue ÷ previous backlog)
 WITH RECURSIVE
 --@include choice
 ,

@@ -251,9 +251,9 @@ pub struct ReportArgs {
     /// Show every column in the table, not only the main ones.
     #[arg(long)]
     pub wide: bool,
-    /// Also draw the report as an SVG line chart (time-series reports: capex-fcf,
-    /// backlog-conversion).
-    #[arg(long, value_name = "FILE.svg")]
+    /// Also draw the report as a chart, SVG or PNG by the file's extension (time-series
+    /// reports: capex-fcf, backlog-conversion).
+    #[arg(long, value_name = "FILE.svg|FILE.png")]
     pub chart: Option<PathBuf>,
     /// Print the SQL the report runs instead of running it, its options as unbound
     /// parameters ($entity, $as_of, $min_disclosure, ...; '' or NULL for all), to run in

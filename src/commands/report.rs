@@ -4,7 +4,7 @@ use crate::cli::{Disclosure, ReportArgs};
 use crate::error::{Error, Result};
 use crate::filters::{self, Filter, ReportScope};
 use crate::model::DisclosureType;
-use crate::output::chart::{self, ChartSpec};
+use crate::output::chart::{self, ChartSpec, Format};
 use crate::output::{self, people::TableSpec, Rows};
 use crate::parse::period::parse_date;
 use crate::queries::Query;
@@ -43,6 +43,19 @@ pub fn run(db: &Path, args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
         let sql = report::sql(&query);
         return super::emit(&args.output, out, |w| writeln!(w, "{}", sql.trim_end()));
     }
+    let chart = match &args.chart {
+        Some(path) => {
+            let spec = ChartSpec::parse(query.chart).ok_or_else(|| {
+                Error::Usage(format!(
+                    "report {} is not a time series; --chart is for capex-fcf and \
+                     backlog-conversion",
+                    query.name
+                ))
+            })?;
+            Some((path, spec, Format::of(path).map_err(Error::Usage)?))
+        }
+        None => None,
+    };
     let as_of = match &args.as_of {
         Some(d) => Some(
             parse_date(d)
@@ -85,18 +98,13 @@ pub fn run(db: &Path, args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
         crate::say!("amzdb: note: {why}");
     }
     drop(watch);
-    if let Some(path) = &args.chart {
-        let spec = ChartSpec::parse(query.chart).ok_or_else(|| {
-            Error::Usage(format!(
-                "report {} is not a time series; --chart is for capex-fcf and backlog-conversion",
-                query.name
-            ))
-        })?;
+    if let Some((path, spec, format)) = chart {
         let who = options.entity.as_deref().unwrap_or("all entities");
         let title = format!("{} ({who})", query.title);
-        let (svg, points) = chart::render_svg(&title, &rows, &spec)
-            .map_err(|e| Error::Refused(format!("{}: {e}", path.display())))?;
-        output::file::write(path, |w| w.write_all(svg.as_bytes()))?;
+        let refused = |e: String| Error::Refused(format!("{}: {e}", path.display()));
+        let plan = chart::plan(&title, &rows, &spec).map_err(refused)?;
+        let (bytes, points) = chart::render(format, &plan).map_err(refused)?;
+        output::file::write(path, |w| w.write_all(&bytes))?;
         crate::say!("amzdb: drew {points} points to {}", path.display());
     }
     let spec = TableSpec::parse(query.table);

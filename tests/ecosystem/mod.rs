@@ -2,6 +2,7 @@
 //! the Parquet export, a workbook read by openpyxl, charts, the terminal, Datasette.
 //! Python clients come from `util::python_with` (tests/python/requirements.txt).
 
+mod charts;
 mod clients;
 mod duckdb;
 mod typed;

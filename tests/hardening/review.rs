@@ -111,15 +111,19 @@ fn output_into_a_directory_this_user_cannot_write_names_the_target_not_a_tempora
         &["facts", "--output", "ro/x.csv"][..],
         &["backup", "ro/x.csv"],
         &["dump", "ro/x.csv"],
-        &["report", "capex-fcf", "--chart", "ro/x.csv"],
+        // A chart is .svg or .png (any other name is a usage error before anything runs).
+        &["report", "capex-fcf", "--chart", "ro/x.svg"],
     ] {
         let out = run_as(&user, dir.path(), DB, args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        let target = args[args.len() - 1];
         assert_contains(
             &stderr,
-            "amzdb: error: ro/x.csv: cannot create a file in ro (permission denied); amzdb \
-             writes beside the final name first",
+            &format!(
+                "amzdb: error: {target}: cannot create a file in ro (permission denied); \
+                 amzdb writes beside the final name first"
+            ),
         );
         assert!(!stderr.contains(".tmp"), "{stderr}");
     }

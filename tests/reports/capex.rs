@@ -307,9 +307,9 @@ fn chart_draws_the_time_series_as_svg() {
     for needle in [
         "Capex against free cash flow (ACME)",
         "USD billions",
-        "fiscal period",
-        "capex_ttm",
-        "fcf_ttm",
+        "fiscal quarter end",
+        "TTM capex",
+        "TTM free cash flow",
         "Q1 FY2026",
     ] {
         assert!(svg.contains(needle), "{needle} missing from the chart");
@@ -317,7 +317,7 @@ fn chart_draws_the_time_series_as_svg() {
     // Point labels: TTM capex 100B (derived) and FCF 30B, in $B.
     let labels: Vec<&str> = svg.lines().map(str::trim).collect();
     assert!(
-        labels.contains(&"100.0") && labels.contains(&"30.0"),
+        labels.contains(&"$100B") && labels.contains(&"$30.0B"),
         "point labels missing"
     );
     dir.run(&[
@@ -329,10 +329,10 @@ fn chart_draws_the_time_series_as_svg() {
         "backlog.svg",
     ]);
     let svg = std::fs::read_to_string(dir.join("backlog.svg")).unwrap();
-    assert!(svg.contains("Cloud implied_bookings"));
+    assert!(svg.contains("Cloud backlog"));
     assert!(
-        svg.lines().any(|l| l.trim() == "50.0"),
-        "the 50B implied bookings point"
+        svg.lines().any(|l| l.trim() == "20.0%"),
+        "the 20% conversion point"
     );
 
     let out = dir

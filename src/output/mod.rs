@@ -496,6 +496,75 @@ mod tests {
     }
 
     #[test]
+    fn the_widest_text_column_narrows_first_and_numbers_never() {
+        // A 10-wide number column, text columns of 30 and 20: frame 3 * 3 + 1 = 10.
+        let natural = [10, 30, 20];
+        let least = [10, 6, 6];
+        assert_eq!(fit_widths(&natural, &least, 70), natural);
+        assert_eq!(fit_widths(&natural, &least, 60), [10, 20, 20]);
+        assert_eq!(fit_widths(&natural, &least, 50), [10, 15, 15]);
+        // On a tie the later (less important) column gives first.
+        assert_eq!(fit_widths(&natural, &least, 49), [10, 15, 14]);
+        // Too narrow: every text column at its least, the number whole.
+        assert_eq!(fit_widths(&natural, &least, 20), [10, 6, 6]);
+    }
+
+    #[test]
+    fn numbers_are_told_from_text() {
+        for number in [
+            "-0.16",
+            "120B",
+            "28.0%",
+            "~$37.6B",
+            "$40B–$45B",
+            "≤-3.0%",
+            "$1.23/share",
+            "2026-03-31",
+            "44.2 A·4!",
+            "1.2 GW",
+            "-$2.1B YoY",
+            "1.5x QoQ",
+            "1,234",
+        ] {
+            assert!(is_number(number), "{number} is a number");
+        }
+        for text in [
+            "247wallst-amzn-q1-2026",
+            "2026-04-01..2026-09-30",
+            "Q1 FY2026",
+            "3 new regions announced today",
+            "10 seconds 2026",
+            "",
+            "$",
+            "AWS",
+        ] {
+            assert!(!is_number(text), "{text} is text");
+        }
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_underscores_and_splits_long_words() {
+        assert_eq!(wrap("capex TTM $B", 9, ""), ["capex TTM", "$B"]);
+        assert_eq!(wrap("latest_value", 8, ""), ["latest_", "value"]);
+        assert_eq!(wrap("latest_value", 12, ""), ["latest_value"]);
+        assert_eq!(wrap("abcdefghij", 4, ""), ["abcd", "efgh", "ij"]);
+        assert_eq!(
+            wrap("tags: A audited, M management", 16, "  "),
+            ["tags: A audited,", "  M management"]
+        );
+        let legend = people::legend();
+        for width in [20, 60, 100] {
+            let lines = wrap(&legend, width, "  ");
+            assert!(
+                lines.iter().all(|l| l.chars().count() <= width),
+                "{lines:?}"
+            );
+            let joined: Vec<&str> = lines.iter().map(|l| l.trim()).collect();
+            assert_eq!(joined.join(" "), legend, "no word lost at {width}");
+        }
+    }
+
+    #[test]
     fn formula_like_text_is_neutralised_and_numbers_are_not() {
         for (text, safe) in [
             ("=1+1", "'=1+1"),

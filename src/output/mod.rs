@@ -285,7 +285,8 @@ pub fn write_fitted(rows: &Rows, format: Format, fit: Fit, out: &mut dyn Write) 
             let widths = match (format, fit) {
                 (Format::Table, Fit::Columns(limit)) => {
                     let natural = natural_widths(rows);
-                    let fitted = fit_widths(&natural, &least_widths(rows), limit);
+                    let least = least_widths(rows);
+                    let fitted = fit_widths(&natural, &cell_widths(rows), &least, limit);
                     // Only the columns that must narrow are touched.
                     let cut = fitted
                         .iter()
@@ -343,12 +344,21 @@ const LEAST_TEXT_WIDTH: usize = 6;
 
 /// Each column's width uncut: its widest cell or header.
 fn natural_widths(rows: &Rows) -> Vec<usize> {
+    cell_widths(rows)
+        .into_iter()
+        .zip(&rows.columns)
+        .map(|(cells, header)| cells.max(text_width(header)))
+        .collect()
+}
+
+/// Each column's widest cell, its header aside.
+fn cell_widths(rows: &Rows) -> Vec<usize> {
     (0..rows.columns.len())
         .map(|i| {
             rows.rows
                 .iter()
                 .map(|row| text_width(&plain(&row[i])))
-                .fold(text_width(&rows.columns[i]), usize::max)
+                .fold(0, usize::max)
         })
         .collect()
 }
@@ -383,23 +393,28 @@ fn text_width(text: &str) -> usize {
     tabled::grid::util::string::get_text_width(text)
 }
 
-/// Column widths that fit `limit` characters a line: the widest column is shortened
-/// first (the later one on a tie: columns come most important first), never below its
-/// least width. A table that cannot fit stays at its least widths.
-fn fit_widths(natural: &[usize], least: &[usize], limit: usize) -> Vec<usize> {
+/// Column widths that fit `limit` characters a line, in two rounds: first headers wider
+/// than their cells wrap (no data lost), then text is cut. In each round the widest
+/// column narrows first (the later one on a tie: columns come most important first),
+/// never below that round's floor: its cells, then its least width. A table that cannot
+/// fit stays at its least widths.
+fn fit_widths(natural: &[usize], cells: &[usize], least: &[usize], limit: usize) -> Vec<usize> {
     let frame = COLUMN_FRAME * natural.len() + 1;
     let mut widths = natural.to_vec();
     let mut total = frame + widths.iter().sum::<usize>();
-    while total > limit {
-        let widest = widths
-            .iter()
-            .zip(least)
-            .enumerate()
-            .filter(|(_, (w, l))| w > l)
-            .max_by_key(|&(i, (w, _))| (*w, i));
-        let Some((i, _)) = widest else { break };
-        widths[i] -= 1;
-        total -= 1;
+    let header_floor: Vec<usize> = cells.iter().zip(least).map(|(c, l)| *c.max(l)).collect();
+    for floor in [&header_floor[..], least] {
+        while total > limit {
+            let widest = widths
+                .iter()
+                .zip(floor)
+                .enumerate()
+                .filter(|(_, (w, f))| w > f)
+                .max_by_key(|&(i, (w, _))| (*w, i));
+            let Some((i, _)) = widest else { break };
+            widths[i] -= 1;
+            total -= 1;
+        }
     }
     widths
 }
@@ -415,7 +430,14 @@ pub fn is_number(cell: &str) -> bool {
         && words.len() <= 3
         && words[1..]
             .iter()
-            .all(|w| w.chars().count() <= 14 && !w.starts_with(|c: char| c.is_ascii_digit()))
+            .all(|w| w.chars().count() <= 14 && is_tag_or_unit(w))
+}
+
+/// A word after a figure: a provenance tag (`A·4!`, `M*`) or a unit (`GW`, `YoY`), not
+/// more of a label (`FY2025` in `9M FY2025`, a period).
+fn is_tag_or_unit(word: &str) -> bool {
+    let digit = |c: char| c.is_ascii_digit();
+    !word.starts_with(digit) && (!word.ends_with(digit) || word.contains('·'))
 }
 
 /// One figure: a signed number with its currency, percent sign, scale letter or
@@ -500,13 +522,32 @@ mod tests {
         // A 10-wide number column, text columns of 30 and 20: frame 3 * 3 + 1 = 10.
         let natural = [10, 30, 20];
         let least = [10, 6, 6];
-        assert_eq!(fit_widths(&natural, &least, 70), natural);
-        assert_eq!(fit_widths(&natural, &least, 60), [10, 20, 20]);
-        assert_eq!(fit_widths(&natural, &least, 50), [10, 15, 15]);
+        let fit = |limit| fit_widths(&natural, &natural, &least, limit);
+        assert_eq!(fit(70), natural);
+        assert_eq!(fit(60), [10, 20, 20]);
+        assert_eq!(fit(50), [10, 15, 15]);
         // On a tie the later (less important) column gives first.
-        assert_eq!(fit_widths(&natural, &least, 49), [10, 15, 14]);
+        assert_eq!(fit(49), [10, 15, 14]);
         // Too narrow: every text column at its least, the number whole.
-        assert_eq!(fit_widths(&natural, &least, 20), [10, 6, 6]);
+        assert_eq!(fit(20), [10, 6, 6]);
+    }
+
+    #[test]
+    fn headers_wrap_before_any_cell_is_cut() {
+        // A label column of 13 and numbers of 5 under a 16-wide header.
+        let natural = [13, 16];
+        let cells = [13, 5];
+        let least = [6, 5];
+        // 13 + 16 + 7 = 36: the header wraps to 5 before the labels lose a letter.
+        assert_eq!(fit_widths(&natural, &cells, &least, 25), [13, 5]);
+        assert_eq!(fit_widths(&natural, &cells, &least, 24), [12, 5]);
+        let natural = [13, 8, 12, 13, 12, 10, 16, 11];
+        let cells = [13, 8, 12, 10, 12, 10, 10, 5];
+        let least = [6, 6, 12, 10, 12, 10, 10, 6];
+        assert_eq!(
+            fit_widths(&natural, &cells, &least, 100),
+            [8, 7, 12, 10, 12, 10, 10, 6]
+        );
     }
 
     #[test]
@@ -534,6 +575,7 @@ mod tests {
             "Q1 FY2026",
             "3 new regions announced today",
             "10 seconds 2026",
+            "9M FY2025",
             "",
             "$",
             "AWS",

@@ -215,6 +215,14 @@ pub struct FactsArgs {
     /// case or spacing).
     #[arg(long)]
     pub period: Option<String>,
+    /// Only facts of this disclosure type (the table's type letter: A audited, M
+    /// management commentary, E third-party estimate).
+    #[arg(long, value_enum)]
+    pub disclosure: Option<Disclosure>,
+    /// Show every column in the table (the default shows entity, metric, segment,
+    /// period, basis, value, type and source). CSV and JSON always have every column.
+    #[arg(long)]
+    pub wide: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -271,6 +279,18 @@ pub enum Disclosure {
     Audited,
     ManagementCommentary,
     ThirdPartyEstimate,
+}
+
+impl Disclosure {
+    /// The disclosure type this option names.
+    pub fn kind(self) -> crate::model::DisclosureType {
+        use crate::model::DisclosureType;
+        match self {
+            Disclosure::Audited => DisclosureType::Audited,
+            Disclosure::ManagementCommentary => DisclosureType::ManagementCommentary,
+            Disclosure::ThirdPartyEstimate => DisclosureType::ThirdPartyEstimate,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -78,8 +78,16 @@ fn style_named(name: &str) -> Style {
     }
 }
 
-pub const LEGEND: &str = "tags: A audited, M management commentary, E third-party estimate; \
-·n n facts competed; ! they disagree beyond their precision; * derived by amzdb (cell or column)";
+/// What the disclosure type letters say: the reports' tags and the facts table's type.
+pub const TYPE_LETTERS: &str = "A audited, M management commentary, E third-party estimate";
+
+/// The legend printed under a table whose cells carry tags.
+pub fn legend() -> String {
+    format!(
+        "tags: {TYPE_LETTERS}; ·n n facts competed; ! they disagree beyond their precision; \
+         * derived by amzdb (cell or column)"
+    )
+}
 
 /// The rows as text for a table: the spec's columns (or every column but provenance
 /// siblings with `wide`), styled and tagged. Returns whether any cell carries a tag.
@@ -179,11 +187,124 @@ fn styled(value: &Value, style: Style, scale: Option<f64>) -> String {
         return plain(value);
     };
     match style {
-        Style::Usd => trim(format!("{:.3}", n / scale.unwrap_or(1.0))),
-        Style::Pct => format!("{n:.1}"),
+        Style::Usd => scaled(n, scale.unwrap_or(1.0)),
+        Style::Pct => pct(n),
         Style::Ratio => format!("{n:.2}"),
         Style::Compact => compact(n),
         Style::Text | Style::Trust => plain(value),
+    }
+}
+
+/// Money in a scaled unit ($B: 1e9), three decimals at most: 44200000000 -> 44.2.
+fn scaled(n: f64, scale: f64) -> String {
+    trim(format!("{:.3}", n / scale))
+}
+
+/// Percent points, one decimal: 28 -> 28.0.
+fn pct(n: f64) -> String {
+    format!("{n:.1}")
+}
+
+/// The columns of `amzdb facts` a person reads by default (`--wide`: every column).
+const FACT_COLUMNS: [&str; 8] = [
+    "entity", "metric", "segment", "period", "basis", "value", "type", "source",
+];
+
+/// Facts as a person reads them: entity, metric, segment, period, basis, the value with
+/// its unit, qualifier and measure (`~$44.2B`, `28.0% YoY`, `$40B–$45B`), the
+/// disclosure type's letter and the source. Basis stays: guidance or an estimate must
+/// not read as an actual.
+pub fn facts_for_people(rows: &Rows) -> Rows {
+    let index = |name: &str| rows.columns.iter().position(|c| c == name);
+    let text = |row: &[Value], name: &str| index(name).map(|i| plain(&row[i])).unwrap_or_default();
+    let body = rows
+        .rows
+        .iter()
+        .map(|row| {
+            let value = |name: &str| index(name).map_or(Value::Null, |i| row[i].clone());
+            let cells = [
+                text(row, "entity"),
+                text(row, "metric"),
+                text(row, "segment"),
+                text(row, "period_label"),
+                text(row, "basis"),
+                fact_value(
+                    &value("value"),
+                    &value("value_high"),
+                    &text(row, "unit"),
+                    &text(row, "qualifier"),
+                    &text(row, "measure"),
+                ),
+                trust_letter(&text(row, "disclosure_type")).to_string(),
+                text(row, "source"),
+            ];
+            cells.into_iter().map(Value::Text).collect()
+        })
+        .collect();
+    Rows {
+        columns: FACT_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        rows: body,
+    }
+}
+
+/// A fact's value for a person: the figure in its unit (money scaled like the reports'
+/// usd columns, percentages like their pct columns), a range as low–high, the qualifier
+/// as a sign (~ approximately, ≥ at least, ≤ at most) and a change's measure after it.
+fn fact_value(value: &Value, high: &Value, unit: &str, qualifier: &str, measure: &str) -> String {
+    let Some(n) = number(value) else {
+        return plain(value);
+    };
+    let mut shown = match number(high) {
+        Some(h) => format!("{}–{}", amount(n, unit), amount(h, unit)),
+        None => amount(n, unit),
+    };
+    let sign = match qualifier {
+        "approx" => "~",
+        "at_least" => "≥",
+        "at_most" => "≤",
+        _ => "",
+    };
+    shown.insert_str(0, sign);
+    match measure {
+        "level" | "" => {}
+        m if m.starts_with("yoy") => shown.push_str(" YoY"),
+        m if m.starts_with("qoq") => shown.push_str(" QoQ"),
+        m => shown = format!("{shown} {m}"),
+    }
+    shown
+}
+
+/// A figure in its unit: `$44.2B`, `$688M`, `$1.23/share`, `€1.2B`, `28.0%`, `1.2 GW`.
+fn amount(n: f64, unit: &str) -> String {
+    let (currency, per) = match unit.split_once('/') {
+        Some((c, per)) => (c, Some(per)),
+        None => (unit, None),
+    };
+    let symbol = match currency {
+        "USD" => Some("$"),
+        "EUR" => Some("€"),
+        _ => None,
+    };
+    if let Some(symbol) = symbol {
+        let figure = match (n.abs(), per) {
+            (a, None) if a >= 1e9 => format!("{}B", scaled(n, 1e9)),
+            (a, None) if a >= 1e6 => format!("{}M", scaled(n, 1e6)),
+            _ => compact(n),
+        };
+        let (minus, figure) = match figure.strip_prefix('-') {
+            Some(f) => ("-", f.to_string()),
+            None => ("", figure),
+        };
+        return match per {
+            Some(per) => format!("{minus}{symbol}{figure}/{per}"),
+            None => format!("{minus}{symbol}{figure}"),
+        };
+    }
+    match unit {
+        "%" => format!("{}%", pct(n)),
+        "pure" | "" => compact(n),
+        "x" => format!("{}x", compact(n)),
+        unit => format!("{} {unit}", compact(n)),
     }
 }
 
@@ -256,6 +377,70 @@ mod tests {
         assert_eq!(compact(2.9634), "2.963");
         assert_eq!(compact(2_500_000.0), "2.5M");
         assert_eq!(compact(77.0), "77");
+    }
+
+    #[test]
+    fn a_fact_value_shows_its_unit_qualifier_and_measure() {
+        let int = |n: i64| Value::Integer(n);
+        let cases = [
+            (
+                int(44_200_000_000),
+                Value::Null,
+                "USD",
+                "exact",
+                "level",
+                "$44.2B",
+            ),
+            (
+                int(688_000_000),
+                Value::Null,
+                "USD",
+                "approx",
+                "level",
+                "~$688M",
+            ),
+            (
+                int(-2_100_000_000),
+                Value::Null,
+                "USD",
+                "exact",
+                "yoy_change",
+                "-$2.1B YoY",
+            ),
+            (
+                Value::Real(1.23),
+                Value::Null,
+                "USD/share",
+                "exact",
+                "level",
+                "$1.23/share",
+            ),
+            (int(28), Value::Null, "%", "exact", "yoy_pct", "28.0% YoY"),
+            (int(-3), Value::Null, "%", "at_most", "level", "≤-3.0%"),
+            (int(40), int(45), "%", "range", "level", "40.0%–45.0%"),
+            (int(5), Value::Null, "GW", "at_least", "level", "≥5 GW"),
+            (
+                int(1_200_000_000),
+                Value::Null,
+                "EUR",
+                "exact",
+                "level",
+                "€1.2B",
+            ),
+            (
+                Value::Real(1.5),
+                Value::Null,
+                "x",
+                "exact",
+                "qoq_multiple",
+                "1.5x QoQ",
+            ),
+        ];
+        for (value, high, unit, qualifier, measure, shown) in cases {
+            let got = fact_value(&value, &high, unit, qualifier, measure);
+            assert_eq!(got, shown, "{value:?} {unit} {qualifier} {measure}");
+            assert!(super::super::is_number(&got), "{got} is not kept whole");
+        }
     }
 
     #[test]

@@ -5,4 +5,5 @@
 mod charts;
 mod clients;
 mod duckdb;
+mod terminal;
 mod typed;

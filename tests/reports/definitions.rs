@@ -130,7 +130,14 @@ fn capex_fcf_follows_the_companys_definition_with_the_gross_alternative_beside_i
         "147.3B is capex net of proceeds and incentives: explained, no ! tag"
     );
     assert_eq!(ttm["capex_competing"], "2");
-    let table = dir.run(&["report", "capex-fcf"]);
+    // 200 columns: at 100 the TTM labels are cut ("TTM Q1 …") to fit the numbers.
+    let out = dir
+        .cmd()
+        .env("COLUMNS", "200")
+        .args(["report", "capex-fcf"])
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
     let line = table
         .lines()
         .find(|l| l.contains("TTM Q1 FY2026"))

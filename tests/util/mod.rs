@@ -79,7 +79,10 @@ impl Dir {
     /// `amzdb` run in this directory with no `--db` and no AMZDB_DB from the outside.
     pub fn amzdb(&self) -> Command {
         let mut cmd = Command::cargo_bin("amzdb").expect("the amzdb binary is built");
-        cmd.current_dir(self.path()).env_remove("AMZDB_DB");
+        // COLUMNS from the developer's shell would change every table's width.
+        cmd.current_dir(self.path())
+            .env_remove("AMZDB_DB")
+            .env_remove("COLUMNS");
         cmd
     }
 

@@ -3,7 +3,7 @@
 -- title: Capex against free cash flow
 -- description: Per entity and fiscal period (quarters, halves, nine months, fiscal years, trailing twelve months): gross and cash capex, twelve-month capex, operating cash flow and free cash flow, and growth on a year earlier; discrete quarters derived from year-to-date figures where none is disclosed; cash capex and free cash flow by the declared definitions (queries/definition.sql: the company's own where declared) where the lines exist, free cash flow with gross capex beside them, and a disclosed free cash flow compared with the one its company's definition gives; guidance in rows of its own.
 -- params: entity, as_of, min_disclosure
--- table: period_label:period, basis, capex=usd, capex_cash:cash capex=usd, capex_ttm:capex TTM=usd, fcf_ttm:FCF TTM=usd, fcf_gross_ttm:FCF gross TTM=usd, capex_yoy_pct:capex YoY=pct
+-- table: period_label:period, basis, capex=usd, capex_cash:cash capex=usd, capex_ttm:capex TTM=usd, fcf_ttm:FCF TTM=usd, fcf_gross_ttm:FCF gross TTM=usd
 -- chart: x=period_end; label=period_label; periods=Trailing twelve months to each fiscal quarter end, actual figures, USD billions; only=basis:actual,period_kind:quarter; group=entity; line=capex_ttm:TTM capex; line=operating_cash_flow_ttm:TTM operating cash flow; line=fcf_ttm:TTM free cash flow; definition=fcf_ttm|fcf_ttm_how|gross capex|operating cash flow − gross capex|the company's own definition; guidance=capex_ttm|capex|basis:guidance,period_kind:fiscal_year|capex guidance
 WITH RECURSIVE
 --@include choice

@@ -363,8 +363,9 @@ fn cell_widths(rows: &Rows) -> Vec<usize> {
         .collect()
 }
 
-/// Each column's narrowest width: its widest number (numbers are never cut), at least a
-/// few letters of text, and its header's longest word (up to `LEAST_HEADER_WIDTH`).
+/// Each column's narrowest width: its widest number or period label (neither is ever
+/// cut: `Q1 FY20…` could be any year), at least a few letters of text, and its header's
+/// longest word (up to `LEAST_HEADER_WIDTH`).
 fn least_widths(rows: &Rows) -> Vec<usize> {
     natural_widths(rows)
         .into_iter()
@@ -373,7 +374,7 @@ fn least_widths(rows: &Rows) -> Vec<usize> {
             rows.rows
                 .iter()
                 .map(|row| plain(&row[i]))
-                .filter(|cell| is_number(cell))
+                .filter(|cell| is_number(cell) || is_period_label(cell))
                 .map(|cell| text_width(&cell))
                 .fold(natural.min(LEAST_TEXT_WIDTH), usize::max)
                 .max(longest_word(&rows.columns[i]).min(LEAST_HEADER_WIDTH))
@@ -431,6 +432,22 @@ pub fn is_number(cell: &str) -> bool {
         && words[1..]
             .iter()
             .all(|w| w.chars().count() <= 14 && is_tag_or_unit(w))
+}
+
+/// Whether a cell is a fiscal period's label as amzdb names periods (`FY2025`,
+/// `Q1 FY2026`, `H1 FY2025`, `9M FY2025`, `TTM Q1 FY2026`), which a table never cuts.
+pub fn is_period_label(cell: &str) -> bool {
+    let year = |w: &str| {
+        w.strip_prefix("FY")
+            .is_some_and(|y| y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()))
+    };
+    let part = |w: &str| matches!(w, "Q1" | "Q2" | "Q3" | "Q4" | "H1" | "H2" | "9M");
+    match cell.split(' ').collect::<Vec<_>>()[..] {
+        [y] => year(y),
+        [p, y] => part(p) && year(y),
+        ["TTM", q, y] => q.starts_with('Q') && part(q) && year(y),
+        _ => false,
+    }
 }
 
 /// A word after a figure: a provenance tag (`A·4!`, `M*`) or a unit (`GW`, `YoY`), not
@@ -581,6 +598,18 @@ mod tests {
             "AWS",
         ] {
             assert!(!is_number(text), "{text} is text");
+        }
+        for label in [
+            "FY2025",
+            "Q1 FY2026",
+            "H2 FY2024",
+            "9M FY2025",
+            "TTM Q1 FY2026",
+        ] {
+            assert!(is_period_label(label), "{label} is a period label");
+        }
+        for text in ["FY25", "Q5 FY2026", "TTM H1 FY2026", "Q1 2026", "guidance"] {
+            assert!(!is_period_label(text), "{text} is not a period label");
         }
     }
 

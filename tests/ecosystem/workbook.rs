@@ -17,10 +17,29 @@ const HOSTILE: &[&str] = &[
 /// A fact's value_text, quote, note, value and published_on.
 type Fact = (String, Option<String>, Option<String>, f64, Option<String>);
 
+/// The texts of HOSTILE as they must come back.
+const HOSTILE_TEXTS: &[&str] = &[
+    "=HYPERLINK(\"http://x\")",
+    "@note",
+    "-2B",
+    "+3B",
+    "+1 call — up 77%",
+    "-minus",
+    "77%",
+    "@SUM(A1) _x0041_ —",
+    "=1+2",
+];
+
 /// The bundled database (`amzdb init`) plus an entity whose facts look like formulas.
 fn bundled_with_hostile_text() -> Dir {
     let dir = Dir::new();
     dir.run(&["init"]);
+    with_hostile_text(&dir);
+    dir
+}
+
+/// Ingests ACME, its source (titled like a formula) and the HOSTILE facts.
+fn with_hostile_text(dir: &Dir) {
     dir.write(
         "acme/entities.csv",
         "ticker,name,cik,fiscal_year_end\nACME,Acme Corp,,12-31\n",
@@ -32,7 +51,6 @@ fn bundled_with_hostile_text() -> Dir {
     );
     dir.write("acme/facts.csv", crate::util::facts_csv(HOSTILE));
     dir.run(&["ingest", "acme"]);
-    dir
 }
 
 /// workbook.py's output for the workbook (a summary, or one sheet's rows).
@@ -251,20 +269,10 @@ fn the_workbook_has_typed_cells_no_formulas_and_every_reports_rows() {
         assert_eq!(row[at("value")].as_f64(), Some(*value));
         assert_eq!(row[at("published_on")].as_str(), published.as_deref());
     }
-    for text in [
-        "=HYPERLINK(\"http://x\")",
-        "@note",
-        "-2B",
-        "+3B",
-        "+1 call — up 77%",
-        "-minus",
-        "77%",
-        "@SUM(A1) _x0041_ —",
-        "=1+2",
-    ] {
+    for text in HOSTILE_TEXTS {
         assert!(
             rows.iter()
-                .any(|r| r.as_array().unwrap().contains(&text.into())),
+                .any(|r| r.as_array().unwrap().contains(&(*text).into())),
             "{text} not found as it was written"
         );
     }
@@ -365,4 +373,116 @@ fn a_workbook_export_refuses_a_file_a_symlinked_target_and_csv_options() {
         assert_contains(&String::from_utf8_lossy(&out.stderr), "--format csv only");
         assert!(!dir.join("fresh").exists(), "{flag}: created the directory");
     }
+}
+
+/// LibreOffice's `soffice`, when installed (it is not among CI's clients: the test says
+/// why it skips).
+fn soffice() -> Option<&'static str> {
+    let works = std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !works {
+        eprintln!("skipped: no LibreOffice (`soffice`) on PATH");
+    }
+    works.then_some("soffice")
+}
+
+/// `soffice --headless [--infilter=FILTER] --convert-to xlsx FILE` into `out`, with a
+/// profile of the test's own; the path of the xlsx written.
+fn convert(dir: &Dir, soffice: &str, filter: Option<&str>, file: &str, out: &str) -> PathBuf {
+    let mut cmd = std::process::Command::new(soffice);
+    cmd.current_dir(dir.path()).arg("--headless").arg(format!(
+        "-env:UserInstallation=file://{}",
+        dir.join("lo-profile").display()
+    ));
+    if let Some(filter) = filter {
+        cmd.arg(format!("--infilter={filter}"));
+    }
+    let status = cmd
+        .args(["--convert-to", "xlsx", "--outdir", out, file])
+        .output()
+        .expect("run soffice");
+    let stem = Path::new(file).file_stem().unwrap().to_str().unwrap();
+    let xlsx = dir.join(out).join(format!("{stem}.xlsx"));
+    assert!(
+        xlsx.is_file(),
+        "soffice wrote no {}: {}",
+        xlsx.display(),
+        String::from_utf8_lossy(&status.stderr)
+    );
+    xlsx
+}
+
+/// The README's recipes for LibreOffice, run: the CSV opened as UTF-8 (the export's em
+/// dashes intact, "77%" kept as text, nothing run as a formula), and the workbook read
+/// as written.
+#[test]
+fn libreoffice_opens_the_csv_as_utf8_and_the_workbook_as_written() {
+    let Some(python) = python_with(&["openpyxl"]) else {
+        return;
+    };
+    let Some(soffice) = soffice() else {
+        return;
+    };
+    let dir = Dir::with_fixtures();
+    with_hostile_text(&dir);
+    let cells = |xlsx: &Path| -> Vec<Value> {
+        let summary = read(&python, xlsx, None);
+        for s in summary.as_array().unwrap() {
+            assert_eq!(s["formulas"], serde_json::json!([]), "{}", xlsx.display());
+        }
+        let name = summary[0]["name"].as_str().unwrap().to_string();
+        read(&python, xlsx, Some(&name))
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r.as_array().unwrap().clone())
+            .collect()
+    };
+
+    // `--raw` with the 13th filter field false (formulas not evaluated): every text as
+    // written, no apostrophe.
+    dir.run(&["export", "raw", "--raw"]);
+    let raw = cells(&convert(
+        &dir,
+        soffice,
+        Some("CSV:44,34,76,1,,0,false,false,,,,,false"),
+        "raw/facts.csv",
+        "lo-raw",
+    ));
+    for text in HOSTILE_TEXTS {
+        assert!(raw.contains(&(*text).into()), "{text} not kept");
+    }
+    assert!(
+        raw.contains(&"fact_id".into()),
+        "the header is read as UTF-8"
+    );
+
+    // The default (guarded) export with a BOM: UTF-8, no BOM in the header, "77%" text,
+    // nothing run; the guard shows.
+    dir.run(&["export", "guarded", "--bom"]);
+    let guarded = cells(&convert(
+        &dir,
+        soffice,
+        Some("CSV:44,34,76,1,,0,false,false"),
+        "guarded/facts.csv",
+        "lo-guarded",
+    ));
+    assert!(guarded.contains(&"fact_id".into()), "no BOM in the header");
+    assert!(guarded.contains(&"77%".into()));
+    assert!(guarded.contains(&"'+1 call — up 77%".into()));
+    assert!(guarded.contains(&"'=HYPERLINK(\"http://x\")".into()));
+
+    // The workbook, converted by LibreOffice: still no formula, every fact as written.
+    let book = export(&dir);
+    let converted = convert(&dir, soffice, None, "book/amzdb.xlsx", "lo-book");
+    let summary = read(&python, &converted, None);
+    for s in summary.as_array().unwrap() {
+        assert_eq!(s["formulas"], serde_json::json!([]), "{}", s["name"]);
+    }
+    assert_eq!(
+        read(&python, &converted, Some("facts")),
+        read(&python, &book, Some("facts"))
+    );
 }

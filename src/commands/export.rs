@@ -1,5 +1,6 @@
 //! `amzdb export DIR`: every report, the facts with their provenance, and the reference
-//! tables as CSV files for spreadsheets. Each file goes through `output::file`: written
+//! tables as CSV files for spreadsheets, as one xlsx workbook (`output::xlsx`) or as
+//! Parquet (`output::parquet`). Each file goes through `output::file`: written
 //! beside its final name and renamed into place, so a failure or a kill never leaves a
 //! half-written file (and the next export removes what a killed one left).
 

@@ -534,4 +534,27 @@ mod tests {
         assert!(!is_date_column(&rows, 1));
         assert!(!is_date_column(&rows, 2));
     }
+
+    #[test]
+    fn a_sheet_beyond_excels_rows_is_refused_and_nothing_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("amzdb.xlsx");
+        let rows = Rows {
+            columns: vec!["fact_id".into()],
+            rows: vec![Vec::new(); MAX_ROWS],
+        };
+        let sheet = Sheet {
+            name: "facts",
+            title: "",
+            description: "",
+            table: "",
+            rows: &rows,
+        };
+        let err = write(&path, &[sheet]).unwrap_err().to_string();
+        assert!(
+            err.contains("facts has 1048576 rows, more than a worksheet holds (1048575)"),
+            "{err}"
+        );
+        assert!(!path.exists());
+    }
 }

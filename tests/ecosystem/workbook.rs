@@ -486,3 +486,34 @@ fn libreoffice_opens_the_csv_as_utf8_and_the_workbook_as_written() {
         read(&python, &book, Some("facts"))
     );
 }
+
+#[test]
+fn a_whole_number_a_spreadsheet_cannot_hold_exactly_is_written_as_its_exact_text() {
+    let Some(python) = python_with(&["openpyxl"]) else {
+        return;
+    };
+    let dir = Dir::with_fixtures();
+    // 10^17 (the largest value amzdb stores) is beyond 2^53: as a double it would not be
+    // exact, so the cell is its digits, as text.
+    dir.ingest_ok_rows(&[
+        "DECO,revenue,,FY2024,,100000000000000000,,USD,,,audited,deco-10q,,,",
+        "DECO,revenue,,FY2023,,9007199254740992,,USD,,,audited,deco-10q,,,",
+    ]);
+    let rows = read(&python, &export(&dir), Some("facts"));
+    let rows = rows.as_array().unwrap();
+    let value = rows[0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|h| h == "value")
+        .unwrap();
+    let values: Vec<&Value> = rows[1..].iter().map(|r| &r[value]).collect();
+    assert!(
+        values.contains(&&Value::from("100000000000000000")),
+        "{values:?}"
+    );
+    assert!(
+        values.contains(&&Value::from(9007199254740992_i64)),
+        "2^53 is exact: a number"
+    );
+}

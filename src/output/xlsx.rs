@@ -179,13 +179,16 @@ fn iso_date(text: &str) -> Option<ExcelDateTime> {
 }
 
 /// Writes a sheet: a bold header row, frozen, with an autofilter; each column typed.
-fn fill(sheet: &mut Worksheet, rows: &Rows, kind: &Kind) -> std::result::Result<(), XlsxError> {
+fn fill(sheet: &mut Worksheet, rows: &Rows, kind: &Kind) -> std::result::Result<(), String> {
+    let sheet_err = |e: XlsxError| e.to_string();
     let header = Format::new().set_bold();
     let wrap = Format::new().set_text_wrap();
     let date = Format::new().set_num_format(DATE);
     let mut widths: Vec<usize> = rows.columns.iter().map(|c| c.chars().count() + 3).collect();
     for (c, name) in rows.columns.iter().enumerate() {
-        sheet.write_string_with_format(0, col(c), name, &header)?;
+        sheet
+            .write_string_with_format(0, col(c), name, &header)
+            .map_err(sheet_err)?;
     }
     let unit = rows.columns.iter().position(|c| c == "unit");
     for (c, name) in rows.columns.iter().enumerate() {
@@ -205,67 +208,83 @@ fn fill(sheet: &mut Worksheet, rows: &Rows, kind: &Kind) -> std::result::Result<
         let by_unit = unit.is_some()
             && (name == "value" || name == "value_high")
             && !matches!(kind, Kind::About);
-        for (r, row) in rows.rows.iter().enumerate() {
-            let (r, c16) = (r as u32 + 1, col(c));
-            let shown = match &row[c] {
-                Value::Null => 0,
-                Value::Integer(i) if i.unsigned_abs() > EXACT_LIMIT as u64 => {
-                    // Exact as text rather than rounded to a double.
-                    let text = i.to_string();
-                    sheet.write_string(r, c16, &text)?;
-                    text.len()
-                }
-                v @ (Value::Integer(_) | Value::Real(_)) => {
-                    let n = number(v).unwrap_or_default();
-                    if !n.is_finite() {
+        for (i, row) in rows.rows.iter().enumerate() {
+            let (r, c16) = (i as u32 + 1, col(c));
+            let mut cell = || -> std::result::Result<usize, XlsxError> {
+                Ok(match &row[c] {
+                    Value::Null => 0,
+                    Value::Integer(i) if i.unsigned_abs() > EXACT_LIMIT as u64 => {
+                        // Exact as text rather than rounded to a double.
+                        let text = i.to_string();
+                        sheet.write_string(r, c16, &text)?;
+                        text.len()
+                    }
+                    v @ (Value::Integer(_) | Value::Real(_)) => {
+                        let n = number(v).unwrap_or_default();
+                        if !n.is_finite() {
+                            let text = plain(v);
+                            sheet.write_string(r, c16, &text)?;
+                            text.len()
+                        } else {
+                            let format = if by_unit {
+                                let unit = unit.map_or(String::new(), |u| plain(&row[u]));
+                                fact_format(&unit, n, matches!(v, Value::Integer(_)))
+                                    .map(|f| Format::new().set_num_format(f))
+                            } else {
+                                column_format.clone()
+                            };
+                            match &format {
+                                Some(f) => sheet.write_number_with_format(r, c16, n, f)?,
+                                None => sheet.write_number(r, c16, n)?,
+                            };
+                            number_width(n, format.is_some())
+                        }
+                    }
+                    Value::Text(t) => match dates.then(|| iso_date(t)).flatten() {
+                        Some(day) => {
+                            sheet.write_datetime_with_format(r, c16, &day, &date)?;
+                            10
+                        }
+                        None if matches!(kind, Kind::About) => {
+                            sheet.write_string_with_format(r, c16, t, &wrap)?;
+                            t.chars().count()
+                        }
+                        None => {
+                            sheet.write_string(r, c16, t)?;
+                            t.chars().count()
+                        }
+                    },
+                    v @ Value::Blob(_) => {
                         let text = plain(v);
                         sheet.write_string(r, c16, &text)?;
                         text.len()
-                    } else {
-                        let format = if by_unit {
-                            let unit = unit.map_or(String::new(), |u| plain(&row[u]));
-                            fact_format(&unit, n, matches!(v, Value::Integer(_)))
-                                .map(|f| Format::new().set_num_format(f))
-                        } else {
-                            column_format.clone()
-                        };
-                        match &format {
-                            Some(f) => sheet.write_number_with_format(r, c16, n, f)?,
-                            None => sheet.write_number(r, c16, n)?,
-                        };
-                        number_width(n, format.is_some())
                     }
-                }
-                Value::Text(t) => match dates.then(|| iso_date(t)).flatten() {
-                    Some(day) => {
-                        sheet.write_datetime_with_format(r, c16, &day, &date)?;
-                        10
-                    }
-                    None if matches!(kind, Kind::About) => {
-                        sheet.write_string_with_format(r, c16, t, &wrap)?;
-                        t.chars().count()
-                    }
-                    None => {
-                        sheet.write_string(r, c16, t)?;
-                        t.chars().count()
-                    }
-                },
-                v @ Value::Blob(_) => {
-                    let text = plain(v);
-                    sheet.write_string(r, c16, &text)?;
-                    text.len()
-                }
+                })
             };
+            // Excel's row numbers: the header is row 1.
+            let shown = cell().map_err(|e| {
+                let hint = match e {
+                    XlsxError::MaxStringLengthExceeded => {
+                        "; export --format csv keeps such a text whole"
+                    }
+                    _ => "",
+                };
+                format!("row {}, column {name}: {e}{hint}", i + 2)
+            })?;
             widths[c] = widths[c].max(shown + 2);
         }
     }
     for (c, width) in widths.iter().enumerate() {
-        sheet.set_column_width(col(c), (*width).min(MAX_WIDTH) as f64)?;
+        sheet
+            .set_column_width(col(c), (*width).min(MAX_WIDTH) as f64)
+            .map_err(sheet_err)?;
     }
-    sheet.set_freeze_panes(1, 0)?;
+    sheet.set_freeze_panes(1, 0).map_err(sheet_err)?;
     if !rows.columns.is_empty() {
         let last_row = rows.rows.len() as u32;
-        sheet.autofilter(0, 0, last_row, col(rows.columns.len() - 1))?;
+        sheet
+            .autofilter(0, 0, last_row, col(rows.columns.len() - 1))
+            .map_err(sheet_err)?;
     }
     Ok(())
 }
@@ -553,6 +572,33 @@ mod tests {
         let err = write(&path, &[sheet]).unwrap_err().to_string();
         assert!(
             err.contains("facts has 1048576 rows, more than a worksheet holds (1048575)"),
+            "{err}"
+        );
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_text_longer_than_a_cell_holds_is_refused_naming_its_cell() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("amzdb.xlsx");
+        let rows = Rows {
+            columns: vec!["fact_id".into(), "quote".into()],
+            rows: vec![
+                vec![Value::Integer(1), Value::Text("short".into())],
+                vec![Value::Integer(2), Value::Text("x".repeat(40_000))],
+            ],
+        };
+        let sheet = Sheet {
+            name: "facts",
+            title: "",
+            description: "",
+            table: "",
+            rows: &rows,
+        };
+        let err = write(&path, &[sheet]).unwrap_err().to_string();
+        assert!(err.contains("sheet facts: row 3, column quote: "), "{err}");
+        assert!(
+            err.contains("export --format csv keeps such a text whole"),
             "{err}"
         );
         assert!(!path.exists());

@@ -106,25 +106,38 @@ pub fn run(db: &Path, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
 /// report as its view shows it (every entity).
 pub fn contents(conn: &rusqlite::Connection) -> Result<Vec<Part>> {
     let mut all = Vec::new();
+    each_part(conn, |part| {
+        all.push(part);
+        Ok(())
+    })?;
+    Ok(all)
+}
+
+/// Hands each part of `contents` to `use_part` as soon as it is read, so a CSV export
+/// holds one part at a time and writes the facts before any report runs.
+fn each_part(
+    conn: &rusqlite::Connection,
+    mut use_part: impl FnMut(Part) -> Result<()>,
+) -> Result<()> {
     for (stem, title, sql) in TABLES {
-        all.push(Part {
+        use_part(Part {
             name: stem.to_string(),
             title,
             description: "",
             table: "",
             rows: Rows::collect(&mut conn.prepare(sql)?, [])?,
-        });
+        })?;
     }
     for query in report::all() {
-        all.push(Part {
+        use_part(Part {
             name: query.view.unwrap_or(query.name).to_string(),
             title: query.title,
             description: query.description,
             table: query.table,
             rows: report::run(conn, &query, &Options::default())?,
-        });
+        })?;
     }
-    Ok(all)
+    Ok(())
 }
 
 /// Every table and report as CSV files; the names of the files written.
@@ -133,10 +146,12 @@ fn csv(conn: &rusqlite::Connection, args: &ExportArgs) -> Result<Vec<String>> {
         bom: args.bom,
         raw: args.raw,
     };
-    contents(conn)?
-        .iter()
-        .map(|part| write_file(&args.dir, &part.name, &part.rows, options))
-        .collect()
+    let mut written = Vec::new();
+    each_part(conn, |part| {
+        written.push(write_file(&args.dir, &part.name, &part.rows, options)?);
+        Ok(())
+    })?;
+    Ok(written)
 }
 
 fn write_file(dir: &Path, stem: &str, rows: &Rows, options: CsvOptions) -> Result<String> {

@@ -7,3 +7,4 @@ mod clients;
 mod duckdb;
 mod terminal;
 mod typed;
+mod workbook;

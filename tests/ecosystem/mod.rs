@@ -4,3 +4,4 @@
 
 mod clients;
 mod datasette;
+mod duckdb;

@@ -23,11 +23,6 @@ const PARAMS: &[(&str, &str)] = &[
          before it, facts without a publication date left out (blank: no date limit)",
     ),
     (
-        "min_rank",
-        "the least trusted disclosure type kept: 1 audited, 2 management commentary, \
-         3 third-party estimate (blank: every fact)",
-    ),
-    (
         "min_disclosure",
         "the least trusted disclosure type kept: audited, management_commentary or \
          third_party_estimate (blank: every fact)",
@@ -146,8 +141,9 @@ pub fn canned_name(q: &Query) -> String {
     format!("report-{}", q.name)
 }
 
-/// A report as a canned query: the SQL `amzdb report NAME` runs, its parameters, and a
-/// description saying what each takes.
+/// A report as a canned query: the SQL `amzdb report NAME` runs (what `--sql` prints; its
+/// `$name` parameters are Datasette's form fields), its parameters, and a description
+/// saying what each takes.
 fn canned_query(q: &Query) -> Result<Value> {
     let mut takes = Vec::new();
     for param in &q.params {
@@ -163,7 +159,7 @@ fn canned_query(q: &Query) -> Result<Value> {
     Ok(json!({
         "title": q.title,
         "description": format!("{} Parameters: {}.", q.description, takes.join("; ")),
-        "sql": q.run_sql(),
+        "sql": crate::report::sql(q),
         "params": q.params,
     }))
 }

@@ -1,7 +1,8 @@
 //! Datasette serves the bundled database with the configuration `amzdb datasette-metadata
-//! --config-dir` writes: every report's canned query returns the rows `amzdb report`
-//! prints (for one entity and for all), every view's page answers, and the titles and
-//! descriptions Datasette shows are the queries/ headers.
+//! --config-dir` writes: every report's canned query runs the SQL `amzdb report NAME --sql`
+//! prints and returns the rows `amzdb report` prints (for one entity and for all, blank
+//! parameters meaning all), every view's page answers, and the titles and descriptions
+//! Datasette shows are the queries/ headers.
 
 use crate::util::{python_with, Dir, DB};
 use serde_json::Value;
@@ -245,6 +246,13 @@ fn datasette_serves_every_report_as_a_canned_query_with_the_cli_s_rows() {
             let path = format!("/{DATABASE}/report-{report}.json?_shape=objects{query}");
             let served = server.json(&path);
             assert_eq!(served["ok"], Value::Bool(true), "{path}");
+            // The one SQL: what Datasette ran is what `amzdb report NAME --sql` prints.
+            let sql = dir.run(&["report", report, "--sql"]);
+            assert_eq!(
+                served["query"]["sql"].as_str(),
+                Some(sql.trim_end()),
+                "{path}"
+            );
             assert_eq!(served["truncated"], Value::Bool(false), "{path}");
             let mut args = vec!["report", report.as_str(), "--format", "json"];
             args.extend(cli);

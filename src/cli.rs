@@ -41,6 +41,22 @@ pub enum Command {
     /// Draft facts from documents (text, Markdown, HTML): one row per quantified statement,
     /// with its sentence as the quote. Nothing is written to the database.
     Extract(ExtractArgs),
+    /// Print Datasette's metadata.json for this database: each view's title and
+    /// description, each report as a canned query (report-NAME) with its parameters.
+    DatasetteMetadata(DatasetteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DatasetteArgs {
+    /// Write to this file instead of standard output (replaced whole, never half-written).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write a Datasette configuration directory instead: DIR/metadata.json and
+    /// DIR/settings.json (facet suggestions off, time limits the reports need), served
+    /// with `datasette serve DIR -i DATABASE`. DIR is replaced whole when it holds
+    /// nothing else.
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub config_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

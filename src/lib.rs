@@ -34,5 +34,6 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         Command::Dump(args) => commands::dump::run(db, args, out),
         Command::Backup(args) => commands::backup::run(db, args, out),
         Command::Extract(args) => commands::extract::run(db, args, out),
+        Command::DatasetteMetadata(args) => commands::datasette::run(db, args, out),
     }
 }

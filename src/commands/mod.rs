@@ -3,6 +3,7 @@
 //! and loaded with the bundled dataset before any command uses it.
 
 pub mod backup;
+pub mod datasette;
 pub mod dump;
 pub mod export;
 pub mod extract;

@@ -4,6 +4,7 @@
 
 mod charts;
 mod clients;
+mod datasette;
 mod duckdb;
 mod terminal;
 mod typed;

@@ -3,3 +3,4 @@
 //! Python clients come from `util::python_with` (tests/python/requirements.txt).
 
 mod clients;
+mod parquet;

@@ -278,7 +278,7 @@ mod tests {
              INSERT INTO ingest_batches (file_name, content_sha256, file_kind, rows_read,
                  rows_inserted, rows_present, ingested_at)
                  VALUES ('f', printf('%064d', 0), 'facts', 0, 0, 0, 'now');
-             INSERT INTO facts (entity_id, metric_id, segment, period_id, value, precision,
+             INSERT INTO facts (entity_id, metric_id, segment, period_id, value_int, precision_int,
                  value_text, unit_id, disclosure_type, source_id, published_on, batch_id,
                  line, fact_key)
              VALUES (1, 1, 'AWS', 1, 1, 1, '1', 1, 'third_party_estimate', 1, '2026-04-01',
@@ -349,7 +349,7 @@ mod tests {
         let conn = db();
         conn.execute_batch(
             "WITH RECURSIVE n(i) AS (SELECT 4 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
-             INSERT INTO facts (entity_id, metric_id, segment, period_id, value, precision,
+             INSERT INTO facts (entity_id, metric_id, segment, period_id, value_int, precision_int,
                  value_text, unit_id, disclosure_type, source_id, batch_id, line, fact_key)
              SELECT 1 + i % 2, 1 + i % 3 % 2, printf('S%d', i % 17), 1, 1, 1, '1', 1,
                  'audited', 1, 1, i, i FROM n;",

@@ -157,7 +157,7 @@ mod tests {
                  rows_inserted, rows_present, ingested_at)
                  VALUES ('f', printf('%064d', 0), 'facts', 0, 0, 0, 'now');
              WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20003)
-             INSERT INTO facts (entity_id, metric_id, period_id, value, precision, value_text,
+             INSERT INTO facts (entity_id, metric_id, period_id, value_int, precision_int, value_text,
                  unit_id, disclosure_type, source_id, published_on, batch_id, line, fact_key)
              SELECT CASE WHEN i <= 3 THEN 1 ELSE 2 + i % 100 END, 1, 1, i, 1, i, 1,
                  'third_party_estimate', 1, '2026-04-01', 1, i, i FROM n;

@@ -1003,8 +1003,9 @@ fn the_facts_table_admits_exactly_the_known_spellings() {
     let conn = Connection::open(dir.join(DB)).unwrap();
     // A copy of a stored fact with one column changed (and a new key, so it is new).
     let copy = |column: &str, value: &rusqlite::types::Value| {
-        let columns = "entity_id, metric_id, segment, period_id, measure, value, value_high, \
-            precision, value_text, unit_id, qualifier, basis, disclosure_type, source_id, \
+        let columns = "entity_id, metric_id, segment, period_id, measure, value_int, \
+            value_real, value_high_int, value_high_real, precision_int, precision_real, \
+            value_text, unit_id, qualifier, basis, disclosure_type, source_id, \
             published_on, quote, note, concept_id, batch_id, line";
         let selected = columns.replace(&format!(" {column},"), " ?1,");
         conn.execute(
@@ -1032,19 +1033,31 @@ fn the_facts_table_admits_exactly_the_known_spellings() {
             );
         }
     }
-    for (column, value) in [
-        ("value", rusqlite::types::Value::Text("44.2B".into())),
-        ("precision", rusqlite::types::Value::Integer(0)),
+    // The copied fact's value and precision are INTEGERs (44.2B, precision 100000000):
+    // no value, a value of both types, a high value on an exact figure, a precision not
+    // above zero are refused, and so is a value of another type (STRICT).
+    use rusqlite::types::Value;
+    let check = "CHECK constraint failed";
+    for (column, value, refusal) in [
+        ("value_int", Value::Null, check),
+        ("value_real", Value::Real(4.42e10), check),
+        ("value_high_real", Value::Real(5e10), check),
+        ("precision_int", Value::Integer(0), check),
+        ("precision_real", Value::Real(0.5), check),
+        ("published_on", Value::Text("2026-02-30".into()), check),
         (
-            "published_on",
-            rusqlite::types::Value::Text("2026-02-30".into()),
+            "value_int",
+            Value::Text("44.2B".into()),
+            "cannot store TEXT value in INTEGER column facts.value_int",
+        ),
+        (
+            "value_int",
+            Value::Real(2.78),
+            "cannot store REAL value in INTEGER column facts.value_int",
         ),
     ] {
         let error = copy(column, &value).expect_err(column);
-        assert!(
-            error.to_string().contains("CHECK constraint failed"),
-            "{column}: {error}"
-        );
+        assert!(error.to_string().contains(refusal), "{column}: {error}");
     }
     conn.execute_batch("ROLLBACK").unwrap();
 }

@@ -204,13 +204,19 @@ impl Dir {
             .map(|b| format!("{b:02x}"))
             .collect();
         let conn = self.conn();
-        let tables: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        // A WITHOUT ROWID table (days) has no rowid; it is read in its primary key's order.
+        let tables: Vec<(String, bool)> = conn
+            .prepare(
+                "SELECT s.name, t.wr FROM sqlite_schema AS s \
+                 JOIN pragma_table_list AS t ON t.schema = 'main' AND t.name = s.name \
+                 WHERE s.type = 'table' ORDER BY s.name",
+            )
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
             .expect("list tables");
         let mut rows = Vec::new();
-        for table in tables {
-            let found = rows_of(&conn, &format!("SELECT * FROM \"{table}\" ORDER BY rowid"));
+        for (table, without_rowid) in tables {
+            let order = if without_rowid { "" } else { " ORDER BY rowid" };
+            let found = rows_of(&conn, &format!("SELECT * FROM \"{table}\"{order}"));
             rows.extend(found.into_iter().map(|r| format!("{table}: {r}")));
         }
         Snapshot { sha256, rows }

@@ -105,9 +105,8 @@ fn duckdb_reads_the_parquet_facts_and_reports_as_sqlite_has_them() {
                  WHERE column_name IN ('fact_id', 'value', 'period_end', 'ingested_line')"
             ),
             format!(
-                "SELECT value, value_text FROM {facts} WHERE entity = 'AMZN' \
-                 AND metric = 'capex' AND period_label = 'Q1 FY2026' AND measure = 'level' \
-                 AND disclosure_type = 'audited'"
+                "SELECT DISTINCT value, value_text FROM {facts} WHERE entity = 'AMZN' \
+                 AND value_text = '44.2B'"
             ),
             format!(
                 "SELECT capex, typeof(capex) FROM '{}' WHERE entity = 'AMZN' \
@@ -157,11 +156,13 @@ fn duckdb_reads_the_parquet_facts_and_reports_as_sqlite_has_them() {
         results[2],
         [[Json::from(44_200_000_000.0), Json::from("44.2B")]]
     );
-    // A report column of whole numbers is BIGINT, exact.
-    assert_eq!(
-        results[3],
-        [[Json::from(44_200_000_000_i64), Json::from("BIGINT")]]
+    // A report column of whole numbers is BIGINT, exact (Amazon's capex, > 2^32).
+    let capex: i64 = dir.one(
+        "SELECT capex FROM capex_vs_fcf WHERE entity = 'AMZN' \
+         AND period_label = 'Q1 FY2026' AND basis = 'actual'",
     );
+    assert!(capex > 1 << 32);
+    assert_eq!(results[3], [[Json::from(capex), Json::from("BIGINT")]]);
 
     // Every report file holds its view's rows, in order.
     let views: Vec<&str> = amzdb::report::all()
@@ -256,6 +257,22 @@ fn every_base_table_is_exported_with_its_stored_columns_and_declared_types() {
         }
         assert_eq!(counted[0][0], Json::from(dir.count(table)), "{table}");
     }
+    // The typed value columns (schema v5): an integer stays an exact BIGINT.
+    let exact = duckdb(
+        &python,
+        &[format!(
+            "SELECT value_int, value_real, typeof(value_int) FROM ({}) WHERE value_text = '44.2B'",
+            rows("facts")
+        )],
+    );
+    assert_eq!(
+        exact[0],
+        [[
+            Json::from(44_200_000_000_i64),
+            Json::Null,
+            Json::from("BIGINT")
+        ]]
+    );
 }
 
 #[test]

@@ -402,7 +402,7 @@ struct Typing {
 impl Typing {
     /// A view's columns: typed by their values.
     fn of(stmt: &Statement) -> Typing {
-        let names = stmt.column_names().into_iter().map(String::from);
+        let names = stmt.column_names().map(String::from);
         Typing::new(names.map(|name| (name, None)).collect())
     }
 

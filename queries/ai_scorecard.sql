@@ -2,9 +2,9 @@
 -- view: ai_scorecard
 -- title: Amazon's AI business in one place
 -- description: One row per figure the shared rule chooses among the AI metrics, grouped by area: run rates (revenue basis run_rate of AWS, AWS AI services, Custom silicon, Trainium and Bedrock; the AI run-rate multiple), silicon (chips deployed, Project Rainier, chip business rank), commitments (revenue commitments, commitments outside backlog, backlog), capacity (power, customer capacity commitments), investment (investment commitments, cumulative investment) and adoption (customer spend), with their growth claims.
--- params: entity, as_of, min_rank
+-- params: entity, as_of, min_disclosure
 -- table: area, metric, segment, period_label:period, measure, value_text:value, disclosure_type:trust=trust
-WITH
+WITH RECURSIVE
 --@include choice
 , scored AS (
     SELECT c.*,

@@ -2,10 +2,10 @@
 -- view: backlog_conversion
 -- title: Backlog conversion
 -- description: Per entity, segment and quarter end with a backlog: the backlog, its change on the previous quarter end, the segment's revenue that quarter (disclosed, else derived from year-to-date figures by the derivation layer), implied bookings, book-to-bill, conversion and coverage; commitments disclosed as outside the backlog in a column of their own.
--- params: entity, as_of, min_rank
+-- params: entity, as_of, min_disclosure
 -- table: segment, period_label:quarter, backlog=usd, revenue=usd, implied_bookings:bookings=usd*, book_to_bill:b2b=ratio*, conversion_pct:conv=pct*, coverage_years:years=ratio*, commitments_outside_backlog:outside=usd
 -- chart: x=period_label; series=backlog,revenue,implied_bookings,commitments_outside_backlog; group=segment
-WITH
+WITH RECURSIVE
 --@include choice
 ,
 --@include derivation
@@ -15,10 +15,12 @@ WITH
     SELECT * FROM chosen
     WHERE metric = 'backlog' AND measure = 'level' AND basis = 'actual' AND period_kind = 'instant'
 ),
--- The quarter end before each backlog date (fiscal quarters end on month ends).
+-- The quarter end before each backlog date (fiscal quarters end on month ends: the last
+-- day of the third month before), from the `days` table.
 backlog_dated AS (
-    SELECT b.*, date(b.period_end, 'start of month', '-2 months', '-1 day') AS prev_end
+    SELECT b.*, d.prev_q_end AS prev_end
     FROM backlog AS b
+    LEFT JOIN days AS d ON d.day = b.period_end
 ),
 joined AS (
     SELECT

@@ -2,10 +2,10 @@
 -- view: capex_vs_fcf
 -- title: Capex against free cash flow
 -- description: Per entity and fiscal period (quarters, halves, nine months, fiscal years, trailing twelve months): gross and cash capex, twelve-month capex, operating cash flow and free cash flow, and growth on a year earlier; discrete quarters derived from year-to-date figures where none is disclosed; cash capex and free cash flow by the declared definitions (queries/definition.sql: the company's own where declared) where the lines exist, free cash flow with gross capex beside them, and a disclosed free cash flow compared with the one its company's definition gives; guidance in rows of its own.
--- params: entity, as_of, min_rank
+-- params: entity, as_of, min_disclosure
 -- table: period_label:period, basis, capex=usd, capex_cash:cash capex=usd, capex_ttm:capex TTM=usd, fcf_ttm:FCF TTM=usd, fcf_gross_ttm:FCF gross TTM=usd, capex_yoy_pct:capex YoY=pct
 -- chart: x=period_label; series=capex,capex_cash,capex_ttm,operating_cash_flow_ttm,fcf_ttm; only=basis:actual,period_kind:quarter
-WITH
+WITH RECURSIVE
 --@include choice
 ,
 --@include derivation
@@ -34,18 +34,18 @@ figure_used AS (
     SELECT g.entity_id, g.entity, g.metric, g.basis, g.period_kind, g.period_label,
         g.period_start, g.period_end, g.fiscal_year, g.fiscal_quarter, g.value, g.precision,
         g.how, g.disclosure_type, g.source, g.competing,
-        CASE WHEN g.round > 0 THEN 0 ELSE g.disagree AND EXISTS (
+        CASE WHEN g.round = 0 AND g.disagree = 1 AND EXISTS (
             SELECT 1 FROM unsettled AS u
             WHERE u.entity_id = g.entity_id AND u.metric_id = g.metric_id
               AND u.segment = g.segment AND u.period_id = g.period_id AND u.measure = 'level'
-              AND u.basis = g.basis AND u.unit_id = g.unit_id) END AS disagree
+              AND u.basis = g.basis AND u.unit_id = g.unit_id) THEN 1 ELSE 0 END AS disagree
     FROM used AS g
     WHERE g.round = 0 OR (g.metric = 'capex_cash' AND g.pick = 1)
 ),
 -- The figures of each period, one column each with their provenance; a derived
 -- four-quarter sum is a row of its own here (`derived_sum`), which only fills the TTM
 -- columns below, and a figure implied by a definition fills a period, never makes one.
-pivot AS (
+pivoted AS (
     SELECT entity_id, entity, basis, period_kind, period_end,
         period_kind = 'ttm' AND how LIKE 'derived: %' AS derived_sum,
         max(period_label) AS period_label, max(period_start) AS period_start,
@@ -102,27 +102,29 @@ base AS (
     FROM (
         SELECT q.*,
             NOT q.derived_sum AND q.period_kind IN ('fiscal_year', 'ttm') AS twelve
-        FROM pivot AS q
+        FROM pivoted AS q
     ) AS p
     WINDOW e AS (PARTITION BY p.entity_id, p.basis, p.period_end)
 ),
 -- Free cash flow for the twelve months ending on a date by the declared definitions: the
 -- company's own (even where a figure is disclosed, to compare) and with gross capex.
 twelve_defined AS (
-    SELECT entity_id, basis, period_end,
-        max(CASE WHEN metric = 'free_cash_flow' THEN value END) AS fcf_company,
-        max(CASE WHEN metric = 'free_cash_flow' THEN precision END) AS fcf_company_precision,
-        max(CASE WHEN metric = 'free_cash_flow' THEN how END) AS fcf_company_how,
-        max(CASE WHEN metric = 'free_cash_flow' THEN disclosure_type END)
+    SELECT u.entity_id, u.basis, u.period_end,
+        max(CASE WHEN u.metric = 'free_cash_flow' THEN u.value END) AS fcf_company,
+        max(CASE WHEN u.metric = 'free_cash_flow' THEN u.precision END)
+            AS fcf_company_precision,
+        max(CASE WHEN u.metric = 'free_cash_flow' THEN u.how END) AS fcf_company_how,
+        max(CASE WHEN u.metric = 'free_cash_flow' THEN u.disclosure_type END)
             AS fcf_company_disclosure,
-        max(CASE WHEN metric = 'free_cash_flow_gross' THEN value END) AS fcf_gross,
-        max(CASE WHEN metric = 'free_cash_flow_gross' THEN how END) AS fcf_gross_how,
-        max(CASE WHEN metric = 'free_cash_flow_gross' THEN disclosure_type END)
+        max(CASE WHEN u.metric = 'free_cash_flow_gross' THEN u.value END) AS fcf_gross,
+        max(CASE WHEN u.metric = 'free_cash_flow_gross' THEN u.how END) AS fcf_gross_how,
+        max(CASE WHEN u.metric = 'free_cash_flow_gross' THEN u.disclosure_type END)
             AS fcf_gross_disclosure
-    FROM used
-    WHERE round > 0 AND period_kind IN ('fiscal_year', 'ttm')
-      AND period_start = date(period_end, '+1 day', '-12 months')
-    GROUP BY entity_id, basis, period_end
+    FROM used AS u
+    LEFT JOIN days AS d ON d.day = u.period_end
+    WHERE u.round > 0 AND u.period_kind IN ('fiscal_year', 'ttm')
+      AND u.period_start = d.ttm_start
+    GROUP BY u.entity_id, u.basis, u.period_end
 ),
 -- Free cash flow: disclosed, else by the company's declared definition, else (saying so)
 -- with gross capex.
@@ -152,8 +154,11 @@ with_fcf AS (
              WHEN d.fcf_gross IS NOT NULL THEN 'gross' END AS fcf_ttm_definition,
         -- The disclosed figure and the one its company's definition gives, compared
         -- within half the coarser precision.
-        abs(b.t_fcf - d.fcf_company) <= 0.5 * max(b.t_fcf_precision, d.fcf_company_precision)
-            AS fcf_ttm_agrees
+        CASE WHEN b.t_fcf IS NULL OR d.fcf_company IS NULL THEN NULL
+             WHEN abs(b.t_fcf - d.fcf_company)
+                  <= 0.5 * CASE WHEN b.t_fcf_precision >= d.fcf_company_precision
+                                THEN b.t_fcf_precision ELSE d.fcf_company_precision END
+             THEN 1 ELSE 0 END AS fcf_ttm_agrees
     FROM base AS b
     LEFT JOIN twelve_defined AS d
       ON d.entity_id = b.entity_id AND d.basis = b.basis AND d.period_end = b.period_end

@@ -2,10 +2,10 @@
 -- view: cloud_peers
 -- title: AWS, Azure and Google Cloud side by side
 -- description: One row per calendar quarter (fiscal quarters aligned by their dates; a quarter derived from year-to-date figures where none is disclosed, `*_revenue_how` giving its lineage; fiscal years in rows of their own, CY2024 when the fiscal year is the calendar year; backlog and RPO at the quarter's end; an instant on another date gets a row of its own): revenue and growth of AWS (AMZN), Azure (MSFT) and Google Cloud (GOOGL), AWS backlog, Microsoft's RPO and Google Cloud's backlog (or its RPO; never Alphabet's company-wide RPO), basis actual, chosen by the shared rule among the facts of AMZN, MSFT and GOOGL only (--entity does not apply).
--- params: as_of, min_rank
+-- params: as_of, min_disclosure
 -- fixed: peers = 'AMZN MSFT GOOGL'
 -- table: period, aws_revenue:AWS=usd, aws_yoy_pct:AWS YoY=pct, azure_yoy_pct:Azure YoY=pct, google_cloud_revenue:GCP=usd, google_cloud_yoy_pct:GCP YoY=pct, aws_backlog:AWS backlog=usd, microsoft_rpo:MSFT RPO=usd, google_cloud_backlog:GCP backlog=usd
-WITH
+WITH RECURSIVE
 --@include choice
 ,
 --@include derivation
@@ -56,14 +56,14 @@ series AS (
         (segment NOT IN ('', 'Google Cloud')) AS other_segment,
         (metric <> 'backlog' AND entity = 'GOOGL') AS not_backlog,
         -- The calendar period a figure belongs to: its own dates for a quarter; for an
-        -- instant at a calendar quarter's end, that quarter.
+        -- instant at a calendar quarter's end, that quarter (dates from the `days` table).
         CASE
             WHEN period_kind <> 'instant' THEN period_start
-            WHEN strftime('%m-%d', period_end, '+1 day') IN ('01-01', '04-01', '07-01', '10-01')
-            THEN date(period_end, '+1 day', '-3 months')
+            WHEN ends.next_md IN ('01-01', '04-01', '07-01', '10-01') THEN ends.q_start
         END AS row_start,
         period_end AS row_end
     FROM level_or_claim AS c
+    LEFT JOIN days AS ends ON ends.day = c.period_end
     WHERE basis = 'actual'
 ),
 picked AS (
@@ -146,15 +146,15 @@ grid AS (
     GROUP BY row_start, row_end
 )
 SELECT
+    -- A calendar quarter (Q1 CY2025) or year (CY2025) where the dates are one; dates are
+    -- ISO text (YYYY-MM-DD), so the year and month-day are substrings.
     CASE
         WHEN row_start IS NULL THEN row_end
-        WHEN row_start = date(row_end, '+1 day', '-3 months')
-         AND strftime('%m-%d', row_start) IN ('01-01', '04-01', '07-01', '10-01')
-        THEN 'Q' || ((CAST(strftime('%m', row_start) AS INTEGER) + 2) / 3)
-             || ' CY' || strftime('%Y', row_start)
-        WHEN strftime('%m-%d', row_start) = '01-01'
-         AND row_end = date(row_start, '+1 year', '-1 day')
-        THEN 'CY' || strftime('%Y', row_start)
+        WHEN row_start = e.q_start
+         AND substr(row_start, 6, 5) IN ('01-01', '04-01', '07-01', '10-01')
+        THEN 'Q' || s.cal_quarter || ' CY' || substr(row_start, 1, 4)
+        WHEN substr(row_start, 6, 5) = '01-01' AND row_end = s.year_end
+        THEN 'CY' || substr(row_start, 1, 4)
         ELSE row_start || '..' || row_end
     END AS period,
     row_start AS period_start, row_end AS period_end,
@@ -178,4 +178,6 @@ SELECT
     google_cloud_backlog_source, google_cloud_backlog_competing, google_cloud_backlog_conflict,
     aws_revenue_how, azure_revenue_how, google_cloud_revenue_how
 FROM grid
+LEFT JOIN days AS e ON e.day = row_end
+LEFT JOIN days AS s ON s.day = row_start
 ORDER BY row_end, row_start

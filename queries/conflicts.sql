@@ -2,9 +2,9 @@
 -- view: conflicts
 -- title: Conflicting figures
 -- description: Every group of facts for the same entity, metric, segment, period, measure, basis and unit in which two values disagree by more than half the coarser precision (bounds and ranges count as intervals), with each value's source and disclosure type; and every derived figure (queries/derivation.sql) that disagrees so with the disclosed figure of the same period, beside that figure (`how` gives the derived figure's lineage, 'disclosed' for a fact). `explained_by` names the declared definition (queries/definition.sql) that reproduces a disagreeing fact within its precision, with the figures; `disagrees_unexplained` counts the facts it disagrees with where neither is so explained.
--- params: entity, as_of, min_rank
+-- params: entity, as_of, min_disclosure
 -- table: metric, period_label:period, measure, value_text:value, disclosure_type:trust=trust, source, explained_by
-WITH
+WITH RECURSIVE
 --@include choice
 ,
 --@include derivation
@@ -16,9 +16,9 @@ WITH
 -- declared definition explains.
 disagreements AS MATERIALIZED (
     SELECT CASE t.derived WHEN 0 THEN p.a_id ELSE p.b_id END AS fact_id, count(*) AS n,
-        sum(NOT p.explained) AS unexplained
+        CAST(sum(1 - p.explained) AS BIGINT) AS unexplained
     FROM pair_status AS p
-    JOIN twin AS t
+    CROSS JOIN twin AS t
     GROUP BY 1
 ),
 conflicted AS MATERIALIZED (
@@ -45,7 +45,7 @@ members AS (
 -- A derived figure (queries/derivation.sql) that disagrees with the disclosed figure of the
 -- same period, and that disclosed fact when its own group does not already list it.
 derived_conflict AS (
-    SELECT * FROM derived_figure WHERE disagrees
+    SELECT * FROM derived_figure WHERE disagrees = 1
 ),
 listed AS (
     SELECT m.entity, m.metric, m.segment, m.period_label, m.period_end, m.measure, m.basis,
@@ -56,16 +56,21 @@ listed AS (
     UNION ALL
     SELECT d.entity, d.metric, d.segment, d.period_label, d.period_end, 'level', d.basis,
         d.unit, d.value, NULL, 'exact', d.precision, d.disclosure_type, NULL, NULL, 2, 1, 1,
-        NULL, min(d.value, d.disclosed_value), max(d.value, d.disclosed_value), NULL, d.how
+        NULL,
+        CASE WHEN d.value <= d.disclosed_value THEN d.value ELSE d.disclosed_value END,
+        CASE WHEN d.value >= d.disclosed_value THEN d.value ELSE d.disclosed_value END,
+        NULL, d.how
     FROM derived_conflict AS d
     UNION ALL
     SELECT c.entity, c.metric, c.segment, c.period_label, c.period_end, c.measure, c.basis,
         c.unit, c.value, c.value_high, c.qualifier, c.precision, c.disclosure_type, c.source,
-        c.published_on, 2, 1, 1, NULL, min(d.value, d.disclosed_value), max(d.value, d.disclosed_value),
+        c.published_on, 2, 1, 1, NULL,
+        CASE WHEN d.value <= d.disclosed_value THEN d.value ELSE d.disclosed_value END,
+        CASE WHEN d.value >= d.disclosed_value THEN d.value ELSE d.disclosed_value END,
         c.fact_id, 'disclosed'
     FROM derived_conflict AS d
     JOIN candidate AS c ON c.fact_id = d.disclosed_fact
-    WHERE NOT d.disclosed_conflict
+    WHERE d.disclosed_conflict = 0
 )
 SELECT
     m.entity, m.metric, m.segment, m.period_label, m.period_end, m.measure, m.basis, m.unit,

@@ -2,9 +2,9 @@
 -- view: consensus
 -- title: Actuals against consensus
 -- description: Where a chosen actual and a chosen consensus figure exist for the same entity, metric, segment, period, measure and unit: both figures and the surprise. Figures are the chosen values (a range's low end). A level's surprise is in % of the consensus (100 * (actual - consensus) / |consensus|); a growth rate's (yoy_pct, qoq_pct) or any percentage's is actual - consensus in pp; other growth measures (changes, multiples) and figures in pp or bps give actual - consensus in their own unit.
--- params: entity, as_of, min_rank
+-- params: entity, as_of, min_disclosure
 -- table: metric, segment, period_label:period, measure, actual=num, consensus=num, surprise=num*, surprise_unit:unit
-WITH
+WITH RECURSIVE
 --@include choice
 , paired AS (
     SELECT
@@ -40,7 +40,7 @@ SELECT
     actual, consensus,
     -- Rounded to 4 decimals; a whole number stays an INTEGER (as stored values do), so
     -- every client prints it alike.
-    CASE WHEN raw_surprise = CAST(raw_surprise AS INTEGER) THEN CAST(raw_surprise AS INTEGER)
+    CASE WHEN raw_surprise = CAST(raw_surprise AS BIGINT) THEN CAST(raw_surprise AS BIGINT)
          ELSE raw_surprise END AS surprise,
     surprise_unit,
     actual_disclosure, actual_source, actual_competing, actual_conflict,

@@ -2,9 +2,9 @@
 -- view: consistency
 -- title: Are the growth claims consistent with the levels?
 -- description: Every growth or change claim (measure other than level) recomputed from the level figures it refers to (chosen, else derived by the derivation layer, else implied by a declared definition: level_now_how and level_prev_how give the lineage) (same metric, segment and basis, a year or a quarter earlier): claimed, computed, difference, and status consistent / inconsistent (outside the claim's own precision) / explained (inconsistent, but consistent under a declared alternative reading of the metric, queries/definition.sql, which `explained_by` names with its figures) / unverifiable (a level is missing).
--- params: entity, as_of, min_rank
+-- params: entity, as_of, min_disclosure
 -- table: metric, segment, period_label:period, measure, claimed=num, computed=num*, status
-WITH
+WITH RECURSIVE
 --@include choice
 ,
 --@include derivation
@@ -34,7 +34,7 @@ WITH
 -- How a claim is read: as its metric (the row with no alternative), and as each declared
 -- alternative reading of that metric.
 reading (alternative_to, metric, name, entity) AS (
-    SELECT NULL, NULL, NULL, NULL
+    SELECT CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT)
     UNION ALL
     SELECT alternative_to, metric, name, entity FROM definition
     WHERE alternative_to IS NOT NULL
@@ -55,7 +55,8 @@ claimed AS MATERIALIZED (
 ),
 claim AS (
     SELECT c.*,
-        r.metric IS NOT NULL AS alternative, coalesce(r.metric, c.metric) AS read_as,
+        CASE WHEN r.metric IS NOT NULL THEN 1 ELSE 0 END AS alternative,
+        coalesce(r.metric, c.metric) AS read_as,
         r.name AS reading_name
     FROM claimed AS c
     JOIN reading AS r
@@ -83,7 +84,9 @@ recomputed AS (
     LEFT JOIN level AS now
       ON now.entity_id = k.entity_id AND now.metric = k.read_as
      AND now.segment = k.segment AND now.basis = k.basis
-     AND now.period_start IS k.period_start AND now.period_end = k.period_end
+     -- The same start, or none for both (an instant; '' is never a date).
+     AND coalesce(now.period_start, '') = coalesce(k.period_start, '')
+     AND now.period_end = k.period_end
     LEFT JOIN level AS prev
       ON prev.entity_id = k.entity_id AND prev.metric = k.read_as
      AND prev.segment = k.segment AND prev.basis = k.basis AND prev.family = k.family
@@ -111,13 +114,13 @@ judged AS (
 -- which it is consistent, if any.
 settled AS (
     SELECT j.*,
-        first_value(CASE WHEN j.alternative AND j.status = 'consistent'
+        first_value(CASE WHEN j.alternative = 1 AND j.status = 'consistent'
             THEN j.reading_name || ': '
                 || CASE WHEN j.measure LIKE '%pct' THEN printf('%+.1f%%', j.computed)
-                        ELSE printf('%!.6g', round(j.computed, 4)) || ' ' || j.unit END
+                        ELSE printf('%.6g', round(j.computed, 4)) || ' ' || j.unit END
                 || ' from ' || j.level_now_shown || ' on ' || j.level_prev_shown
             END) OVER (PARTITION BY j.fact_id
-                ORDER BY j.alternative AND j.status = 'consistent' DESC, j.read_as)
+                ORDER BY j.alternative = 1 AND j.status = 'consistent' DESC, j.read_as)
             AS alternative_explains
     FROM judged AS j
 )
@@ -137,5 +140,5 @@ SELECT
     j.fact_id,
     CASE WHEN j.status = 'inconsistent' THEN j.alternative_explains END AS explained_by
 FROM settled AS j
-WHERE NOT j.alternative
+WHERE j.alternative = 0
 ORDER BY j.entity, j.metric, j.segment, j.period_end, j.measure, j.basis, j.fact_id

@@ -1,7 +1,7 @@
 -- fragment: defined
 -- title: Figures the declared definitions determine, and the disagreements they explain
 -- description: Follows `choice`, `derivation` and `definition`. `defined_figure` round 0 holds the layer's level figures (`figure`) of the metrics the definitions name, so a report about those metrics reads the layer through it alone. Every identity of `definition` is solved for each of its terms (metric = plus - minus, plus = metric + minus, minus = plus - metric) and applied to the level figures of the derivation layer (disclosed, else a derived quarter or TTM) of one entity, segment, basis, unit and period, in two rounds (a figure one identity gives may feed another: capex_cash from capex and proceeds, then free cash flow from it), never deriving a metric from a figure that was itself derived from that metric. `defined_figure` holds the layer's figures (round 0) and the implied ones (rounds 1 and 2) with their lineage; `pick` 1 is the figure of a period reports use (the layer's first), `pick_implied` 1 the best implied one. `disagreeing_pair` lists the pairs of facts of one group that disagree beyond the coarser precision; `explained` the disagreeing level facts that a declared alternative reading of their metric (`alternative_to`) reproduces within that precision, with `explained_by`; `pair_status` each pair and whether one of its facts is explained; `unsettled` the groups with a disagreement no definition explains (reports' `!` tags).
--- params: entity, as_of, min_rank, peers
+-- params: entity, as_of, min_disclosure, peers
 --
 -- SQLite expands a CTE anew at each name, with everything below it, and refuses a
 -- statement whose expansions go too deep ("VIEWs and/or subqueries nested too deep"; see
@@ -10,11 +10,15 @@
 -- `defined_figure` and `explained` as few times as it can.
 --
 -- How a lineage prints money: at the precision of the figure (147.3B), in millions when
--- it is a whole number of them (148,531M), else in units.
+-- it is a whole number of them (148,531M), else in units (148,531,000,001; a fraction as
+-- it is). A format with `whole` > 0 prints an integer (as a BIGINT: other engines refuse
+-- %d with a fraction) and fits only whole multiples of `whole`.
 money_format (from_precision, whole, format, divisor, rank) AS (
-    VALUES (1e9, 1, '%.0fB', 1e9, 1), (1e8, 1, '%.1fB', 1e9, 1), (1e7, 1, '%.2fB', 1e9, 1),
-        (0, 1000000, '%,dM', 1000000, 1), (0, 1, '%,d', 1, 2)
+    VALUES (1e9, 0, '%.0fB', 1e9, 1), (1e8, 0, '%.1fB', 1e9, 1), (1e7, 0, '%.2fB', 1e9, 1),
+        (0, 1000000, '%,dM', 1000000, 1), (0, 1, '%,d', 1, 2), (0, 0, '%.15g', 1, 3)
 ),
+-- The terms of an identity, for solving it for each (0 metric, 1 plus, 2 minus).
+term (n) AS (VALUES (0), (1), (2)),
 -- Level figures of the metrics the definitions name, each with how it prints in a
 -- lineage: metric, period, value and its fact (or the layer's lineage).
 defined_input AS MATERIALIZED (
@@ -25,10 +29,16 @@ defined_input AS MATERIALIZED (
         f.source, 0 AS round,
         f.metric || ' ' || f.period_label || ' '
             || CASE WHEN f.unit = 'USD'
-                    THEN (SELECT printf(m.format, f.value / m.divisor) FROM money_format AS m
-                          WHERE m.from_precision <= f.precision AND f.value % m.whole = 0
+                    THEN (SELECT CASE WHEN m.whole = 0
+                                      THEN printf(m.format, f.value / m.divisor)
+                                      ELSE printf(m.format, CAST(f.value / m.divisor AS BIGINT))
+                                 END
+                          FROM money_format AS m
+                          WHERE m.from_precision <= f.precision
+                            AND (m.whole = 0 OR (f.value = CAST(f.value AS BIGINT)
+                                                 AND f.value % m.whole = 0))
                           ORDER BY m.from_precision DESC, m.rank LIMIT 1)
-                    ELSE printf('%!.15g', f.value) || ' ' || f.unit END
+                    ELSE printf('%.15g', f.value) || ' ' || f.unit END
             || CASE WHEN f.fact_id IS NOT NULL THEN ' (fact ' || f.fact_id || ')'
                     ELSE ' (' || f.how || ')' END AS shown,
         ',' || f.metric || ',' AS uses,
@@ -41,12 +51,12 @@ defined_input AS MATERIALIZED (
 -- Each identity solved for each of its three terms: a_metric (+ or -) b_metric.
 identity AS (
     SELECT d.entity, d.name,
-        CASE t.column1 WHEN 0 THEN d.metric WHEN 1 THEN d.plus ELSE d.minus END AS solves,
-        CASE t.column1 WHEN 1 THEN d.metric ELSE d.plus END AS a_metric,
-        CASE t.column1 WHEN 2 THEN d.metric ELSE d.minus END AS b_metric,
-        CASE t.column1 WHEN 1 THEN 1 ELSE -1 END AS b_sign
+        CASE t.n WHEN 0 THEN d.metric WHEN 1 THEN d.plus ELSE d.minus END AS solves,
+        CASE t.n WHEN 1 THEN d.metric ELSE d.plus END AS a_metric,
+        CASE t.n WHEN 2 THEN d.metric ELSE d.minus END AS b_metric,
+        CASE t.n WHEN 1 THEN 1 ELSE -1 END AS b_sign
     FROM definition AS d
-    JOIN (VALUES (0), (1), (2)) AS t
+    CROSS JOIN term AS t
     WHERE d.plus IS NOT NULL
 ),
 -- The layer's figures (round 0), then what an identity gives from a figure of an earlier
@@ -61,8 +71,9 @@ defined_step (entity_id, entity, metric, segment, basis, unit_id, unit, period_i
         round, shown, formula, uses, metric_id, competing, disagree) AS (
     SELECT entity_id, entity, metric, segment, basis, unit_id, unit, period_id, period_kind,
         period_label, period_start, period_end, fiscal_year, fiscal_quarter, value,
-        qualifier, precision, precision, trust_rank, fact_id, how, source, 0, shown, NULL,
-        uses, metric_id, competing, disagree
+        qualifier, precision, precision, trust_rank, fact_id, how, source, 0, shown,
+        -- Typed: the first row fixes a recursive CTE's column types in other engines.
+        CAST(NULL AS TEXT), uses, metric_id, competing, disagree
     FROM defined_input
     UNION ALL
     SELECT r.entity_id, r.entity, i.solves, r.segment, r.basis, r.unit_id, r.unit,
@@ -70,8 +81,11 @@ defined_step (entity_id, entity, metric, segment, basis, unit_id, unit, period_i
         r.fiscal_year, r.fiscal_quarter,
         CASE WHEN r.metric = i.a_metric THEN r.value + i.b_sign * x.value
              ELSE x.value + i.b_sign * r.value END,
-        'exact', r.precision + x.precision, min(r.shown_precision, x.precision),
-        max(r.trust_rank, x.trust_rank), NULL, NULL, NULL, r.round + 1, NULL,
+        'exact', r.precision + x.precision,
+        -- Shown at the finer precision of the two, as trusted as the less trusted.
+        CASE WHEN r.shown_precision <= x.precision THEN r.shown_precision ELSE x.precision END,
+        CASE WHEN r.trust_rank >= x.trust_rank THEN r.trust_rank ELSE x.trust_rank END,
+        NULL, NULL, NULL, r.round + 1, NULL,
         replace(replace(
             CASE WHEN r.metric = i.a_metric THEN '@R' ELSE '@X' END
             || CASE i.b_sign WHEN 1 THEN ' + ' ELSE ' - ' END
@@ -80,12 +94,18 @@ defined_step (entity_id, entity, metric, segment, basis, unit_id, unit, period_i
             '@R', CASE WHEN r.round = 0 THEN r.shown
                        ELSE r.metric || ' ' || r.period_label || ' '
                             || CASE WHEN r.unit = 'USD'
-                                    THEN (SELECT printf(m.format, r.value / m.divisor)
+                                    THEN (SELECT CASE WHEN m.whole = 0
+                                                 THEN printf(m.format, r.value / m.divisor)
+                                                 ELSE printf(m.format,
+                                                     CAST(r.value / m.divisor AS BIGINT))
+                                            END
                                           FROM money_format AS m
                                           WHERE m.from_precision <= r.shown_precision
-                                            AND r.value % m.whole = 0
+                                            AND (m.whole = 0
+                                              OR (r.value = CAST(r.value AS BIGINT)
+                                                  AND r.value % m.whole = 0))
                                           ORDER BY m.from_precision DESC, m.rank LIMIT 1)
-                                    ELSE printf('%!.15g', r.value) || ' ' || r.unit END
+                                    ELSE printf('%.15g', r.value) || ' ' || r.unit END
                             || ' (= ' || r.formula || ')' END),
         r.uses || i.solves || ',' || substr(x.uses, 2), NULL, NULL, 0
     FROM defined_step AS r
@@ -95,7 +115,9 @@ defined_step (entity_id, entity, metric, segment, basis, unit_id, unit, period_i
       ON x.entity_id = r.entity_id
      AND x.metric = CASE WHEN r.metric = i.a_metric THEN i.b_metric ELSE i.a_metric END
      AND x.segment = r.segment AND x.basis = r.basis AND x.unit_id = r.unit_id
-     AND x.period_start IS r.period_start AND x.period_end = r.period_end
+     -- The same start, or none for both (an instant; '' is never a date).
+     AND coalesce(x.period_start, '') = coalesce(r.period_start, '')
+     AND x.period_end = r.period_end
      AND x.qualifier IN ('exact', 'approx')
     WHERE r.round < 2 AND r.qualifier IN ('exact', 'approx')
       -- Two figures of the layer make one pair, taken once (the first term from r).
@@ -113,11 +135,16 @@ defined_figure AS MATERIALIZED (
         coalesce(u.how, 'derived by definition: ' || u.formula) AS how,
         coalesce(u.shown, u.metric || ' ' || u.period_label || ' '
             || CASE WHEN u.unit = 'USD'
-                    THEN (SELECT printf(m.format, u.value / m.divisor) FROM money_format AS m
+                    THEN (SELECT CASE WHEN m.whole = 0
+                                      THEN printf(m.format, u.value / m.divisor)
+                                      ELSE printf(m.format, CAST(u.value / m.divisor AS BIGINT))
+                                 END
+                          FROM money_format AS m
                           WHERE m.from_precision <= u.shown_precision
-                            AND u.value % m.whole = 0
+                            AND (m.whole = 0 OR (u.value = CAST(u.value AS BIGINT)
+                                                 AND u.value % m.whole = 0))
                           ORDER BY m.from_precision DESC, m.rank LIMIT 1)
-                    ELSE printf('%!.15g', u.value) || ' ' || u.unit END
+                    ELSE printf('%.15g', u.value) || ' ' || u.unit END
             || ' (= ' || u.formula || ')') AS shown,
         row_number() OVER (
             PARTITION BY u.entity_id, u.metric, u.segment, u.basis, u.unit_id, u.period_start,
@@ -143,7 +170,10 @@ disagreeing_pair AS MATERIALIZED (
       ON b.entity_id = a.entity_id AND b.metric_id = a.metric_id AND b.segment = a.segment
      AND b.period_id = a.period_id AND b.measure = a.measure AND b.basis = a.basis
      AND b.unit_id = a.unit_id AND b.fact_id > a.fact_id
-    WHERE max(a.lo, b.lo) - min(a.hi, b.hi) > 0.5 * max(a.precision, b.precision)
+    -- The gap between the two intervals beyond half the coarser precision.
+    WHERE CASE WHEN a.lo >= b.lo THEN a.lo ELSE b.lo END
+          - CASE WHEN a.hi <= b.hi THEN a.hi ELSE b.hi END
+          > 0.5 * CASE WHEN a.precision >= b.precision THEN a.precision ELSE b.precision END
 ),
 -- A disagreeing level fact that a declared alternative reading of its metric reproduces
 -- within the coarser precision, by a figure that does not itself come from that fact.
@@ -158,20 +188,25 @@ explained AS MATERIALIZED (
           ON alt.alternative_to = c.metric AND (alt.entity IS NULL OR alt.entity = c.entity)
         JOIN defined_figure AS d
           ON d.entity_id = c.entity_id AND d.metric = alt.metric AND d.segment = c.segment
-         AND d.basis = c.basis AND d.unit_id = c.unit_id AND d.period_start IS c.period_start
+         AND d.basis = c.basis AND d.unit_id = c.unit_id
+         AND coalesce(d.period_start, '') = coalesce(c.period_start, '')
          AND d.period_end = c.period_end AND d.qualifier IN ('exact', 'approx')
         WHERE c.measure = 'level'
           AND EXISTS (SELECT 1 FROM disagreeing_pair AS p
                       WHERE p.a_id = c.fact_id OR p.b_id = c.fact_id)
-          AND max(c.lo, d.value) - min(c.hi, d.value) <= 0.5 * max(c.precision, d.precision)
-          AND d.fact_id IS NOT c.fact_id
+          -- The figure within the fact's interval, give or take half the coarser precision.
+          AND CASE WHEN c.lo >= d.value THEN c.lo ELSE d.value END
+              - CASE WHEN c.hi <= d.value THEN c.hi ELSE d.value END
+              <= 0.5 * CASE WHEN c.precision >= d.precision THEN c.precision
+                            ELSE d.precision END
+          AND (d.fact_id IS NULL OR d.fact_id <> c.fact_id)
           AND instr(d.shown, '(fact ' || c.fact_id || ')') = 0
     ) AS x
     WHERE x.n = 1
 ),
 -- Each disagreeing pair, and whether a declared definition explains one of its facts.
 pair_status AS MATERIALIZED (
-    SELECT p.a_id, p.b_id, count(x.fact_id) > 0 AS explained
+    SELECT p.a_id, p.b_id, CASE WHEN count(x.fact_id) > 0 THEN 1 ELSE 0 END AS explained
     FROM disagreeing_pair AS p
     LEFT JOIN explained AS x ON x.fact_id IN (p.a_id, p.b_id)
     GROUP BY p.a_id, p.b_id
@@ -182,5 +217,5 @@ unsettled AS MATERIALIZED (
         c.unit_id
     FROM pair_status AS p
     JOIN multi AS c ON c.fact_id = p.a_id
-    WHERE NOT p.explained
+    WHERE p.explained = 0
 )

@@ -1,7 +1,7 @@
 -- fragment: derivation
 -- title: The one derivation layer: discrete quarters from year-to-date figures, and four-quarter sums
 -- description: Follows `choice` (its inputs are the chosen level figures, so the report options apply to them). For every entity, metric, segment, basis and unit of an amount (not per-share figures, percentages, ratios or share counts, which do not add up): Q2 = H1 - Q1, Q3 = 9M - H1, Q4 = FY - 9M (the year-to-date figures of one fiscal year, each with the one before it) and the sum of the four consecutive quarters ending on each quarter end (TTM). Each derived figure carries its lineage in `how` (the rule and the facts by id), the least trusted disclosure type of its inputs and a precision that is the sum of theirs. `derived_figure` holds every derived figure with the disclosed figure of the same period, if any, and whether they disagree; `figure` holds every chosen level figure as disclosed (`how` = 'disclosed') and the derived figures no disclosed figure overrides: a disclosed figure always wins.
--- params: entity, as_of, min_rank, peers
+-- params: entity, as_of, min_disclosure, peers
 --
 -- Written as one chain of window functions over `chosen`, read once: SQLite expands a CTE
 -- anew wherever it is named, and its limit on the cursors of one statement (1000) is
@@ -41,7 +41,7 @@ with_quarters AS (
         CASE WHEN t.derived = 1 THEN 'quarter' ELSE y.period_kind END AS period_kind,
         CASE WHEN t.derived = 1 THEN 'Q' || y.fiscal_quarter || ' FY' || y.fiscal_year
              ELSE y.period_label END AS period_label,
-        CASE WHEN t.derived = 1 THEN date(y.prev_end, '+1 day') ELSE y.period_start
+        CASE WHEN t.derived = 1 THEN after_prev.next_day ELSE y.period_start
         END AS period_start,
         CASE WHEN t.derived = 1 THEN y.value - y.prev_value ELSE y.value END AS value,
         CASE WHEN t.derived = 1 THEN NULL ELSE y.value_high END AS value_high,
@@ -54,8 +54,9 @@ with_quarters AS (
              THEN 'derived: ' || y.period_label || ' (fact ' || y.fact_id || ') - '
                   || y.prev_label || ' (fact ' || y.prev_fact || ')'
              ELSE 'disclosed' END AS how,
-        CASE WHEN t.derived = 1 THEN max(y.trust_rank, y.prev_rank) ELSE y.trust_rank
-        END AS trust_rank,
+        -- A derived quarter is as trusted as the less trusted of its two figures.
+        CASE WHEN t.derived = 1 AND y.prev_rank > y.trust_rank THEN y.prev_rank
+             ELSE y.trust_rank END AS trust_rank,
         CASE WHEN t.derived = 1 THEN NULL ELSE y.competing END AS competing,
         CASE WHEN t.derived = 1 THEN 0 ELSE y.disagree END AS disagree,
         CASE WHEN t.derived = 1 THEN NULL ELSE y.fact_id END AS fact_id,
@@ -65,6 +66,9 @@ with_quarters AS (
       ON t.derived = 0
       OR (y.additive AND y.is_ytd AND y.fiscal_quarter BETWEEN 2 AND 4
           AND y.prev_quarter = y.fiscal_quarter - 1)
+    -- The day after the year-to-date figure before it: where a derived quarter starts
+    -- (date arithmetic comes from the `days` table, which every engine reads alike).
+    LEFT JOIN days AS after_prev ON after_prev.day = y.prev_end
 ),
 -- The quarter each period end has for the sums: disclosed where disclosed, else derived.
 quarter_picked AS (
@@ -85,17 +89,21 @@ rolled AS (
         max(CASE WHEN r.sum_quarter THEN r.trust_rank END) OVER t AS ttm_rank,
         count(CASE WHEN r.sum_quarter THEN 1 END) OVER t AS ttm_quarters,
         min(CASE WHEN r.sum_quarter THEN r.period_start END) OVER t AS ttm_start,
+        ends.ttm_start AS twelve_start,
         group_concat(CASE WHEN r.sum_quarter THEN r.period_label || ' ('
             || CASE WHEN r.derived = 1 THEN substr(r.how, 10) ELSE 'fact ' || r.fact_id END
             || ')' END, ' + ') OVER t AS ttm_parts
     FROM quarter_picked AS r
+    -- The period end as a day number (for the window's range), and the start of the twelve
+    -- months ending on it.
+    LEFT JOIN days AS ends ON ends.day = r.period_end
     WINDOW t AS (PARTITION BY r.entity_id, r.metric_id, r.segment, r.basis, r.unit_id
-                 ORDER BY julianday(r.period_end) RANGE BETWEEN 340 PRECEDING AND CURRENT ROW)
+                 ORDER BY ends.day_num RANGE BETWEEN 340 PRECEDING AND CURRENT ROW)
 ),
 -- Every figure so far, and the four-quarter sum at each quarter that has four.
 with_sums AS (
     SELECT r.entity_id, r.entity, r.metric_id, r.metric, r.segment, r.basis, r.unit_id, r.unit,
-        max(r.derived, t.derived) AS derived, r.period_end, r.fiscal_year, r.fiscal_quarter,
+        CASE WHEN t.derived = 1 THEN 1 ELSE r.derived END AS derived, r.period_end, r.fiscal_year, r.fiscal_quarter,
         CASE WHEN t.derived = 1 THEN NULL ELSE r.source END AS source,
         CASE WHEN t.derived = 1 THEN 'ttm' ELSE r.period_kind END AS period_kind,
         CASE WHEN t.derived = 1 THEN 'TTM ' || r.period_label ELSE r.period_label
@@ -118,7 +126,7 @@ with_sums AS (
     JOIN twin AS t
       ON t.derived = 0
       OR (r.sum_quarter AND r.ttm_quarters = 4
-          AND r.ttm_start = date(r.period_end, '+1 day', '-12 months'))
+          AND r.ttm_start = r.twelve_start)
 ),
 -- Each figure with the disclosed figure of the same period, if any: a quarter with the
 -- quarter ending that day, twelve months with the fiscal year or TTM on the same dates.
@@ -143,9 +151,13 @@ resolved AS (
     SELECT m.*,
         CASE WHEN m.first_derived = 0 THEN m.first_fact END AS disclosed_fact,
         CASE WHEN m.first_derived = 0 THEN m.first_value END AS disclosed_value,
-        CASE WHEN m.first_derived = 0
-             THEN max(m.value - m.first_hi, m.first_lo - m.value)
-                  > 0.5 * max(m.precision, m.first_precision)
+        -- Outside the disclosed figure's interval by more than half the coarser precision.
+        CASE WHEN m.first_derived = 0 THEN
+            CASE WHEN CASE WHEN m.value - m.first_hi >= m.first_lo - m.value
+                           THEN m.value - m.first_hi ELSE m.first_lo - m.value END
+                      > 0.5 * CASE WHEN m.precision >= m.first_precision THEN m.precision
+                                   ELSE m.first_precision END
+                 THEN 1 ELSE 0 END
         END AS disagrees,
         CASE m.trust_rank WHEN 1 THEN 'audited' WHEN 2 THEN 'management_commentary'
             ELSE 'third_party_estimate' END AS derived_disclosure

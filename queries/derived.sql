@@ -2,9 +2,9 @@
 -- view: derived_facts
 -- title: Derived figures and their lineage
 -- description: Every figure the derivation layer (queries/derivation.sql) computes: discrete quarters from year-to-date figures (Q2 = H1 - Q1, Q3 = 9M - H1, Q4 = FY - 9M) and sums of four consecutive quarters (TTM), for every metric, segment and entity, from the figures the shared choice rule picks. `how` is the lineage (the rule and the facts by id), `disclosure_type` the least trusted of the inputs; `status` says whether reports use the figure (`used`) or a disclosed figure for the same period wins (`disclosed wins`), and `disagrees` whether the two differ by more than half the coarser precision.
--- params: entity, as_of, min_rank
+-- params: entity, as_of, min_disclosure
 -- table: metric, segment, period_label:period, value=usd*, disclosure_type:trust=trust, status, disagrees, how
-WITH
+WITH RECURSIVE
 --@include choice
 ,
 --@include derivation

@@ -12,9 +12,11 @@ SELECT
     p.end_date AS period_end,
     p.kind AS period_kind,
     f.measure,
-    f.value,
-    f.value_high,
-    f.precision,
+    -- The stored value with its type: exactly one of each typed pair is set (`value` itself
+    -- is a generated column, which other engines reading the file cannot see).
+    coalesce(f.value_int, f.value_real) AS value,
+    coalesce(f.value_high_int, f.value_high_real) AS value_high,
+    coalesce(f.precision_int, f.precision_real) AS precision,
     f.value_text,
     u.unit,
     f.qualifier,

@@ -2,9 +2,9 @@
 -- view: restatements
 -- title: Restated figures
 -- description: Per entity, XBRL concept, period and unit reported by more than one filing with more than one value: the figure as first reported, the latest, the difference and both filings.
--- params: entity, as_of, min_rank
+-- params: entity, as_of, min_disclosure
 -- table: metric, period_label:period, first_value=num, latest_value=num, difference=num*, first_filed, latest_filed, values
-WITH
+WITH RECURSIVE
 --@include choice
 , filed AS (
     SELECT c.*, k.concept,

@@ -255,6 +255,13 @@ pub struct ReportArgs {
     /// backlog-conversion).
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<PathBuf>,
+    /// Print the SQL the report runs instead of running it, its options as unbound
+    /// parameters ($entity, $as_of, $min_disclosure, ...; '' or NULL for all), to run in
+    /// DuckDB, Datasette or the sqlite3 shell.
+    #[arg(long, requires = "name", conflicts_with_all = [
+        "entity", "all_entities", "as_of", "min_disclosure", "metric", "period", "wide", "chart",
+    ])]
+    pub sql: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }

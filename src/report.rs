@@ -29,9 +29,9 @@ impl Options {
             "as_of" => text(&self.as_of),
             "metric" => text(&self.metric),
             "period" => text(&self.period),
-            "min_rank" => self
+            "min_disclosure" => self
                 .min_disclosure
-                .map(|d| Value::Integer(crate::filters::rank(d))),
+                .map(|d| Value::Text(d.as_str().to_string())),
             _ => None,
         }
     }
@@ -61,6 +61,12 @@ pub fn find(name: &str) -> Result<Query> {
     )))
 }
 
+/// The SQL a report runs, its options as `$name` parameters (what `report NAME --sql`
+/// prints): parameters of the shared rule the report does not take are NULL already.
+pub fn sql(report: &Query) -> String {
+    report.run_sql()
+}
+
 /// Runs a report with the options bound. Options the report does not take are refused.
 pub fn run(conn: &Connection, report: &Query, options: &Options) -> Result<Rows> {
     for (param, given) in [("metric", &options.metric), ("period", &options.period)] {
@@ -71,9 +77,9 @@ pub fn run(conn: &Connection, report: &Query, options: &Options) -> Result<Rows>
             )));
         }
     }
-    let mut stmt = conn.prepare(&report.run_sql())?;
+    let mut stmt = conn.prepare(&sql(report))?;
     for param in &report.params {
-        if let Some(index) = stmt.parameter_index(&format!(":{param}"))? {
+        if let Some(index) = stmt.parameter_index(&format!("${param}"))? {
             stmt.raw_bind_parameter(index, options.value(param).unwrap_or(Value::Null))?;
         }
     }
@@ -91,7 +97,7 @@ mod tests {
             .prepare(sql)
             .unwrap_or_else(|e| panic!("{}: {e}", report.name));
         for param in &report.params {
-            if let Some(i) = stmt.parameter_index(&format!(":{param}")).unwrap() {
+            if let Some(i) = stmt.parameter_index(&format!("${param}")).unwrap() {
                 let value = match *param {
                     "entity" => Value::Text("AMZN".into()),
                     _ => Value::Null,

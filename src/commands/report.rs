@@ -38,6 +38,11 @@ pub fn run(db: &Path, args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
         });
     };
     let query = report::find(name)?;
+    if args.sql {
+        // The text report::run prepares, parameters unbound; no database needed.
+        let sql = report::sql(&query);
+        return super::emit(&args.output, out, |w| writeln!(w, "{}", sql.trim_end()));
+    }
     let as_of = match &args.as_of {
         Some(d) => Some(
             parse_date(d)

@@ -3,4 +3,5 @@
 //! Python clients come from `util::python_with` (tests/python/requirements.txt).
 
 mod clients;
+mod duckdb;
 mod parquet;

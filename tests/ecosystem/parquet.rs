@@ -349,3 +349,43 @@ fn a_parquet_export_refuses_links_foreign_files_and_a_file_for_its_directory() {
         "mine"
     );
 }
+
+#[test]
+fn every_views_sql_over_the_parquet_export_gives_the_shells_rows() {
+    // The README's mapping: one DuckDB view per base table over DIR/tables (facts over its
+    // Hive partitions, without the partition column), then each view's SQL as the
+    // database stores it, unchanged (tests/python/views.py parquet).
+    let Some(python) = python_with(&["duckdb"]) else {
+        return;
+    };
+    let bundled = Dir::new();
+    bundled.run(&["init"]);
+    for (what, dir) in [
+        ("bundled", bundled),
+        ("fixtures/basic", Dir::with_fixtures()),
+    ] {
+        let out = export(&dir, "pq");
+        let db = dir.join(DB);
+        let Some(shell) = super::duckdb::shell_views(&db) else {
+            return;
+        };
+        let duck = super::duckdb::views_py(
+            &python,
+            &[
+                "parquet",
+                out.to_str().unwrap(),
+                "--views",
+                db.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(
+            shell.keys().collect::<Vec<_>>(),
+            duck.keys().collect::<Vec<_>>(),
+            "{what}"
+        );
+        assert!(shell.len() >= 13, "{what}: {:?}", shell.keys());
+        for (view, rows) in &shell {
+            super::duckdb::assert_same_rows(&format!("{what} {view}"), rows, &duck[view]);
+        }
+    }
+}

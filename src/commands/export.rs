@@ -82,7 +82,18 @@ pub fn run(db: &Path, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
     }
     let written = match args.format {
         ExportFormat::Csv => csv(&conn, args)?,
-        ExportFormat::Parquet => output::parquet::export(&conn, &args.dir)?,
+        ExportFormat::Parquet => {
+            // Thousands of partition files: counted by directory, not listed.
+            let files = output::parquet::export(&conn, &args.dir)?;
+            return writeln!(
+                out,
+                "exported {} files to {}: {}",
+                files.len(),
+                args.dir.display(),
+                output::parquet::summary(&files)
+            )
+            .map_err(|e| Error::io("<stdout>", e));
+        }
         ExportFormat::Xlsx => {
             let name = "amzdb.xlsx";
             let parts = contents(&conn)?;

@@ -31,7 +31,7 @@ pub fn emit(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
     match &args.output {
-        Some(path) => crate::output::file::write(path, write),
+        Some(path) => crate::output::file::write(path, |w| write(w)),
         None => write(out).map_err(|e| Error::io("<stdout>", e)),
     }
 }

@@ -26,8 +26,12 @@ pub fn protect_database(db: &Path) {
     let _ = DATABASE.set(db.to_path_buf());
 }
 
-/// Writes `target` whole or not at all (see the module comment).
-pub fn write(target: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+/// Writes `target` whole or not at all (see the module comment). The writer is `Send`
+/// for writers that require it (Parquet's).
+pub fn write(
+    target: &Path,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>,
+) -> Result<()> {
     check_target(target)?;
     remove_stale(target);
     let mut file = temporary_file(target)?;
@@ -159,6 +163,8 @@ pub fn place(tmp: tempfile::TempPath, target: &Path, replace: bool) -> Result<()
 /// directory beside `target`, which is then renamed into place. An existing `target` is
 /// replaced only if it is empty or holds nothing but files named in `replaceable` (an
 /// earlier run of the same command); anything else in it is refused and left alone.
+/// A name in `replaceable` may hold one `*` per path segment (any run of characters)
+/// and `/` for a file in a subdirectory (`entity=*/part-0.parquet`).
 pub fn write_dir<T>(
     target: &Path,
     replaceable: &[String],
@@ -410,19 +416,55 @@ fn sync_directory(target: &Path) -> Result<()> {
 /// `facts.csv` holds someone's files). One of the database's files (a database named
 /// `facts.csv`) is refused outright. Replacing `dir` deletes every entry.
 fn foreign_entries(dir: &Path, expected: &[String]) -> Result<Vec<String>> {
+    let patterns: Vec<Vec<&str>> = expected.iter().map(|p| p.split('/').collect()).collect();
     let mut others = Vec::new();
+    foreign_in(dir, "", &patterns, &mut others)?;
+    others.sort();
+    Ok(others)
+}
+
+/// `foreign_entries` below `dir` (named `prefix` in the list): a regular file matching a
+/// whole pattern, or a directory (not a link) matching a pattern's first segment whose
+/// entries match the rest, is an earlier run's.
+fn foreign_in(
+    dir: &Path,
+    prefix: &str,
+    patterns: &[Vec<&str>],
+    others: &mut Vec<String>,
+) -> Result<()> {
     for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
         let meta = metadata(&path)?;
         check_not_database(&path, meta.as_ref())?;
-        if !expected.contains(&name) || !meta.as_ref().is_some_and(Metadata::is_file) {
-            others.push(name);
+        let matching = || patterns.iter().filter(|p| matches(p[0], &name));
+        let is_file = meta.as_ref().is_some_and(Metadata::is_file);
+        let is_dir = meta.as_ref().is_some_and(Metadata::is_dir);
+        if is_file && matching().any(|p| p.len() == 1) {
+            continue;
+        }
+        let below: Vec<Vec<&str>> = matching()
+            .filter(|p| p.len() > 1)
+            .map(|p| p[1..].to_vec())
+            .collect();
+        if is_dir && !below.is_empty() {
+            foreign_in(&path, &format!("{prefix}{name}/"), &below, others)?;
+            continue;
+        }
+        others.push(format!("{prefix}{name}"));
+    }
+    Ok(())
+}
+
+/// Whether a name matches one segment of a `replaceable` pattern (at most one `*`).
+fn matches(pattern: &str, name: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == name,
+        Some((head, tail)) => {
+            name.len() >= head.len() + tail.len() && name.starts_with(head) && name.ends_with(tail)
         }
     }
-    others.sort();
-    Ok(others)
 }
 
 /// Swaps two directories in one step (Linux `renameat2(RENAME_EXCHANGE)`), so `target` is
@@ -485,6 +527,25 @@ mod tests {
             .unwrap()
             .starts_with("the database's write-ahead log"));
         assert_eq!(database_file(&dir.path().join("y.sqlite"), None, &db), None);
+    }
+
+    #[test]
+    fn an_earlier_runs_files_match_its_patterns_and_nothing_else_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |p: &str| dir.path().join(p);
+        std::fs::create_dir_all(at("entity=AMZN")).unwrap();
+        std::fs::create_dir_all(at("entity=MSFT/deeper")).unwrap();
+        std::fs::create_dir_all(at("other")).unwrap();
+        for file in ["entity=AMZN/part-0.parquet", "x.parquet", "notes.txt"] {
+            std::fs::write(at(file), "").unwrap();
+        }
+        let expected = ["entity=*/part-0.parquet".into(), "*.parquet".into()];
+        assert_eq!(
+            foreign_entries(dir.path(), &expected).unwrap(),
+            ["entity=MSFT/deeper", "notes.txt", "other"]
+        );
+        assert!(matches("entity=*", "entity=BRK.B"));
+        assert!(!matches("*.parquet", ".parquet.tmp"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod charts;
 mod clients;
 mod datasette;
 mod duckdb;
+mod parquet;
 mod terminal;
 mod typed;
 mod workbook;

@@ -1191,7 +1191,7 @@ fn query_refuses_statements_that_write() {
     let before = dir.snapshot();
     for sql in [
         "INSERT INTO units (unit, description) VALUES ('EUR', 'euros')",
-        "UPDATE facts SET value = 0",
+        "UPDATE facts SET value_int = 0",
         "DELETE FROM facts",
         "DROP TABLE facts",
         "CREATE TABLE scratch (x)",

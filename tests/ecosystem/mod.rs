@@ -4,3 +4,4 @@
 
 mod clients;
 mod duckdb;
+mod typed;

@@ -86,7 +86,7 @@ const REFUSED: &[(&str, &str)] = &[
         "would change the database (DELETE FROM facts in `DELETE FROM facts`)",
     ),
     (
-        "UPDATE facts SET value = 0",
+        "UPDATE facts SET value_int = 0",
         "would change the database (UPDATE facts in",
     ),
     (
@@ -566,6 +566,11 @@ fn a_v3_database_upgrades_with_its_data_intact() {
 #[test]
 fn a_v4_database_upgrades_with_its_data_intact() {
     upgrades_with_its_data_intact("v4");
+}
+
+#[test]
+fn a_v5_database_upgrades_with_its_data_intact() {
+    upgrades_with_its_data_intact("v5");
 }
 
 fn upgrades_with_its_data_intact(version: &str) {

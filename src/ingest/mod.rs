@@ -146,7 +146,7 @@ pub(crate) struct Tally {
 impl Tally {
     pub fn count(&mut self, what: FileKind, outcome: RowOutcome) {
         self.rows += 1;
-        if self.rows % PROGRESS_EVERY == 0 {
+        if self.rows.is_multiple_of(PROGRESS_EVERY) {
             if let Some(progress) = &self.progress {
                 (progress.0)(&self.file, self.rows);
             }

@@ -4,7 +4,7 @@
 //! stale partition; links and foreign files are refused.
 
 use super::clients::python_dir;
-use crate::util::{assert_contains, names, python_with, Dir, DB};
+use crate::util::{assert_contains, names, python_with, values_of, Dir, DB};
 use rusqlite::types::Value;
 use serde_json::Value as Json;
 use std::path::{Path, PathBuf};
@@ -29,13 +29,7 @@ fn duckdb(python: &Path, sql: &[String]) -> Vec<Vec<Vec<Json>>> {
 
 /// Every row of a query on the test database, as SQLite returns them.
 fn sqlite_rows(dir: &Dir, sql: &str) -> Vec<Vec<Value>> {
-    let conn = dir.conn();
-    let mut stmt = conn.prepare(sql).unwrap();
-    let width = stmt.column_count();
-    stmt.query_map([], |r| (0..width).map(|i| r.get::<_, Value>(i)).collect())
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap()
+    values_of(&dir.conn(), sql)
 }
 
 /// Whether DuckDB's value is SQLite's: numbers equal (an integer in a DOUBLE column is

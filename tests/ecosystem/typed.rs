@@ -4,7 +4,7 @@
 //! period, filled by the migration and by the trigger on each new period.
 
 use super::clients::python_dir;
-use crate::util::{python_with, sqlite3_shell, Dir, DB};
+use crate::util::{python_with, sqlite3_shell, values_of, Dir, DB};
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
@@ -76,16 +76,6 @@ fn untag(v: &serde_json::Value) -> Value {
     }
 }
 
-/// Every row of a query in SQLite, each as its values.
-fn sqlite_rows(conn: &Connection, sql: &str) -> Vec<Vec<Value>> {
-    let mut stmt = conn.prepare(sql).unwrap();
-    let width = stmt.column_count();
-    stmt.query_map([], |r| (0..width).map(|i| r.get::<_, Value>(i)).collect())
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap()
-}
-
 /// Rows in one order whatever order an engine returned them in.
 fn sorted(mut rows: Vec<Vec<Value>>) -> Vec<Vec<Value>> {
     rows.sort_by_key(|r| format!("{r:?}"));
@@ -133,7 +123,7 @@ fn duckdb_reads_every_base_table_with_its_stored_types() {
             .map(|c| format!("\"{c}\""))
             .collect::<Vec<_>>()
             .join(", ");
-        let expected = sqlite_rows(&conn, &format!("SELECT {list} FROM \"{table}\""));
+        let expected = values_of(&conn, &format!("SELECT {list} FROM \"{table}\""));
         assert!(
             !expected.is_empty() || table == "segment_map" || table == "concept_metrics",
             "{table} is empty in the bundled database"
@@ -197,7 +187,7 @@ fn duckdb_sums_each_entitys_values_as_sqlite_does() {
             by_entity("sum(coalesce(f.value_int, f.value_real))"),
         ],
     );
-    let sqlite = sqlite_rows(&dir.conn(), &by_entity("sum(f.value)"));
+    let sqlite = values_of(&dir.conn(), &by_entity("sum(f.value)"));
     assert!(sqlite.len() >= 3, "{sqlite:?}");
     assert_eq!(duck[0].rows.len(), sqlite.len());
     assert_eq!(duck[1].rows.len(), sqlite.len());
@@ -383,7 +373,7 @@ fn a_v4_database_upgrades_keeping_every_value_and_its_type() {
     }
     let typed = "SELECT fact_id, value, typeof(value), value_high, typeof(value_high), \
                  precision, typeof(precision) FROM facts ORDER BY fact_id";
-    let before = sqlite_rows(&Connection::open(dir.join(DB)).unwrap(), typed);
+    let before = values_of(&Connection::open(dir.join(DB)).unwrap(), typed);
     assert_eq!(before.len(), 11 + EDGE_VALUES.len());
     assert_eq!(before[11][1], Value::Integer(9_007_199_254_740_993));
     assert_eq!(before[14][1], Value::Real(5.0));
@@ -396,7 +386,7 @@ fn a_v4_database_upgrades_keeping_every_value_and_its_type() {
 
     let conn = Connection::open(dir.join(DB)).unwrap();
     assert_eq!(
-        sqlite_rows(&conn, typed),
+        values_of(&conn, typed),
         before,
         "a value or its type changed"
     );

@@ -246,6 +246,16 @@ impl Snapshot {
 
 /// Every row a query returns, each as its values (`Integer(1) | Text("AWS") | Null`), so
 /// that two databases' contents compare as lists of strings.
+/// Every row of a query as SQLite returns it, each as its values (types kept).
+pub fn values_of(conn: &Connection, sql: &str) -> Vec<Vec<Value>> {
+    let mut stmt = conn.prepare(sql).unwrap();
+    let width = stmt.column_count();
+    stmt.query_map([], |r| (0..width).map(|i| r.get::<_, Value>(i)).collect())
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
 pub fn rows_of(conn: &Connection, sql: &str) -> Vec<String> {
     let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
     let width = stmt.column_count();

@@ -32,7 +32,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Run read-only SQL against the database.
     Query(QueryArgs),
-    /// Write every report and the facts, sources, entities and metrics as CSV files.
+    /// Write every report and the facts, sources, entities and metrics as CSV files, one
+    /// xlsx workbook or Parquet files (`--format`).
     Export(ExportArgs),
     /// Write the database as re-ingestable CSV (entities, sources, metrics, concepts, segments, facts).
     Dump(DumpArgs),

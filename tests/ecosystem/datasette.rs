@@ -275,3 +275,38 @@ fn datasette_serves_every_report_as_a_canned_query_with_the_cli_s_rows() {
         assert!(page["rows"].is_array(), "{view}: {page}");
     }
 }
+
+/// Bad input to the Datasette and `--sql` commands: refused, naming what is wrong, with
+/// nothing written and the database unchanged.
+#[test]
+fn a_config_dir_that_is_a_file_or_a_link_and_sql_with_run_options_are_refused() {
+    let dir = crate::util::Dir::with_fixtures();
+    let before = dir.snapshot();
+    dir.write("conf", "not a directory\n");
+    let stderr = dir.run_err(&["datasette-metadata", "--config-dir", "conf"]);
+    crate::util::assert_contains(&stderr, "conf: is not a directory");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("conf")).unwrap(),
+        "not a directory\n"
+    );
+    std::os::unix::fs::symlink(dir.join("elsewhere"), dir.join("link")).unwrap();
+    let stderr = dir.run_err(&["datasette-metadata", "--config-dir", "link"]);
+    crate::util::assert_contains(&stderr, "link: is a symbolic link");
+    assert!(!dir.join("elsewhere").exists());
+    for option in [
+        &["--as-of", "2026-01-01"][..],
+        &["--entity", "DECO"],
+        &["--chart", "x.svg"],
+    ] {
+        let mut args = vec!["report", "capex-fcf", "--sql"];
+        args.extend_from_slice(option);
+        let out = dir.cmd().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        crate::util::assert_contains(
+            &String::from_utf8_lossy(&out.stderr),
+            "the argument '--sql' cannot be used with",
+        );
+    }
+    assert!(!dir.join("x.svg").exists());
+    dir.snapshot().assert_same(&before);
+}

@@ -154,7 +154,7 @@ fn resolve_duplicates(
             batch_id: repeat.batch_id,
             first_batch_id,
             errors_on_repeats: repeat.from_csv,
-            bulk: true,
+            target: facts::Target::Append,
         };
         let outcome = facts::duplicate(
             &ctx,

@@ -574,6 +574,17 @@ pub(super) fn ingest_file(
     rows
 }
 
+/// Where an ingest writes each fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// Into `facts`, unless a fact with its identity key is stored (the unique index
+    /// says so): the row-by-row path.
+    Facts,
+    /// Appended to `facts` whatever is stored (its indexes dropped: a bulk load, see
+    /// bulk.rs); repeats are resolved once every fact is in.
+    Append,
+}
+
 /// The insert statement: appends a fact unless one with its identity key is stored.
 /// During a bulk load (no unique index yet) it appends every fact; duplicates are
 /// resolved once the load is in (see bulk.rs).
@@ -593,7 +604,10 @@ pub(super) fn insert(
 ) -> Result<RowOutcome> {
     let id = &fact.identity;
     let key = id.key();
-    let sql = if ctx.bulk { INSERT_ALL } else { INSERT };
+    let sql = match ctx.target {
+        Target::Facts => INSERT,
+        Target::Append => INSERT_ALL,
+    };
     let inserted = conn.prepare_cached(sql)?.execute(params![
         id.entity_id,
         id.metric_id,

@@ -71,8 +71,8 @@ pub(crate) struct FileContext {
     pub first_batch_id: i64,
     /// Whether the same fact twice in this file is an error (CSV) or expected (SEC).
     pub errors_on_repeats: bool,
-    /// Whether facts are appended without the unique index (see bulk.rs).
-    pub bulk: bool,
+    /// Where facts go: see `facts::Target`.
+    pub target: facts::Target,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
@@ -459,7 +459,11 @@ fn ingest_all(
     let bulk = bulk::Bulk::begin(&tx, expected_facts)?;
     let batch = Batch {
         first_batch_id,
-        bulk: bulk.is_some(),
+        target: if bulk.is_some() {
+            facts::Target::Append
+        } else {
+            facts::Target::Facts
+        },
     };
     for &(kind, input, format) in ordered {
         match open(input, format, options)? {
@@ -513,7 +517,7 @@ fn note_kept_once(tx: &Transaction, kept_once: &[KeptOnce]) -> Result<()> {
 struct Batch {
     /// Batches from this id on belong to this ingest.
     first_batch_id: i64,
-    bulk: bool,
+    target: facts::Target,
 }
 
 fn ingest_file(
@@ -547,7 +551,7 @@ fn ingest_file(
         batch_id: tx.last_insert_rowid(),
         first_batch_id: batch.first_batch_id,
         errors_on_repeats: matches!(file, Opened::Csv(_)),
-        bulk: batch.bulk,
+        target: batch.target,
     };
     let (inserted_before, present_before) = (tally.inserted(), tally.present());
     let (rows, sha256) = match file {

@@ -19,21 +19,36 @@ pub fn time(cmd: &mut Command) -> Duration {
     start.elapsed()
 }
 
-/// Runs a command under /usr/bin/time -v: wall time and peak resident memory in MiB.
-pub fn time_and_memory(args: &[&str], db: &Path) -> (Duration, f64) {
+/// One run of `amzdb` under /usr/bin/time: its wall time, peak resident memory and what
+/// it printed (an ingest's summary is on stdout).
+pub struct Measured {
+    pub wall: Duration,
+    pub peak_mib: f64,
+    #[allow(dead_code)] // read by the load bench only
+    pub stdout: String,
+}
+
+/// Runs `amzdb --db DB ARGS` under /usr/bin/time -v (its report written to a file beside
+/// the database, so amzdb's own stderr stays apart), and fails loudly if amzdb fails.
+pub fn measure(args: &[&str], db: &Path) -> Measured {
+    let report = PathBuf::from(format!("{}.time", db.display()));
     let start = Instant::now();
     let out = Command::new("/usr/bin/time")
         .arg("-v")
+        .arg("-o")
+        .arg(&report)
         .arg(AMZDB)
         .arg("--db")
         .arg(db)
         .args(args)
         .output()
         .expect("run /usr/bin/time");
-    let elapsed = start.elapsed();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let wall = start.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{args:?}: {stderr}");
-    let kib: f64 = stderr
+    let report_text = std::fs::read_to_string(&report).expect("the report of /usr/bin/time");
+    let _ = std::fs::remove_file(&report);
+    let kib: f64 = report_text
         .lines()
         .find_map(|l| {
             l.trim()
@@ -41,7 +56,19 @@ pub fn time_and_memory(args: &[&str], db: &Path) -> (Duration, f64) {
         })
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(f64::NAN);
-    (elapsed, kib / 1024.0)
+    Measured {
+        wall,
+        peak_mib: kib / 1024.0,
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+    }
+}
+
+/// Runs `amzdb --db DB ARGS` under /usr/bin/time -v: wall time and peak resident memory
+/// in MiB.
+#[allow(dead_code)] // the load bench uses `measure`; the others this
+pub fn time_and_memory(args: &[&str], db: &Path) -> (Duration, f64) {
+    let run = measure(args, db);
+    (run.wall, run.peak_mib)
 }
 
 /// A new empty amzdb database at `db` (any old one removed) holding these reference files.

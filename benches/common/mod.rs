@@ -23,6 +23,9 @@ pub fn time(cmd: &mut Command) -> Duration {
 /// it printed (an ingest's summary is on stdout).
 pub struct Measured {
     pub wall: Duration,
+    /// User plus system time: steadier than wall time on a shared machine.
+    #[allow(dead_code)] // read by the load bench only
+    pub cpu: Duration,
     pub peak_mib: f64,
     #[allow(dead_code)] // read by the load bench only
     pub stdout: String,
@@ -48,16 +51,18 @@ pub fn measure(args: &[&str], db: &Path) -> Measured {
     assert!(out.status.success(), "{args:?}: {stderr}");
     let report_text = std::fs::read_to_string(&report).expect("the report of /usr/bin/time");
     let _ = std::fs::remove_file(&report);
-    let kib: f64 = report_text
-        .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("Maximum resident set size (kbytes): ")
-        })
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(f64::NAN);
+    let field = |name: &str| -> f64 {
+        report_text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(name))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    let kib = field("Maximum resident set size (kbytes): ");
+    let cpu = field("User time (seconds): ") + field("System time (seconds): ");
     Measured {
         wall,
+        cpu: Duration::try_from_secs_f64(cpu).unwrap_or_default(),
         peak_mib: kib / 1024.0,
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
     }

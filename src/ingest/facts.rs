@@ -12,7 +12,7 @@ use crate::parse::ident::dimensions_problem;
 use crate::parse::value::{magnitude_problem, parse_precision, parse_value, Number};
 use crate::parse::{period::parse_date, FiscalYearEnd, Identifier, ParsedValue, Period};
 use rusqlite::types::Value;
-use rusqlite::{params, CachedStatement, Connection};
+use rusqlite::{params, CachedStatement, Connection, Statement};
 use std::collections::HashMap;
 
 /// What makes two facts the same fact: everything but the quote, note, date and the
@@ -851,6 +851,7 @@ pub(crate) struct Writer<'c> {
     insert: CachedStatement<'c>,
     /// Finds the stored fact with a fact's identity key (prepared when first needed).
     stored: Option<CachedStatement<'c>>,
+    last: LastBound,
 }
 
 impl<'c> Writer<'c> {
@@ -859,6 +860,7 @@ impl<'c> Writer<'c> {
             conn,
             insert: conn.prepare_cached(target.insert_sql())?,
             stored: None,
+            last: LastBound::default(),
         })
     }
 
@@ -877,32 +879,33 @@ impl<'c> Writer<'c> {
         let (value_int, value_real) = typed(Some(id.value));
         let (high_int, high_real) = typed(id.value_high);
         let (precision_int, precision_real) = typed(Some(fact.precision));
+        let last = &mut self.last;
         s.raw_bind_parameter(1, id.entity_id)?;
         s.raw_bind_parameter(2, id.metric_id)?;
-        s.raw_bind_parameter(3, id.segment.as_str())?;
+        last.text(s, 3, Some(&id.segment))?;
         s.raw_bind_parameter(4, id.period_id)?;
-        s.raw_bind_parameter(5, id.measure.as_str())?;
+        last.text(s, 5, Some(id.measure.as_str()))?;
         s.raw_bind_parameter(6, value_int)?;
         s.raw_bind_parameter(7, value_real)?;
-        s.raw_bind_parameter(8, high_int)?;
-        s.raw_bind_parameter(9, high_real)?;
-        s.raw_bind_parameter(10, precision_int)?;
-        s.raw_bind_parameter(11, precision_real)?;
+        last.number(s, 8, high_int.map(Number::Int))?;
+        last.number(s, 9, high_real.map(Number::Real))?;
+        last.number(s, 10, precision_int.map(Number::Int))?;
+        last.number(s, 11, precision_real.map(Number::Real))?;
         s.raw_bind_parameter(12, fact.value_text)?;
-        s.raw_bind_parameter(13, id.unit_id)?;
-        s.raw_bind_parameter(14, id.qualifier.as_str())?;
-        s.raw_bind_parameter(15, id.basis.as_str())?;
-        s.raw_bind_parameter(16, id.disclosure_type.as_str())?;
-        s.raw_bind_parameter(17, id.source_id)?;
-        s.raw_bind_parameter(18, fact.published_on)?;
+        last.number(s, 13, Some(Number::Int(id.unit_id)))?;
+        last.text(s, 14, Some(id.qualifier.as_str()))?;
+        last.text(s, 15, Some(id.basis.as_str()))?;
+        last.text(s, 16, Some(id.disclosure_type.as_str()))?;
+        last.number(s, 17, Some(Number::Int(id.source_id)))?;
+        last.text(s, 18, fact.published_on)?;
         s.raw_bind_parameter(19, fact.quote)?;
-        s.raw_bind_parameter(20, fact.note)?;
-        s.raw_bind_parameter(21, id.concept_id)?;
-        s.raw_bind_parameter(22, ctx.batch_id)?;
+        last.text(s, 20, fact.note)?;
+        last.number(s, 21, id.concept_id.map(Number::Int))?;
+        last.number(s, 22, Some(Number::Int(ctx.batch_id)))?;
         s.raw_bind_parameter(23, line as i64)?;
         s.raw_bind_parameter(24, key)?;
-        s.raw_bind_parameter(25, fact.dimensions)?;
-        s.raw_bind_parameter(26, id.scenario.as_str())?;
+        last.text(s, 25, fact.dimensions)?;
+        last.text(s, 26, Some(&id.scenario))?;
         if s.raw_execute()? == 1 {
             return Ok(RowOutcome::Inserted);
         }
@@ -946,6 +949,59 @@ impl<'c> Writer<'c> {
         }
         let stored = Stored::by_id(self.conn, fact_id)?;
         Ok(duplicate(ctx, line, id, fact.value_text, &stored, check))
+    }
+}
+
+/// What the parameters that rarely change from one fact to the next (unit, source,
+/// batch, basis, the columns mostly empty) were last bound to: a statement keeps its
+/// bindings from one execution to the next, and comparing costs less than binding again.
+#[derive(Default)]
+struct LastBound {
+    /// By parameter number; None: not bound yet.
+    numbers: [Option<Option<Number>>; PARAMETERS],
+    texts: [Option<Option<String>>; PARAMETERS],
+}
+
+/// The insert's parameters (src/sql/insert_fact.sql), plus the unused ?0.
+const PARAMETERS: usize = 27;
+
+impl LastBound {
+    fn number(&mut self, s: &mut Statement, i: usize, n: Option<Number>) -> Result<()> {
+        let last = &mut self.numbers[i];
+        if last.is_some_and(|last| same_number(last, n)) {
+            return Ok(());
+        }
+        match n {
+            Some(Number::Int(v)) => s.raw_bind_parameter(i, v)?,
+            Some(Number::Real(v)) => s.raw_bind_parameter(i, v)?,
+            None => s.raw_bind_parameter(i, rusqlite::types::Null)?,
+        }
+        *last = Some(n);
+        Ok(())
+    }
+
+    fn text(&mut self, s: &mut Statement, i: usize, text: Option<&str>) -> Result<()> {
+        let last = &mut self.texts[i];
+        if last.as_ref().is_some_and(|last| last.as_deref() == text) {
+            return Ok(());
+        }
+        s.raw_bind_parameter(i, text)?;
+        match (last, text) {
+            (Some(Some(kept)), Some(text)) => {
+                kept.clear();
+                kept.push_str(text);
+            }
+            (last, text) => *last = Some(text.map(str::to_string)),
+        }
+        Ok(())
+    }
+}
+
+/// Whether two bound numbers are the same binding (a REAL by its bits: NaN, -0.0).
+fn same_number(a: Option<Number>, b: Option<Number>) -> bool {
+    match (a, b) {
+        (Some(Number::Real(x)), Some(Number::Real(y))) => x.to_bits() == y.to_bits(),
+        (a, b) => a == b,
     }
 }
 

@@ -884,7 +884,7 @@ impl<'c> Writer<'c> {
         s.raw_bind_parameter(2, id.metric_id)?;
         last.text(s, 3, Some(&id.segment))?;
         s.raw_bind_parameter(4, id.period_id)?;
-        last.text(s, 5, Some(id.measure.as_str()))?;
+        last.spelling(s, 5, id.measure.as_str())?;
         s.raw_bind_parameter(6, value_int)?;
         s.raw_bind_parameter(7, value_real)?;
         last.number(s, 8, high_int.map(Number::Int))?;
@@ -893,9 +893,9 @@ impl<'c> Writer<'c> {
         last.number(s, 11, precision_real.map(Number::Real))?;
         s.raw_bind_parameter(12, fact.value_text)?;
         last.number(s, 13, Some(Number::Int(id.unit_id)))?;
-        last.text(s, 14, Some(id.qualifier.as_str()))?;
-        last.text(s, 15, Some(id.basis.as_str()))?;
-        last.text(s, 16, Some(id.disclosure_type.as_str()))?;
+        last.spelling(s, 14, id.qualifier.as_str())?;
+        last.spelling(s, 15, id.basis.as_str())?;
+        last.spelling(s, 16, id.disclosure_type.as_str())?;
         last.number(s, 17, Some(Number::Int(id.source_id)))?;
         last.text(s, 18, fact.published_on)?;
         s.raw_bind_parameter(19, fact.quote)?;
@@ -955,11 +955,24 @@ impl<'c> Writer<'c> {
 /// What the parameters that rarely change from one fact to the next (unit, source,
 /// batch, basis, the columns mostly empty) were last bound to: a statement keeps its
 /// bindings from one execution to the next, and comparing costs less than binding again.
+/// Only comparisons that cost next to nothing are made: numbers, the same static text
+/// (an enumerated column's spelling), and empty or NULL text.
 #[derive(Default)]
 struct LastBound {
     /// By parameter number; None: not bound yet.
     numbers: [Option<Option<Number>>; PARAMETERS],
-    texts: [Option<Option<String>>; PARAMETERS],
+    texts: [Option<Bound>; PARAMETERS],
+}
+
+/// A text parameter as last bound, as far as `LastBound` compares it.
+#[derive(Clone, Copy, PartialEq)]
+enum Bound {
+    Null,
+    Empty,
+    /// A static text by its address and length (the same address and length: the same
+    /// bytes).
+    Static(*const u8, usize),
+    Other,
 }
 
 /// The insert's parameters (src/sql/insert_fact.sql), plus the unused ?0.
@@ -980,19 +993,35 @@ impl LastBound {
         Ok(())
     }
 
+    /// Binds a text that changes from fact to fact, or is empty or NULL.
     fn text(&mut self, s: &mut Statement, i: usize, text: Option<&str>) -> Result<()> {
+        let bound = match text {
+            None => Bound::Null,
+            Some("") => Bound::Empty,
+            Some(_) => Bound::Other,
+        };
+        self.bind(s, i, text, bound)
+    }
+
+    /// Binds an enumerated column's spelling (static text: the same spelling is usually
+    /// the same address; another address is only bound again).
+    fn spelling(&mut self, s: &mut Statement, i: usize, text: &'static str) -> Result<()> {
+        self.bind(s, i, Some(text), Bound::Static(text.as_ptr(), text.len()))
+    }
+
+    fn bind(
+        &mut self,
+        s: &mut Statement,
+        i: usize,
+        text: Option<&str>,
+        bound: Bound,
+    ) -> Result<()> {
         let last = &mut self.texts[i];
-        if last.as_ref().is_some_and(|last| last.as_deref() == text) {
+        if bound != Bound::Other && *last == Some(bound) {
             return Ok(());
         }
         s.raw_bind_parameter(i, text)?;
-        match (last, text) {
-            (Some(Some(kept)), Some(text)) => {
-                kept.clear();
-                kept.push_str(text);
-            }
-            (last, text) => *last = Some(text.map(str::to_string)),
-        }
+        *last = Some(bound);
         Ok(())
     }
 }

@@ -12,7 +12,7 @@ use crate::parse::ident::dimensions_problem;
 use crate::parse::value::{magnitude_problem, parse_precision, parse_value, Number};
 use crate::parse::{period::parse_date, FiscalYearEnd, Identifier, ParsedValue, Period};
 use rusqlite::types::Value;
-use rusqlite::{params, CachedStatement, Connection, Statement};
+use rusqlite::{params, CachedStatement, Connection, OptionalExtension, Statement};
 use std::collections::HashMap;
 
 /// What makes two facts the same fact: everything but the quote, note, date and the
@@ -852,6 +852,9 @@ pub(crate) struct Writer<'c> {
     /// Finds the stored fact with a fact's identity key (prepared when first needed).
     stored: Option<CachedStatement<'c>>,
     last: LastBound,
+    target: Target,
+    /// Whether the last fact was found stored (see `write`).
+    expect_stored: bool,
 }
 
 impl<'c> Writer<'c> {
@@ -861,6 +864,8 @@ impl<'c> Writer<'c> {
             insert: conn.prepare_cached(target.insert_sql())?,
             stored: None,
             last: LastBound::default(),
+            target,
+            expect_stored: false,
         })
     }
 
@@ -875,6 +880,15 @@ impl<'c> Writer<'c> {
     ) -> Result<RowOutcome> {
         let id = &fact.identity;
         let key = id.key();
+        // After a fact found stored, the next is likely stored too (a file given again):
+        // one look-up then says so, where an insert refused by the unique index and the
+        // same look-up would cost two. The first fact found new goes back to inserting.
+        if self.expect_stored && self.target == Target::Facts {
+            match self.stored(id, key)? {
+                Some(found) => return self.classify(ctx, line, fact, found, check),
+                None => self.expect_stored = false,
+            }
+        }
         let s = &mut self.insert;
         let (value_int, value_real) = typed(Some(id.value));
         let (high_int, high_real) = typed(id.value_high);
@@ -923,7 +937,19 @@ impl<'c> Writer<'c> {
         key: i64,
         check: Check,
     ) -> Result<RowOutcome> {
-        let id = &fact.identity;
+        self.expect_stored = true;
+        match self.stored(&fact.identity, key)? {
+            Some(found) => self.classify(ctx, line, fact, found, check),
+            None => Err(crate::error::Error::Refused(format!(
+                "{}:{line}: the database refused a fact as already stored but has none                  with its identity key; please report this",
+                ctx.name
+            ))),
+        }
+    }
+
+    /// The stored fact with a fact's identity key, if any: whether it is the same fact
+    /// (every identity column compared), its batch and its id.
+    fn stored(&mut self, id: &Identity, key: i64) -> Result<Option<(bool, i64, i64)>> {
         let stmt = match &mut self.stored {
             Some(stmt) => stmt,
             None => self.stored.insert(
@@ -931,16 +957,29 @@ impl<'c> Writer<'c> {
                     .prepare_cached(include_str!("../sql/fact_identity.sql"))?,
             ),
         };
-        let (same, batch_id, fact_id) = stmt.query_row(
-            params![id.entity_id, id.metric_id, id.segment, id.period_id, key],
-            |r| {
-                Ok((
-                    Identity::from_row(r)? == *id,
-                    r.get::<_, i64>(14)?,
-                    r.get(15)?,
-                ))
-            },
-        )?;
+        Ok(stmt
+            .query_row(
+                params![id.entity_id, id.metric_id, id.segment, id.period_id, key],
+                |r| {
+                    Ok((
+                        Identity::from_row(r)? == *id,
+                        r.get::<_, i64>(14)?,
+                        r.get(15)?,
+                    ))
+                },
+            )
+            .optional()?)
+    }
+
+    /// What a fact is, given the stored fact with its identity key.
+    fn classify(
+        &self,
+        ctx: &FileContext,
+        line: u64,
+        fact: &NewFact,
+        (same, batch_id, fact_id): (bool, i64, i64),
+        check: Check,
+    ) -> Result<RowOutcome> {
         if same && batch_id < ctx.first_batch_id {
             return Ok(RowOutcome::Present);
         }
@@ -948,7 +987,14 @@ impl<'c> Writer<'c> {
             return Ok(RowOutcome::Repeated);
         }
         let stored = Stored::by_id(self.conn, fact_id)?;
-        Ok(duplicate(ctx, line, id, fact.value_text, &stored, check))
+        Ok(duplicate(
+            ctx,
+            line,
+            &fact.identity,
+            fact.value_text,
+            &stored,
+            check,
+        ))
     }
 }
 

@@ -84,6 +84,8 @@ pub struct CsvFile {
     header: Vec<String>,
     reader: csv::Reader<RecordLimit<CrlfToLf<HashingReader>>>,
     record: csv::ByteRecord,
+    /// Where each field of the current record ends (kept: no allocation a row).
+    ends: Vec<usize>,
     /// Set after an error reading the file: nothing more is read from it.
     done: bool,
 }
@@ -92,22 +94,30 @@ pub struct CsvFile {
 pub struct Row<'a> {
     pub line: u64,
     header: &'a [String],
-    fields: Vec<&'a str>,
+    /// The record's fields one after another, and where each one ends.
+    text: &'a str,
+    ends: &'a [usize],
 }
 
 impl Row<'_> {
     /// The trimmed field of a column; empty when the file has no such column.
     pub fn get(&self, column: &str) -> &str {
-        self.header
-            .iter()
-            .position(|h| h == column)
-            .and_then(|i| self.fields.get(i))
-            .map_or("", |f| f.trim())
+        self.at(self.header.iter().position(|h| h == column))
     }
 
     /// The field, or None when it is empty.
     pub fn opt(&self, column: &str) -> Option<&str> {
         Some(self.get(column)).filter(|v| !v.is_empty())
+    }
+
+    /// The trimmed field at a column's index (see `CsvFile::column`); empty for None.
+    /// A facts file looks its columns up once, not by name in every row.
+    pub fn at(&self, index: Option<usize>) -> &str {
+        let Some(i) = index.filter(|i| *i < self.ends.len()) else {
+            return "";
+        };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text.get(start..self.ends[i]).map_or("", str::trim)
     }
 }
 
@@ -180,8 +190,14 @@ impl CsvFile {
             header,
             reader,
             record,
+            ends: Vec::new(),
             done: false,
         }))
+    }
+
+    /// The index of a column in this file's header, if it has it.
+    pub fn column(&self, column: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == column)
     }
 
     /// Reads the next row; a row that cannot be read is returned as a problem.
@@ -214,21 +230,32 @@ impl CsvFile {
                     )
                     .at(line)));
                 }
-                let mut fields = Vec::with_capacity(self.record.len());
-                for (i, field) in self.record.iter().enumerate() {
-                    match std::str::from_utf8(field) {
-                        Ok(text) => fields.push(text),
-                        Err(e) => {
-                            let mut p = Problem::file(&self.name, not_utf8(field, e)).at(line);
-                            p.column = Some(self.header[i].clone());
-                            return Some(Err(p));
-                        }
-                    }
-                }
+                // The whole record is checked at once; it is valid UTF-8 field by field
+                // when it is as a whole and no field ends inside a character.
+                self.ends.clear();
+                self.ends.extend(
+                    (0..self.record.len())
+                        .filter_map(|i| self.record.range(i))
+                        .map(|r| r.end),
+                );
+                let text = std::str::from_utf8(self.record.as_slice())
+                    .ok()
+                    .filter(|text| self.ends.iter().all(|&end| text.is_char_boundary(end)));
+                let Some(text) = text else {
+                    let (i, field, e) = self
+                        .record
+                        .iter()
+                        .enumerate()
+                        .find_map(|(i, f)| std::str::from_utf8(f).err().map(|e| (i, f, e)))?;
+                    let mut p = Problem::file(&self.name, not_utf8(field, e)).at(line);
+                    p.column = Some(self.header[i].clone());
+                    return Some(Err(p));
+                };
                 Some(Ok(Row {
                     line,
                     header: &self.header,
-                    fields,
+                    text,
+                    ends: &self.ends,
                 }))
             }
         }
@@ -362,31 +389,63 @@ impl<R: Read> Read for RecordLimit<R> {
             return Err(self.too_long());
         }
         let n = self.inner.read(buf)?;
-        for &b in &buf[..n] {
-            use CsvState::*;
-            let end_of_record = matches!(b, b'\n' | b'\r') && self.state != Quoted;
-            self.state = match (self.state, b) {
-                (Quoted, b'"') => QuoteInQuoted,
-                (Quoted, _) => Quoted,
-                (FieldStart, b'"') | (QuoteInQuoted, b'"') if self.quoting => Quoted,
-                (_, b',' | b'\n' | b'\r') => FieldStart,
-                _ => Unquoted,
-            };
-            if end_of_record {
-                self.record_bytes = 0;
+        let mut rest = &buf[..n];
+        while !rest.is_empty() {
+            // Runs of bytes that change nothing but the count (inside a quoted field:
+            // all but '"'; outside: all but delimiters and '"') are counted at once;
+            // the others go through `step`.
+            let run = if self.state == CsvState::Quoted {
+                rest.iter().position(|&b| b == b'"')
             } else {
-                self.record_bytes += 1;
+                rest.iter()
+                    .position(|&b| matches!(b, b'"' | b',' | b'\n' | b'\r'))
             }
-            if b == b'\n' {
-                self.line += 1;
+            .unwrap_or(rest.len());
+            if run == 0 || self.record_bytes + run > self.limit {
+                for &b in &rest[..run.max(1)] {
+                    self.step(b)?;
+                }
+                rest = &rest[run.max(1)..];
+                continue;
             }
-            if end_of_record {
-                self.first_line = self.line;
-            } else if self.record_bytes > self.limit {
-                return Err(self.too_long());
+            if self.state == CsvState::Quoted {
+                self.line += rest[..run].iter().filter(|&&b| b == b'\n').count() as u64;
+            } else {
+                self.state = CsvState::Unquoted;
             }
+            self.record_bytes += run;
+            rest = &rest[run..];
         }
         Ok(n)
+    }
+}
+
+impl<R: Read> RecordLimit<R> {
+    /// Follows one byte; fails once the record is too long.
+    fn step(&mut self, b: u8) -> io::Result<()> {
+        use CsvState::*;
+        let end_of_record = matches!(b, b'\n' | b'\r') && self.state != Quoted;
+        self.state = match (self.state, b) {
+            (Quoted, b'"') => QuoteInQuoted,
+            (Quoted, _) => Quoted,
+            (FieldStart, b'"') | (QuoteInQuoted, b'"') if self.quoting => Quoted,
+            (_, b',' | b'\n' | b'\r') => FieldStart,
+            _ => Unquoted,
+        };
+        if end_of_record {
+            self.record_bytes = 0;
+        } else {
+            self.record_bytes += 1;
+        }
+        if b == b'\n' {
+            self.line += 1;
+        }
+        if end_of_record {
+            self.first_line = self.line;
+        } else if self.record_bytes > self.limit {
+            return Err(self.too_long());
+        }
+        Ok(())
     }
 }
 
@@ -511,6 +570,34 @@ mod tests {
         let e = reader.read_to_end(&mut all).unwrap_err();
         assert!(is_too_long(&e));
         assert_eq!(e.to_string(), "line 4 is longer than the limit of 1 MB");
+    }
+
+    /// Counting runs of bytes at once gives what following each byte gives: the same
+    /// bytes read, or the same error (line and record) at the same place.
+    #[test]
+    fn runs_are_counted_as_byte_by_byte() {
+        let inputs = [
+            "a,b\n\"x\ny\",z\r\n\"\"\"q\"\"\",w\n",
+            "abcdef,\"gh\"\"ij\nkl\",m\nn\n",
+            "ab\"cd,\"\"\n\"open\nand\nnever closed",
+            "#$%&'()*+,x\r\ry\n\n\"a\"b\"c\n",
+        ];
+        for text in inputs {
+            for limit in 1..text.len() + 2 {
+                let by_byte = {
+                    let mut limited = RecordLimit::with_limit(&[][..], limit);
+                    text.bytes()
+                        .try_for_each(|b| limited.step(b))
+                        .map(|()| text.len())
+                        .map_err(|e| e.to_string())
+                };
+                assert_eq!(through(text, limit), by_byte, "{text:?} limit {limit}");
+                let mut reader = RecordLimit::with_limit(text.as_bytes(), limit);
+                let mut all = Vec::new();
+                let whole = reader.read_to_end(&mut all).map_err(|e| e.to_string());
+                assert_eq!(whole, by_byte, "{text:?} limit {limit}");
+            }
+        }
     }
 
     #[test]

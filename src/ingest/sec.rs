@@ -475,7 +475,7 @@ fn write_fact(
         },
         precision,
         value_text: &value_text,
-        published_on: filed.map(str::to_string),
+        published_on: filed,
         quote: None,
         note: None,
         dimensions: dimensions.as_deref(),

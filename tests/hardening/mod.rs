@@ -4,6 +4,7 @@
 mod database;
 mod filters;
 mod fsds;
+mod recheck;
 mod review;
 mod rules;
 mod writer;

@@ -15,7 +15,7 @@ use crate::model::{Basis, DisclosureType, FileKind, Measure, Qualifier};
 use crate::parse::period::date_in_range;
 use crate::parse::value::{magnitude_problem, Number};
 use crate::parse::{FiscalYearEnd, Identifier, Period};
-use crate::sec::{Filing, SecFact, SecReader};
+use crate::sec::{Filing, SecFact, SecReader, Skipped};
 use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
@@ -147,7 +147,6 @@ pub(super) fn ingest(
             .unwrap_or(FiscalYearEnd::DECEMBER);
         entity_of_cik.insert(company.cik, (known.id, fye));
     }
-    type SourceOf = (i64, i64, FiscalYearEnd, DisclosureType, Option<String>);
     let mut source_of: HashMap<String, SourceOf> = HashMap::new();
     // Filings already refused (their company or the filing itself, with a problem said
     // once): their facts are passed over without a second problem each.
@@ -179,46 +178,97 @@ pub(super) fn ingest(
             ),
         );
     }
-    let mut each = |fact: SecFact| -> Result<()> {
-        let Some((source_id, entity_id, fye, disclosure, filed)) = source_of.get(&fact.accession)
-        else {
-            if refused.contains(&fact.accession) {
-                return Ok(());
-            }
-            tally.problem(
-                Problem::file(
-                    &name,
-                    format!(
-                        "fact #{} cites a filing the file does not describe",
-                        fact.line
-                    ),
-                )
-                .column("accession", &fact.accession),
-            );
-            return Ok(());
-        };
-        let outcome = write_fact(
-            conn,
-            catalog,
-            ctx,
-            &segments,
-            &fact,
-            *entity_id,
-            *source_id,
-            *fye,
-            *disclosure,
-            filed.as_deref(),
-        )?;
-        tally.count(FileKind::Facts, outcome);
-        Ok(())
+    let known = Preparing {
+        file: &name,
+        segments: &segments,
+        source_of: &source_of,
+        refused: &refused,
     };
     // Kept as the tally keeps them (the first `Problems::CAP`, the rest counted), so a
-    // file of a million bad rows costs no more memory than one of a hundred.
-    let mut problems = Problems::default();
-    let skipped = reader.for_each_fact(&mut each, &mut |p| problems.push(p))?;
+    // file of a million bad rows costs no more memory than one of a hundred. They reach
+    // the tally after the facts' own, in file order, as they always have.
+    let (skipped, problems) = if pipelined()? {
+        pipeline(conn, catalog, ctx, reader, &known, tally)?
+    } else {
+        let mut problems = Problems::default();
+        let mut each = |fact: SecFact| -> Result<()> {
+            match known.prepare(fact) {
+                Some(item) => write_item(conn, catalog, ctx, item, tally),
+                None => Ok(()),
+            }
+        };
+        let skipped = reader.for_each_fact(&mut each, &mut |p| problems.push(p))?;
+        (skipped, problems)
+    };
     tally.problems(problems);
     tally.skipped += skipped;
     Ok(())
+}
+
+/// Whether the reader runs on a thread of its own (`AMZDB_SEC_PIPELINE=on`, the default)
+/// or reads and writes on one thread (`off`: the same facts, counts and problems; kept to
+/// compare the two).
+fn pipelined() -> Result<bool> {
+    match std::env::var("AMZDB_SEC_PIPELINE").as_deref() {
+        Ok("on") | Err(_) => Ok(true),
+        Ok("off") => Ok(false),
+        Ok(other) => Err(crate::error::Error::Refused(format!(
+            "AMZDB_SEC_PIPELINE is {other:?}; expected on or off"
+        ))),
+    }
+}
+
+/// Facts a reader thread sends at a time (as a facts CSV's reader does); with `IN_FLIGHT`
+/// batches queued at most, memory stays bounded whatever the file's size.
+const BATCH: usize = 512;
+const IN_FLIGHT: usize = 4;
+
+/// Reads (and prepares) facts on a scoped thread while this one resolves their ids and
+/// writes them: the reader parses, maps dimensions, checks and converts each fact, which
+/// needs no database, and sends them in batches. An error on this side drops the
+/// receiving end: the reader's next send fails and it stops.
+fn pipeline(
+    conn: &Connection,
+    catalog: &mut Catalog,
+    ctx: &FileContext,
+    reader: &mut dyn SecReader,
+    known: &Preparing,
+    tally: &mut Tally,
+) -> Result<(Skipped, Problems)> {
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Item>>(IN_FLIGHT);
+        let reading = scope.spawn(move || -> Result<(Skipped, Problems)> {
+            let mut problems = Problems::default();
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut each = |fact: SecFact| -> Result<()> {
+                batch.extend(known.prepare(fact));
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    send.send(full).map_err(|_| stopped())?;
+                }
+                Ok(())
+            };
+            let skipped = reader.for_each_fact(&mut each, &mut |p| problems.push(p))?;
+            if !batch.is_empty() {
+                send.send(batch).map_err(|_| stopped())?;
+            }
+            Ok((skipped, problems))
+        });
+        for batch in receive {
+            for item in batch {
+                write_item(conn, catalog, ctx, item, tally)?;
+            }
+        }
+        reading
+            .join()
+            .map_err(|_| crate::error::Error::Refused("the SEC reader thread failed".into()))?
+    })
+}
+
+/// The reader thread's send failed: the writing side has stopped, and its error is the
+/// one reported (this one is never seen).
+fn stopped() -> crate::error::Error {
+    crate::error::Error::Refused("the SEC writer stopped".into())
 }
 
 fn entity_for(
@@ -372,124 +422,231 @@ fn source_for(
 /// The scenario member of a filing's forecast figures.
 const FORECAST: (&str, &str) = ("srt:StatementScenarioAxis", "srt:ScenarioForecastMember");
 
-#[allow(clippy::too_many_arguments)]
+/// A filing's source, entity, fiscal year end, disclosure type and date.
+type SourceOf = (i64, i64, FiscalYearEnd, DisclosureType, Option<String>);
+
+/// What the reader thread prepares facts with: none of it changes while they are read.
+struct Preparing<'a> {
+    file: &'a str,
+    segments: &'a SegmentMap,
+    source_of: &'a HashMap<String, SourceOf>,
+    /// Filings refused already: their facts are passed over without a problem each.
+    refused: &'a HashSet<String>,
+}
+
+/// A fact as the reader thread passes it on, in file order.
+enum Item {
+    /// Checked and converted: only its ids remain to be resolved.
+    Fact(Prepared),
+    /// Refused by a check: a row with its problem.
+    Refused(Vec<Problem>),
+    /// Citing a filing the file does not describe: a problem, not a row.
+    Unlisted(Problem),
+}
+
+/// A fact checked and converted, everything but the ids that need the database.
+struct Prepared {
+    line: u64,
+    concept: String,
+    label: Option<String>,
+    /// amzdb's name of the unit.
+    unit: String,
+    entity_id: i64,
+    source_id: i64,
+    period: Period,
+    value: Number,
+    precision: Number,
+    value_text: String,
+    segment: String,
+    dimensions: Option<String>,
+    basis: Basis,
+    disclosure: DisclosureType,
+    filed: Option<String>,
+}
+
+impl Preparing<'_> {
+    /// Checks and converts a fact; None for a fact of a refused filing.
+    fn prepare(&self, fact: SecFact) -> Option<Item> {
+        let Some((source_id, entity_id, fye, disclosure, filed)) =
+            self.source_of.get(&fact.accession)
+        else {
+            if self.refused.contains(&fact.accession) {
+                return None;
+            }
+            return Some(Item::Unlisted(
+                Problem::file(
+                    self.file,
+                    format!(
+                        "fact #{} cites a filing the file does not describe",
+                        fact.line
+                    ),
+                )
+                .column("accession", &fact.accession),
+            ));
+        };
+        Some(
+            match self.convert(fact, *entity_id, *source_id, *fye, *disclosure, filed) {
+                Ok(prepared) => Item::Fact(prepared),
+                Err(problem) => Item::Refused(vec![problem]),
+            },
+        )
+    }
+
+    /// The rules a facts CSV follows, so that whatever is stored here can be dumped and
+    /// ingested again; then the fact's amzdb values.
+    fn convert(
+        &self,
+        fact: SecFact,
+        entity_id: i64,
+        source_id: i64,
+        fye: FiscalYearEnd,
+        disclosure: DisclosureType,
+        filed: &Option<String>,
+    ) -> std::result::Result<Prepared, Problem> {
+        let bad_field = |column: &str, value: &str, message: String| {
+            Problem::file(
+                self.file,
+                format!(
+                    "{} [{}] in filing {}: {message}",
+                    fact.concept, fact.unit, fact.accession
+                ),
+            )
+            .at(fact.line)
+            .column(column, value)
+        };
+        let bad = |message: String| bad_field("val", &fact.value.to_string(), message);
+        let unit = unit_name(&fact.unit).to_string();
+        if let Some(message) = Identifier::Unit.problem(&unit) {
+            return Err(bad_field("unit", &fact.unit, message));
+        }
+        for (column, date) in [("start", fact.start), ("end", Some(fact.end))] {
+            if let Some(Err(message)) = date.map(date_in_range) {
+                return Err(bad_field(
+                    column,
+                    &date.map(|d| d.to_string()).unwrap_or_default(),
+                    message,
+                ));
+            }
+        }
+        if let Some(message) = magnitude_problem(fact.value, &unit) {
+            return Err(bad(message));
+        }
+        let value = fact.value.normalize();
+        // XBRL's `decimals` is the precision (-6: to the million); without it, the digits.
+        let precision = match fact.decimals {
+            Some(d) if d >= 0 => Decimal::new(1, d.unsigned_abs()),
+            Some(d) => crate::sec::ixbrl::scaled(Decimal::ONE, -d).unwrap_or(Decimal::ONE),
+            None => Decimal::new(1, value.scale()),
+        };
+        let (Ok(number), Ok(precision)) =
+            (Number::from_decimal(value), Number::from_decimal(precision))
+        else {
+            return Err(bad("the value does not fit amzdb's exact numbers".into()));
+        };
+        let segment = self.segments.segment_of(&fact.dimensions);
+        if let Some(message) = Identifier::Segment.problem(&segment) {
+            return Err(bad_field("segment", &segment, message));
+        }
+        let dimensions = (!fact.dimensions.is_empty()).then(|| verbatim(&fact.dimensions));
+        // A filing's forecast (`srt:StatementScenarioAxis = srt:ScenarioForecastMember`,
+        // e.g. the expected effect on next year's net income of a change in useful lives)
+        // is the company's outlook, not a line of its statements: guidance, by management.
+        let forecast = fact
+            .dimensions
+            .iter()
+            .any(|(axis, member)| axis == FORECAST.0 && member == FORECAST.1);
+        let (basis, disclosure) = if forecast {
+            (Basis::Guidance, DisclosureType::ManagementCommentary)
+        } else {
+            (Basis::Actual, disclosure)
+        };
+        Ok(Prepared {
+            line: fact.line,
+            period: Period::from_dates(fact.start, fact.end, fye),
+            concept: fact.concept,
+            label: fact.label,
+            unit,
+            entity_id,
+            source_id,
+            value: number,
+            precision,
+            value_text: value.to_string(),
+            segment,
+            dimensions,
+            basis,
+            disclosure,
+            filed: filed.clone(),
+        })
+    }
+}
+
+/// Counts or writes what the reader thread passed on.
+fn write_item(
+    conn: &Connection,
+    catalog: &mut Catalog,
+    ctx: &FileContext,
+    item: Item,
+    tally: &mut Tally,
+) -> Result<()> {
+    match item {
+        Item::Fact(fact) => {
+            let outcome = write_fact(conn, catalog, ctx, fact)?;
+            tally.count(FileKind::Facts, outcome);
+        }
+        Item::Refused(problems) => tally.count(FileKind::Facts, RowOutcome::Problems(problems)),
+        Item::Unlisted(problem) => tally.problem(problem),
+    }
+    Ok(())
+}
+
+/// Resolves a prepared fact's concept, unit, metric and period (adding those that are
+/// new) and writes it.
 fn write_fact(
     conn: &Connection,
     catalog: &mut Catalog,
     ctx: &FileContext,
-    segments: &SegmentMap,
-    fact: &SecFact,
-    entity_id: i64,
-    source_id: i64,
-    fye: FiscalYearEnd,
-    disclosure: DisclosureType,
-    filed: Option<&str>,
+    fact: Prepared,
 ) -> Result<RowOutcome> {
-    let bad_field = |column: &str, value: &str, message: String| {
-        RowOutcome::Problems(vec![Problem::file(
-            &ctx.name,
-            format!(
-                "{} [{}] in filing {}: {message}",
-                fact.concept, fact.unit, fact.accession
-            ),
-        )
-        .at(fact.line)
-        .column(column, value)])
-    };
-    let bad = |message: String| bad_field("val", &fact.value.to_string(), message);
-    // The rules a facts CSV follows, so that whatever is stored here can be dumped and
-    // ingested again.
-    let unit = unit_name(&fact.unit).to_string();
-    if let Some(message) = Identifier::Unit.problem(&unit) {
-        return Ok(bad_field("unit", &fact.unit, message));
-    }
-    for (column, date) in [("start", fact.start), ("end", Some(fact.end))] {
-        if let Some(Err(message)) = date.map(date_in_range) {
-            return Ok(bad_field(
-                column,
-                &date.map(|d| d.to_string()).unwrap_or_default(),
-                message,
-            ));
-        }
-    }
-    if let Some(message) = magnitude_problem(fact.value, &unit) {
-        return Ok(bad(message));
-    }
-    let value = fact.value.normalize();
-    // XBRL's `decimals` is the precision (-6: to the million); without it, the digits.
-    let precision = match fact.decimals {
-        Some(d) if d >= 0 => Decimal::new(1, d.unsigned_abs()),
-        Some(d) => crate::sec::ixbrl::scaled(Decimal::ONE, -d).unwrap_or(Decimal::ONE),
-        None => Decimal::new(1, value.scale()),
-    };
-    let (Ok(number), Ok(precision)) =
-        (Number::from_decimal(value), Number::from_decimal(precision))
-    else {
-        return Ok(bad("the value does not fit amzdb's exact numbers".into()));
-    };
-    let segment = segments.segment_of(&fact.dimensions);
-    if let Some(message) = Identifier::Segment.problem(&segment) {
-        return Ok(bad_field("segment", &segment, message));
-    }
-    let dimensions = (!fact.dimensions.is_empty()).then(|| verbatim(&fact.dimensions));
     let concept_id = catalog
         .keys
         .concept_id(conn, &fact.concept, fact.label.as_deref())?;
-    let unit_id = catalog.unit_id(conn, &unit, "a unit named in SEC XBRL data")?;
+    let unit_id = catalog.unit_id(conn, &fact.unit, "a unit named in SEC XBRL data")?;
     // The fact keeps the unit its filing gave, whatever the metric's unit (a figure in
     // CAD under a metric in USD): a facts CSV row citing its concept may do the same.
     let metric_id = match catalog.keys.concepts[&fact.concept].metric_id {
         Some(id) => id,
-        None => metric_named_after(conn, catalog, fact, &unit)?,
+        None => metric_named_after(conn, catalog, &fact)?,
     };
-    let period = Period::from_dates(fact.start, fact.end, fye);
-    // A filing's forecast (`srt:StatementScenarioAxis = srt:ScenarioForecastMember`, e.g.
-    // the expected effect on next year's net income of a change in useful lives) is the
-    // company's outlook, not a line of its statements: guidance, by management.
-    let forecast = fact
-        .dimensions
-        .iter()
-        .any(|(axis, member)| axis == FORECAST.0 && member == FORECAST.1);
-    let (basis, disclosure) = if forecast {
-        (Basis::Guidance, DisclosureType::ManagementCommentary)
-    } else {
-        (Basis::Actual, disclosure)
-    };
-    let value_text = value.to_string();
     let new = NewFact {
         identity: Identity {
-            entity_id,
+            entity_id: fact.entity_id,
             metric_id,
-            segment,
-            period_id: catalog.keys.period_id(conn, &period)?,
+            segment: fact.segment,
+            period_id: catalog.keys.period_id(conn, &fact.period)?,
             measure: Measure::Level,
-            value: number,
+            value: fact.value,
             value_high: None,
             unit_id,
             qualifier: Qualifier::Exact,
-            basis,
-            disclosure_type: disclosure,
-            source_id,
+            basis: fact.basis,
+            disclosure_type: fact.disclosure,
+            source_id: fact.source_id,
             concept_id: Some(concept_id),
             scenario: String::new(),
         },
-        precision,
-        value_text: &value_text,
-        published_on: filed.map(str::to_string),
+        precision: fact.precision,
+        value_text: &fact.value_text,
+        published_on: fact.filed,
         quote: None,
         note: None,
-        dimensions: dimensions.as_deref(),
+        dimensions: fact.dimensions.as_deref(),
     };
     facts::insert(conn, ctx, fact.line, &new, Check::new(&ctx.name, fact.line))
 }
 
 /// A concept with no mapping is its own metric: slug and name from the concept.
-fn metric_named_after(
-    conn: &Connection,
-    catalog: &mut Catalog,
-    fact: &SecFact,
-    unit: &str,
-) -> Result<i64> {
+fn metric_named_after(conn: &Connection, catalog: &mut Catalog, fact: &Prepared) -> Result<i64> {
+    let unit = fact.unit.as_str();
     if let Some(m) = catalog.metrics.get(&fact.concept) {
         return Ok(m.id);
     }

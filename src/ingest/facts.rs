@@ -12,7 +12,7 @@ use crate::parse::ident::dimensions_problem;
 use crate::parse::value::{magnitude_problem, parse_precision, parse_value, Number};
 use crate::parse::{period::parse_date, FiscalYearEnd, Identifier, ParsedValue, Period};
 use rusqlite::types::Value;
-use rusqlite::{params, Connection};
+use rusqlite::{params, CachedStatement, Connection};
 use std::collections::HashMap;
 
 /// What makes two facts the same fact: everything but the quote, note, date and the
@@ -115,7 +115,7 @@ pub(super) struct NewFact<'r> {
     pub identity: Identity,
     pub precision: Number,
     pub value_text: &'r str,
-    pub published_on: Option<String>,
+    pub published_on: Option<&'r str>,
     pub quote: Option<&'r str>,
     pub note: Option<&'r str>,
     /// An XBRL fact's dimensions, `axis=member|...` (None for the others).
@@ -124,7 +124,7 @@ pub(super) struct NewFact<'r> {
 
 /// A stored enumerated column (its CHECK constraint admits only known spellings).
 fn text_enum<T: std::str::FromStr>(r: &rusqlite::Row, column: usize) -> rusqlite::Result<T> {
-    let text: String = r.get(column)?;
+    let text = r.get_ref(column)?.as_str()?;
     text.parse().map_err(|_| {
         rusqlite::Error::FromSqlConversionFailure(
             column,
@@ -139,13 +139,6 @@ fn number(v: Value) -> Number {
         Value::Integer(i) => Number::Int(i),
         Value::Real(r) => Number::Real(r),
         _ => Number::Real(f64::NAN),
-    }
-}
-
-fn sql_number(n: Number) -> Value {
-    match n {
-        Number::Int(i) => Value::Integer(i),
-        Number::Real(r) => Value::Real(r),
     }
 }
 
@@ -167,30 +160,75 @@ fn exact(
     }
 }
 
-/// A facts row that passed every check: ids of reference rows resolved, values exact.
-/// Periods and concepts are resolved when it is written (they may be new).
+/// A facts row that passed every check: ids of reference rows resolved, values exact,
+/// its text in its batch's buffer. Periods and concepts are resolved when it is written
+/// (they may be new).
 pub(super) struct Checked {
     line: u64,
     entity_id: i64,
     metric_id: i64,
-    segment: String,
-    period: Period,
+    segment: Span,
+    period: PeriodRef,
     measure: Measure,
     value: Number,
     value_high: Option<Number>,
     precision: Number,
-    value_text: String,
+    value_text: Span,
     unit: Unit,
     qualifier: Qualifier,
     basis: Basis,
     disclosure_type: DisclosureType,
     source_id: i64,
-    published_on: Option<String>,
-    quote: Option<String>,
-    note: Option<String>,
-    concept: Option<String>,
-    dimensions: Option<String>,
-    scenario: String,
+    published_on: Option<Span>,
+    quote: Option<Span>,
+    note: Option<Span>,
+    concept: Option<Span>,
+    dimensions: Option<Span>,
+    scenario: Span,
+}
+
+/// Where a checked row's text is in its batch's buffer.
+#[derive(Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+/// Checked rows on their way to the writer, with their text in one buffer: one
+/// allocation a batch instead of several a row (freed on the writer's thread, which is
+/// the busier one).
+pub(super) struct Batch {
+    text: String,
+    rows: Vec<std::result::Result<Checked, Vec<Problem>>>,
+}
+
+impl Batch {
+    fn new() -> Batch {
+        Batch {
+            text: String::with_capacity(BATCH * 128),
+            rows: Vec::with_capacity(BATCH),
+        }
+    }
+
+    fn keep(&mut self, text: &str) -> Span {
+        let start = self.text.len();
+        self.text.push_str(text);
+        Span {
+            start,
+            end: self.text.len(),
+        }
+    }
+
+    fn keep_opt(&mut self, text: Option<&str>) -> Option<Span> {
+        text.map(|t| self.keep(t))
+    }
+}
+
+impl Span {
+    /// The span's text in its batch's buffer.
+    fn of(self, text: &str) -> &str {
+        &text[self.start..self.end]
+    }
 }
 
 /// A fact's unit: one the database knows, or one its first fact declares.
@@ -199,58 +237,225 @@ pub(super) enum Unit {
     New(String),
 }
 
+/// A checked row's period: numbered in the order the file first names it (the writer
+/// keeps each number's id in a Vec, so it neither hashes nor clones the period per row).
+pub(super) enum PeriodRef {
+    /// Named by an earlier row.
+    Seen(usize),
+    /// Named for the first time: the writer resolves its id.
+    First(usize, Period),
+    /// Not numbered (a file naming more periods than `KnownPeriods::MAX`).
+    Unnumbered(Period),
+}
+
+/// A period parsed once, and its number once a checked row has named it.
+struct KnownPeriod {
+    period: Period,
+    number: Option<usize>,
+}
+
 /// Periods already parsed, by fiscal calendar and text: a facts file names few periods
 /// many times over, and parsing one takes longer than finding it.
 #[derive(Default)]
-pub(super) struct KnownPeriods(HashMap<FiscalYearEnd, HashMap<String, Period>>);
+pub(super) struct KnownPeriods {
+    known: HashMap<FiscalYearEnd, HashMap<String, KnownPeriod>>,
+    numbered: usize,
+}
+
+/// A period as `KnownPeriods::parse` found it.
+enum Parsed<'p> {
+    Known(&'p mut KnownPeriod),
+    Unnumbered(Period),
+}
 
 impl KnownPeriods {
     const MAX: usize = 10_000;
 
-    fn parse(&mut self, text: &str, fye: FiscalYearEnd) -> std::result::Result<Period, String> {
-        let known = self.0.entry(fye).or_default();
-        if let Some(period) = known.get(text) {
-            return Ok(period.clone());
+    /// Parses a period, or finds it parsed (by `KnownPeriods::known`).
+    fn parse<'p>(
+        known: &'p mut HashMap<FiscalYearEnd, HashMap<String, KnownPeriod>>,
+        text: &str,
+        fye: FiscalYearEnd,
+    ) -> std::result::Result<Parsed<'p>, String> {
+        let known = known.entry(fye).or_default();
+        if !known.contains_key(text) {
+            let period = Period::parse(text, fye)?;
+            // Bounded: a file of a million different date ranges parses each one.
+            if known.len() >= Self::MAX {
+                return Ok(Parsed::Unnumbered(period));
+            }
+            known.insert(
+                text.to_string(),
+                KnownPeriod {
+                    period,
+                    number: None,
+                },
+            );
         }
-        let period = Period::parse(text, fye)?;
-        // Bounded: a file of a million different date ranges parses each one.
-        if known.len() < Self::MAX {
-            known.insert(text.to_string(), period.clone());
+        match known.get_mut(text) {
+            Some(found) => Ok(Parsed::Known(found)),
+            None => Err(format!(
+                "not a period; expected {}",
+                crate::parse::period::EXPECTED
+            )),
         }
-        Ok(period)
     }
 }
 
-/// Checks one facts row against the reference data, without touching the database.
+impl Parsed<'_> {
+    /// The period of a row that passed every check, numbered the first time.
+    fn reference(self, numbered: &mut usize) -> PeriodRef {
+        match self {
+            Parsed::Unnumbered(period) => PeriodRef::Unnumbered(period),
+            Parsed::Known(KnownPeriod {
+                number: Some(n), ..
+            }) => PeriodRef::Seen(*n),
+            Parsed::Known(known) => {
+                let n = *numbered;
+                *numbered += 1;
+                known.number = Some(n);
+                PeriodRef::First(n, known.period.clone())
+            }
+        }
+    }
+}
+
+/// Where each column of a facts file is, looked up once per file.
+pub(super) struct Columns {
+    entity: Option<usize>,
+    metric: Option<usize>,
+    period: Option<usize>,
+    value: Option<usize>,
+    unit: Option<usize>,
+    disclosure_type: Option<usize>,
+    source: Option<usize>,
+    segment: Option<usize>,
+    measure: Option<usize>,
+    value_high: Option<usize>,
+    qualifier: Option<usize>,
+    basis: Option<usize>,
+    published_on: Option<usize>,
+    quote: Option<usize>,
+    note: Option<usize>,
+    concept: Option<usize>,
+    precision: Option<usize>,
+    dimensions: Option<usize>,
+    scenario: Option<usize>,
+}
+
+impl Columns {
+    pub fn of(file: &CsvFile) -> Columns {
+        Columns {
+            entity: file.column("entity"),
+            metric: file.column("metric"),
+            period: file.column("period"),
+            value: file.column("value"),
+            unit: file.column("unit"),
+            disclosure_type: file.column("disclosure_type"),
+            source: file.column("source"),
+            segment: file.column("segment"),
+            measure: file.column("measure"),
+            value_high: file.column("value_high"),
+            qualifier: file.column("qualifier"),
+            basis: file.column("basis"),
+            published_on: file.column("published_on"),
+            quote: file.column("quote"),
+            note: file.column("note"),
+            concept: file.column("concept"),
+            precision: file.column("precision"),
+            dimensions: file.column("dimensions"),
+            scenario: file.column("scenario"),
+        }
+    }
+}
+
+/// What a facts file's rows are checked against: the reference data, and which kinds of
+/// its names break their identifier rule (a name found there was checked when it was
+/// stored, so found names skip the check unless some stored name of that kind fails it,
+/// as one stored by an older amzdb might).
+pub(super) struct Reference<'a> {
+    catalog: &'a Lookups<'a>,
+    unchecked: [bool; 4],
+}
+
+impl<'a> Reference<'a> {
+    pub fn new(catalog: &'a Lookups<'a>) -> Reference<'a> {
+        fn fails<'k>(names: impl IntoIterator<Item = &'k String>, kind: Identifier) -> bool {
+            names.into_iter().any(|name| kind.problem(name).is_some())
+        }
+        Reference {
+            catalog,
+            unchecked: [
+                fails(catalog.entities.keys(), Identifier::Ticker),
+                fails(catalog.metrics.keys(), Identifier::Metric),
+                fails(catalog.sources.keys(), Identifier::Source),
+                fails(catalog.units.keys(), Identifier::Unit),
+            ],
+        }
+    }
+}
+
+/// Checks one facts row against the reference data, without touching the database;
+/// keeps its text in the batch.
 pub(super) fn check(
-    catalog: &Lookups,
+    reference: &Reference,
+    columns: &Columns,
     periods: &mut KnownPeriods,
     file: &str,
     row: &Row,
+    batch: &mut Batch,
 ) -> std::result::Result<Checked, Vec<Problem>> {
+    let catalog = reference.catalog;
     let mut check = Check::new(file, row.line);
-    let entity = check.required(row, "entity");
-    let metric = check.required(row, "metric");
-    let period_text = check.required(row, "period");
-    let value_text = check.required(row, "value");
-    let unit = check.required(row, "unit");
-    let disclosure_text = check.required(row, "disclosure_type");
-    let source = check.required(row, "source");
-    let segment = row.get("segment");
+    let at = |c: Option<usize>| row.at(c);
+    let entity = check.nonempty("entity", at(columns.entity));
+    let metric = check.nonempty("metric", at(columns.metric));
+    let period_text = check.nonempty("period", at(columns.period));
+    let value_text = check.nonempty("value", at(columns.value));
+    let unit = check.nonempty("unit", at(columns.unit));
+    let disclosure_text = check.nonempty("disclosure_type", at(columns.disclosure_type));
+    let source = check.nonempty("source", at(columns.source));
+    let segment = at(columns.segment);
+    let entity_found = catalog.entities.get(entity);
+    let metric_found = catalog.metrics.get(metric);
+    let source_found = catalog.sources.get(source);
+    let unit_found = catalog.units.get(unit);
     // Names that cannot be valid say why before they are looked up.
-    let named = [
-        check.identifier("entity", entity, Identifier::Ticker),
-        check.identifier("metric", metric, Identifier::Metric),
-        check.identifier("source", source, Identifier::Source),
-        check.identifier("unit", unit, Identifier::Unit),
-    ];
-    let [entity_ok, metric_ok, source_ok, unit_ok] = named;
+    let mut named = |column, name, kind, found: bool, unchecked: bool| {
+        (found && !unchecked) || check.identifier(column, name, kind)
+    };
+    let checked = reference.unchecked;
+    let entity_ok = named(
+        "entity",
+        entity,
+        Identifier::Ticker,
+        entity_found.is_some(),
+        checked[0],
+    );
+    let metric_ok = named(
+        "metric",
+        metric,
+        Identifier::Metric,
+        metric_found.is_some(),
+        checked[1],
+    );
+    let source_ok = named(
+        "source",
+        source,
+        Identifier::Source,
+        source_found.is_some(),
+        checked[2],
+    );
+    let unit_ok = named(
+        "unit",
+        unit,
+        Identifier::Unit,
+        unit_found.is_some(),
+        checked[3],
+    );
     check.identifier("segment", segment, Identifier::Segment);
 
-    let entity_known = catalog
-        .entities
-        .get(entity)
-        .map(|e| (e.id, &e.row.fiscal_year_end));
+    let entity_known = entity_found.map(|e| (e.id, &e.row.fiscal_year_end));
     if entity_known.is_none() && entity_ok && !entity.is_empty() {
         let message = catalog::unknown(
             "entity",
@@ -265,7 +470,7 @@ pub(super) fn check(
             ),
         );
     }
-    let metric_known = catalog.metrics.get(metric).map(|m| (m.id, &m.row.unit));
+    let metric_known = metric_found.map(|m| (m.id, &m.row.unit));
     if metric_known.is_none() && metric_ok && !metric.is_empty() {
         let message =
             catalog::unknown("metric", metric, catalog.metrics.keys().map(String::as_str));
@@ -275,21 +480,18 @@ pub(super) fn check(
             format!("{message}; metrics come from a metrics CSV (metric,name,unit,description)"),
         );
     }
-    let source_known = catalog
-        .sources
-        .get(source)
-        .map(|s| (s.id, &s.row.published_on));
+    let source_known = source_found.map(|s| (s.id, &s.row.published_on));
     if source_known.is_none() && source_ok && !source.is_empty() {
         let message =
             catalog::unknown("source", source, catalog.sources.keys().map(String::as_str));
         check.problem("source", source, format!("{message}; sources come from a sources CSV (source,publisher,title,published_on,url,kind)"));
     }
     let measure = check
-        .parse("measure", row.get("measure"), |v| v.parse::<Measure>())
+        .parse("measure", at(columns.measure), |v| v.parse::<Measure>())
         .unwrap_or(Measure::Level);
-    let concept = row.opt("concept");
+    let concept = Some(at(columns.concept)).filter(|c| !c.is_empty());
     let fits = |metric_unit: &str| measure.fits_unit(metric, metric_unit, unit, concept.is_some());
-    let unit_id = match catalog.units.get(unit) {
+    let unit_id = match unit_found {
         Some(id) => Some(Unit::Known(*id)),
         // A unit new to the database is declared by the fact that uses it when the fact
         // carries its own unit (see `Measure::fits_unit`), as an SEC import declares it:
@@ -314,30 +516,31 @@ pub(super) fn check(
         }
     };
     let qualifier = check
-        .parse("qualifier", row.get("qualifier"), |v| {
+        .parse("qualifier", at(columns.qualifier), |v| {
             v.parse::<Qualifier>()
         })
         .unwrap_or(Qualifier::Exact);
     let basis = check
-        .parse("basis", row.get("basis"), |v| v.parse::<Basis>())
+        .parse("basis", at(columns.basis), |v| v.parse::<Basis>())
         .unwrap_or(Basis::Actual);
     let disclosure_type = check.parse("disclosure_type", disclosure_text, |v| {
         v.parse::<DisclosureType>()
     });
-    let published_on = check.parse("published_on", row.get("published_on"), |v| {
-        parse_date(v).map(|d| d.to_string())
-    });
+    let published_text = at(columns.published_on);
+    let published_on = check.parse("published_on", published_text, parse_date);
 
     let period = match entity_known {
         Some((_, fye)) => {
             let fye = fye.parse().unwrap_or(FiscalYearEnd::DECEMBER);
-            check.parse("period", period_text, |v| periods.parse(v, fye))
+            check.parse("period", period_text, |v| {
+                KnownPeriods::parse(&mut periods.known, v, fye)
+            })
         }
         None => None,
     };
 
     let value = check.parse("value", value_text, parse_value);
-    let value_high_text = row.get("value_high");
+    let value_high_text = at(columns.value_high);
     let value_high = check.parse("value_high", value_high_text, parse_value);
     for (column, text, parsed) in [
         ("value", value_text, &value),
@@ -395,7 +598,7 @@ pub(super) fn check(
     check.identifier("concept", concept.unwrap_or(""), Identifier::Concept);
     // The precision a filing gave (`decimals`), which a dump writes: without it, the
     // digits of the value say it.
-    let precision_text = row.get("precision");
+    let precision_text = at(columns.precision);
     let stated_precision = check
         .parse("precision", precision_text, parse_precision)
         .and_then(|p| match Number::from_decimal(p) {
@@ -405,12 +608,12 @@ pub(super) fn check(
                 None
             }
         });
-    let dimensions = row.opt("dimensions");
+    let dimensions = Some(at(columns.dimensions)).filter(|d| !d.is_empty());
     if let Some(why) = dimensions.and_then(dimensions_problem) {
         check.problem("dimensions", dimensions.unwrap_or(""), why);
     }
     // A scenario is a hypothetical: never what happened, so never a period's actual.
-    let scenario = row.get("scenario");
+    let scenario = at(columns.scenario);
     if check.identifier("scenario", scenario, Identifier::Scenario)
         && !scenario.is_empty()
         && basis == Basis::Actual
@@ -447,40 +650,73 @@ pub(super) fn check(
         check.problem("entity", entity, "incomplete row");
         return Err(check.problems);
     };
+    let published_on = match published_on {
+        Some(date) => Some(batch.keep(&date.to_string())),
+        None => batch.keep_opt(source_date.as_deref()),
+    };
     Ok(Checked {
         line: row.line,
         entity_id,
         metric_id,
-        segment: segment.to_string(),
-        period,
+        segment: batch.keep(segment),
+        period: period.reference(&mut periods.numbered),
         measure,
         value,
         value_high: high.map(|(v, _)| v),
         precision: stated_precision.unwrap_or(precision),
-        value_text: value_text.to_string(),
+        value_text: batch.keep(value_text),
         unit: unit_id,
         qualifier,
         basis,
         disclosure_type,
         source_id,
-        published_on: published_on.or_else(|| source_date.clone()),
-        quote: row.opt("quote").map(str::to_string),
-        note: row.opt("note").map(str::to_string),
-        concept: concept.map(str::to_string),
-        dimensions: dimensions.map(str::to_string),
-        scenario: scenario.to_string(),
+        published_on,
+        quote: batch.keep_opt(Some(at(columns.quote)).filter(|q| !q.is_empty())),
+        note: batch.keep_opt(Some(at(columns.note)).filter(|n| !n.is_empty())),
+        concept: batch.keep_opt(concept),
+        dimensions: batch.keep_opt(dimensions),
+        scenario: batch.keep(scenario),
     })
 }
 
+/// The ids of the periods a file names, by their numbers (see `PeriodRef`).
+#[derive(Default)]
+struct PeriodIds(Vec<i64>);
+
+impl PeriodIds {
+    fn id(&mut self, conn: &Connection, keys: &mut Keys, period: &PeriodRef) -> Result<i64> {
+        let out_of_order = |n: &usize| {
+            crate::error::Error::Refused(format!(
+                "period number {n} of the file came out of order; please report this"
+            ))
+        };
+        match period {
+            PeriodRef::Seen(n) => self.0.get(*n).copied().ok_or_else(|| out_of_order(n)),
+            PeriodRef::First(n, period) => {
+                if *n != self.0.len() {
+                    return Err(out_of_order(n));
+                }
+                let id = keys.period_id(conn, period)?;
+                self.0.push(id);
+                Ok(id)
+            }
+            PeriodRef::Unnumbered(period) => keys.period_id(conn, period),
+        }
+    }
+}
+
 /// Writes a checked row: resolves its period and concept, then appends it.
-pub(super) fn write(
-    conn: &Connection,
+fn write(
+    writer: &mut Writer,
     keys: &mut Keys,
+    periods: &mut PeriodIds,
     ctx: &FileContext,
-    c: Checked,
+    text: &str,
+    c: &Checked,
 ) -> Result<RowOutcome> {
-    let concept_id = match &c.concept {
-        Some(concept) => Some(keys.concept_id(conn, concept, None)?),
+    let conn = writer.conn;
+    let concept_id = match c.concept {
+        Some(concept) => Some(keys.concept_id(conn, concept.of(text), None)?),
         None => None,
     };
     let unit_id = match &c.unit {
@@ -491,8 +727,8 @@ pub(super) fn write(
         identity: Identity {
             entity_id: c.entity_id,
             metric_id: c.metric_id,
-            segment: c.segment,
-            period_id: keys.period_id(conn, &c.period)?,
+            segment: c.segment.of(text).to_string(),
+            period_id: periods.id(conn, keys, &c.period)?,
             measure: c.measure,
             value: c.value,
             value_high: c.value_high,
@@ -502,16 +738,16 @@ pub(super) fn write(
             disclosure_type: c.disclosure_type,
             source_id: c.source_id,
             concept_id,
-            scenario: c.scenario,
+            scenario: c.scenario.of(text).to_string(),
         },
         precision: c.precision,
-        value_text: &c.value_text,
-        published_on: c.published_on,
-        quote: c.quote.as_deref(),
-        note: c.note.as_deref(),
-        dimensions: c.dimensions.as_deref(),
+        value_text: c.value_text.of(text),
+        published_on: c.published_on.map(|s| s.of(text)),
+        quote: c.quote.map(|s| s.of(text)),
+        note: c.note.map(|s| s.of(text)),
+        dimensions: c.dimensions.map(|s| s.of(text)),
     };
-    insert(conn, ctx, c.line, &fact, Check::new(&ctx.name, c.line))
+    writer.write(ctx, c.line, &fact, Check::new(&ctx.name, c.line))
 }
 
 /// Rows checked on a second thread pass to the writer in batches of this many.
@@ -527,39 +763,43 @@ pub(super) fn ingest_file(
     tally: &mut Tally,
 ) -> Result<usize> {
     let (lookups, keys) = catalog.split();
-    let reference = &lookups;
+    let lookups = &lookups;
+    let columns = Columns::of(file);
+    let mut writer = Writer::new(conn, ctx.target)?;
     let rows = std::thread::scope(|scope| {
-        let (send, receive) =
-            std::sync::mpsc::sync_channel::<Vec<std::result::Result<Checked, Vec<Problem>>>>(4);
+        let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(4);
         let name = ctx.name.clone();
         let reader = scope.spawn(move || {
+            let reference = Reference::new(lookups);
             let mut rows = 0_usize;
             let mut periods = KnownPeriods::default();
-            let mut batch = Vec::with_capacity(BATCH);
+            let mut batch = Batch::new();
             while let Some(row) = file.next_row() {
                 rows += 1;
-                batch.push(match row {
-                    Ok(row) => check(reference, &mut periods, &name, &row),
+                let checked = match row {
+                    Ok(row) => check(&reference, &columns, &mut periods, &name, &row, &mut batch),
                     Err(problem) => Err(vec![problem]),
-                });
-                if batch.len() == BATCH
+                };
+                batch.rows.push(checked);
+                if batch.rows.len() == BATCH
                     && send
-                        .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                        .send(std::mem::replace(&mut batch, Batch::new()))
                         .is_err()
                 {
                     break;
                 }
             }
-            if !batch.is_empty() {
+            if !batch.rows.is_empty() {
                 let _ = send.send(batch);
             }
             rows
         });
-        for batch in receive {
-            for checked in batch {
+        let mut periods = PeriodIds::default();
+        for Batch { text, rows } in receive {
+            for checked in rows {
                 match checked {
                     Ok(c) => {
-                        let outcome = write(conn, keys, ctx, c)?;
+                        let outcome = write(&mut writer, keys, &mut periods, ctx, &text, &c)?;
                         tally.count(FileKind::Facts, outcome);
                     }
                     Err(problems) => tally.count(FileKind::Facts, RowOutcome::Problems(problems)),
@@ -570,6 +810,7 @@ pub(super) fn ingest_file(
             .join()
             .map_err(|_| crate::error::Error::Refused("the facts reader thread failed".into()))
     });
+    drop(writer);
     catalog.learn_new_units();
     rows
 }
@@ -585,16 +826,140 @@ pub(crate) enum Target {
     Append,
 }
 
-/// The insert statement: appends a fact unless one with its identity key is stored.
-/// During a bulk load (no unique index yet) it appends every fact; duplicates are
-/// resolved once the load is in (see bulk.rs).
+impl Target {
+    /// The statement that writes a fact to this target: src/sql/insert_fact.sql, which
+    /// `Facts` makes skip a fact whose identity key is stored.
+    fn insert_sql(self) -> &'static str {
+        match self {
+            Target::Facts => INSERT,
+            Target::Append => INSERT_ALL,
+        }
+    }
+}
+
 const INSERT: &str = concat!(
     include_str!("../sql/insert_fact.sql"),
     "ON CONFLICT (entity_id, metric_id, segment, period_id, fact_key) DO NOTHING"
 );
 const INSERT_ALL: &str = include_str!("../sql/insert_fact.sql");
 
-/// Appends a fact unless it is already stored; says what happened.
+/// The statements that write facts, prepared once for a run of facts: rusqlite's
+/// statement cache hashes and compares a statement's whole text at each use, which per
+/// fact cost about a tenth of a load.
+pub(crate) struct Writer<'c> {
+    conn: &'c Connection,
+    insert: CachedStatement<'c>,
+    /// Finds the stored fact with a fact's identity key (prepared when first needed).
+    stored: Option<CachedStatement<'c>>,
+}
+
+impl<'c> Writer<'c> {
+    pub fn new(conn: &'c Connection, target: Target) -> Result<Writer<'c>> {
+        Ok(Writer {
+            conn,
+            insert: conn.prepare_cached(target.insert_sql())?,
+            stored: None,
+        })
+    }
+
+    /// Appends a fact unless it is already stored; says what happened. `check` words
+    /// the problem of a fact given twice or a key collision.
+    pub fn write(
+        &mut self,
+        ctx: &FileContext,
+        line: u64,
+        fact: &NewFact,
+        check: Check,
+    ) -> Result<RowOutcome> {
+        let id = &fact.identity;
+        let key = id.key();
+        let s = &mut self.insert;
+        let (value_int, value_real) = typed(Some(id.value));
+        let (high_int, high_real) = typed(id.value_high);
+        let (precision_int, precision_real) = typed(Some(fact.precision));
+        s.raw_bind_parameter(1, id.entity_id)?;
+        s.raw_bind_parameter(2, id.metric_id)?;
+        s.raw_bind_parameter(3, id.segment.as_str())?;
+        s.raw_bind_parameter(4, id.period_id)?;
+        s.raw_bind_parameter(5, id.measure.as_str())?;
+        s.raw_bind_parameter(6, value_int)?;
+        s.raw_bind_parameter(7, value_real)?;
+        s.raw_bind_parameter(8, high_int)?;
+        s.raw_bind_parameter(9, high_real)?;
+        s.raw_bind_parameter(10, precision_int)?;
+        s.raw_bind_parameter(11, precision_real)?;
+        s.raw_bind_parameter(12, fact.value_text)?;
+        s.raw_bind_parameter(13, id.unit_id)?;
+        s.raw_bind_parameter(14, id.qualifier.as_str())?;
+        s.raw_bind_parameter(15, id.basis.as_str())?;
+        s.raw_bind_parameter(16, id.disclosure_type.as_str())?;
+        s.raw_bind_parameter(17, id.source_id)?;
+        s.raw_bind_parameter(18, fact.published_on)?;
+        s.raw_bind_parameter(19, fact.quote)?;
+        s.raw_bind_parameter(20, fact.note)?;
+        s.raw_bind_parameter(21, id.concept_id)?;
+        s.raw_bind_parameter(22, ctx.batch_id)?;
+        s.raw_bind_parameter(23, line as i64)?;
+        s.raw_bind_parameter(24, key)?;
+        s.raw_bind_parameter(25, fact.dimensions)?;
+        s.raw_bind_parameter(26, id.scenario.as_str())?;
+        if s.raw_execute()? == 1 {
+            return Ok(RowOutcome::Inserted);
+        }
+        self.repeat(ctx, line, fact, key, check)
+    }
+
+    /// A fact whose identity key is stored: the stored fact's identity is compared on
+    /// every column (a key collision is a problem, never a fact present), and its file
+    /// and line are read only when a note or problem must name them.
+    fn repeat(
+        &mut self,
+        ctx: &FileContext,
+        line: u64,
+        fact: &NewFact,
+        key: i64,
+        check: Check,
+    ) -> Result<RowOutcome> {
+        let id = &fact.identity;
+        let stmt = match &mut self.stored {
+            Some(stmt) => stmt,
+            None => self.stored.insert(
+                self.conn
+                    .prepare_cached(include_str!("../sql/fact_identity.sql"))?,
+            ),
+        };
+        let (same, batch_id, fact_id) = stmt.query_row(
+            params![id.entity_id, id.metric_id, id.segment, id.period_id, key],
+            |r| {
+                Ok((
+                    Identity::from_row(r)? == *id,
+                    r.get::<_, i64>(14)?,
+                    r.get(15)?,
+                ))
+            },
+        )?;
+        if same && batch_id < ctx.first_batch_id {
+            return Ok(RowOutcome::Present);
+        }
+        if same && batch_id == ctx.batch_id && !ctx.errors_on_repeats {
+            return Ok(RowOutcome::Repeated);
+        }
+        let stored = Stored::by_id(self.conn, fact_id)?;
+        Ok(duplicate(ctx, line, id, fact.value_text, &stored, check))
+    }
+}
+
+/// A number bound to the typed column of its own type (schema v5): (INTEGER, REAL).
+fn typed(n: Option<Number>) -> (Option<i64>, Option<f64>) {
+    match n {
+        Some(Number::Int(i)) => (Some(i), None),
+        Some(Number::Real(r)) => (None, Some(r)),
+        None => (None, None),
+    }
+}
+
+/// Appends a fact unless it is already stored; says what happened. (A run of facts
+/// holds a `Writer` instead.)
 pub(super) fn insert(
     conn: &Connection,
     ctx: &FileContext,
@@ -602,51 +967,7 @@ pub(super) fn insert(
     fact: &NewFact,
     check: Check,
 ) -> Result<RowOutcome> {
-    let id = &fact.identity;
-    let key = id.key();
-    let sql = match ctx.target {
-        Target::Facts => INSERT,
-        Target::Append => INSERT_ALL,
-    };
-    let inserted = conn.prepare_cached(sql)?.execute(params![
-        id.entity_id,
-        id.metric_id,
-        id.segment,
-        id.period_id,
-        id.measure.as_str(),
-        sql_number(id.value),
-        id.value_high.map(sql_number),
-        sql_number(fact.precision),
-        fact.value_text,
-        id.unit_id,
-        id.qualifier.as_str(),
-        id.basis.as_str(),
-        id.disclosure_type.as_str(),
-        id.source_id,
-        fact.published_on,
-        fact.quote,
-        fact.note,
-        id.concept_id,
-        ctx.batch_id,
-        line as i64,
-        key,
-        fact.dimensions,
-        id.scenario,
-    ])?;
-    if inserted == 1 {
-        return Ok(RowOutcome::Inserted);
-    }
-    let stored = conn
-        .prepare_cached(&format!(
-            "{} WHERE f.entity_id = ?1 AND f.metric_id = ?2 AND f.segment = ?3 \
-             AND f.period_id = ?4 AND f.fact_key = ?5",
-            include_str!("../sql/fact_origin.sql")
-        ))?
-        .query_row(
-            params![id.entity_id, id.metric_id, id.segment, id.period_id, key],
-            Stored::from_row,
-        )?;
-    Ok(duplicate(ctx, line, id, fact.value_text, &stored, check))
+    Writer::new(conn, ctx.target)?.write(ctx, line, fact, check)
 }
 
 /// A stored fact and where it came from.

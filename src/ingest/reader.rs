@@ -109,6 +109,14 @@ impl Row<'_> {
     pub fn opt(&self, column: &str) -> Option<&str> {
         Some(self.get(column)).filter(|v| !v.is_empty())
     }
+
+    /// The trimmed field at a column's index (see `CsvFile::column`); empty for None.
+    /// A facts file looks its columns up once, not by name in every row.
+    pub fn at(&self, index: Option<usize>) -> &str {
+        index
+            .and_then(|i| self.fields.get(i))
+            .map_or("", |f| f.trim())
+    }
 }
 
 impl CsvFile {
@@ -182,6 +190,11 @@ impl CsvFile {
             record,
             done: false,
         }))
+    }
+
+    /// The index of a column in this file's header, if it has it.
+    pub fn column(&self, column: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == column)
     }
 
     /// Reads the next row; a row that cannot be read is returned as a problem.

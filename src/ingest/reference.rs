@@ -36,7 +36,11 @@ impl<'a> Check<'a> {
 
     /// A field that must not be empty.
     pub fn required<'r>(&mut self, row: &'r Row, column: &str) -> &'r str {
-        let value = row.get(column);
+        self.nonempty(column, row.get(column))
+    }
+
+    /// A field's value that must not be empty.
+    pub fn nonempty<'r>(&mut self, column: &str, value: &'r str) -> &'r str {
         if value.is_empty() {
             self.problem(column, value, "required field is empty");
         }
@@ -46,7 +50,10 @@ impl<'a> Check<'a> {
     /// Checks a non-empty identifier against its kind's rule (the same on every input
     /// path); says whether it passed.
     pub fn identifier(&mut self, column: &str, value: &str, kind: Identifier) -> bool {
-        match kind.problem(value).filter(|_| !value.is_empty()) {
+        if value.is_empty() {
+            return true;
+        }
+        match kind.problem(value) {
             Some(message) => {
                 self.problem(column, value, message);
                 false

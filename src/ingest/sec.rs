@@ -636,7 +636,7 @@ fn write_fact(
         },
         precision: fact.precision,
         value_text: &fact.value_text,
-        published_on: fact.filed,
+        published_on: fact.filed.as_deref(),
         quote: None,
         note: None,
         dimensions: fact.dimensions.as_deref(),

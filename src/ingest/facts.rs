@@ -1089,18 +1089,6 @@ fn typed(n: Option<Number>) -> (Option<i64>, Option<f64>) {
     }
 }
 
-/// Appends a fact unless it is already stored; says what happened. (A run of facts
-/// holds a `Writer` instead.)
-pub(super) fn insert(
-    conn: &Connection,
-    ctx: &FileContext,
-    line: u64,
-    fact: &NewFact,
-    check: Check,
-) -> Result<RowOutcome> {
-    Writer::new(conn, ctx.target)?.write(ctx, line, fact, check)
-}
-
 /// A stored fact and where it came from.
 pub(super) struct Stored {
     pub identity: Identity,

@@ -15,7 +15,8 @@ use crate::model::{Basis, DisclosureType, FileKind, Measure, Qualifier};
 use crate::parse::period::date_in_range;
 use crate::parse::value::{magnitude_problem, Number};
 use crate::parse::{FiscalYearEnd, Identifier, Period};
-use crate::sec::{Filing, SecFact, SecReader};
+use crate::sec::{Filing, SecFact, SecReader, Skipped};
+use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
@@ -147,8 +148,7 @@ pub(super) fn ingest(
             .unwrap_or(FiscalYearEnd::DECEMBER);
         entity_of_cik.insert(company.cik, (known.id, fye));
     }
-    type SourceOf = (i64, i64, FiscalYearEnd, DisclosureType, Option<String>);
-    let mut source_of: HashMap<String, SourceOf> = HashMap::new();
+    let mut source_of: HashMap<String, Filed> = HashMap::new();
     // Filings already refused (their company or the filing itself, with a problem said
     // once): their facts are passed over without a second problem each.
     let mut refused: HashSet<String> = HashSet::new();
@@ -170,55 +170,103 @@ pub(super) fn ingest(
         }
         source_of.insert(
             filing.accession.clone(),
-            (
+            Filed {
                 source_id,
                 entity_id,
                 fye,
-                disclosure_of(&filing.form),
+                disclosure: disclosure_of(&filing.form),
                 filed,
-            ),
+            },
         );
     }
-    let mut each = |fact: SecFact| -> Result<()> {
-        let Some((source_id, entity_id, fye, disclosure, filed)) = source_of.get(&fact.accession)
-        else {
-            if refused.contains(&fact.accession) {
-                return Ok(());
-            }
-            tally.problem(
-                Problem::file(
-                    &name,
-                    format!(
-                        "fact #{} cites a filing the file does not describe",
-                        fact.line
-                    ),
-                )
-                .column("accession", &fact.accession),
-            );
-            return Ok(());
-        };
-        let outcome = write_fact(
-            conn,
-            catalog,
-            ctx,
-            &segments,
-            &fact,
-            *entity_id,
-            *source_id,
-            *fye,
-            *disclosure,
-            filed.as_deref(),
-        )?;
-        tally.count(FileKind::Facts, outcome);
-        Ok(())
-    };
+    let mut preparer = Preparer::new(&name, &segments, &source_of, &refused);
+    let mut writing = Writing::new(conn, ctx)?;
     // Kept as the tally keeps them (the first `Problems::CAP`, the rest counted), so a
-    // file of a million bad rows costs no more memory than one of a hundred.
-    let mut problems = Problems::default();
-    let skipped = reader.for_each_fact(&mut each, &mut |p| problems.push(p))?;
+    // file of a million bad rows costs no more memory than one of a hundred. They reach
+    // the tally after the facts' own, in file order, as they always have.
+    let (skipped, problems) = if pipelined()? {
+        pipeline(catalog, reader, preparer, &mut writing, tally)?
+    } else {
+        let mut problems = Problems::default();
+        let mut items = Vec::new();
+        let mut each = |fact: SecFact| -> Result<()> {
+            preparer.prepare(fact, &mut items);
+            for item in items.drain(..) {
+                writing.item(catalog, item, tally)?;
+            }
+            Ok(())
+        };
+        let skipped = reader.for_each_fact(&mut each, &mut |p| problems.push(p))?;
+        (skipped, problems)
+    };
     tally.problems(problems);
     tally.skipped += skipped;
     Ok(())
+}
+
+/// Whether the reader runs on a thread of its own (`AMZDB_SEC_PIPELINE=on`, the default)
+/// or reads and writes on one thread (`off`: the same facts, counts and problems; kept to
+/// compare the two).
+fn pipelined() -> Result<bool> {
+    match std::env::var("AMZDB_SEC_PIPELINE").as_deref() {
+        Ok("on") | Err(_) => Ok(true),
+        Ok("off") => Ok(false),
+        Ok(other) => Err(crate::error::Error::Refused(format!(
+            "AMZDB_SEC_PIPELINE is {other:?}; expected on or off"
+        ))),
+    }
+}
+
+/// Facts a reader thread sends at a time (as a facts CSV's reader does); with `IN_FLIGHT`
+/// batches queued at most, memory stays bounded whatever the file's size.
+const BATCH: usize = 512;
+const IN_FLIGHT: usize = 4;
+
+/// Reads (and prepares) facts on a scoped thread while this one resolves their ids and
+/// writes them: the reader parses, maps dimensions, checks and converts each fact, which
+/// needs no database, and sends them in batches. An error on this side drops the
+/// receiving end: the reader's next send fails and it stops.
+fn pipeline<'a>(
+    catalog: &mut Catalog,
+    reader: &mut dyn SecReader,
+    mut preparer: Preparer<'a>,
+    writing: &mut Writing,
+    tally: &mut Tally,
+) -> Result<(Skipped, Problems)> {
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Item<'a>>>(IN_FLIGHT);
+        let reading = scope.spawn(move || -> Result<(Skipped, Problems)> {
+            let mut problems = Problems::default();
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut each = |fact: SecFact| -> Result<()> {
+                preparer.prepare(fact, &mut batch);
+                if batch.len() >= BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    send.send(full).map_err(|_| stopped())?;
+                }
+                Ok(())
+            };
+            let skipped = reader.for_each_fact(&mut each, &mut |p| problems.push(p))?;
+            if !batch.is_empty() {
+                send.send(batch).map_err(|_| stopped())?;
+            }
+            Ok((skipped, problems))
+        });
+        for batch in receive {
+            for item in batch {
+                writing.item(catalog, item, tally)?;
+            }
+        }
+        reading
+            .join()
+            .map_err(|_| crate::error::Error::Refused("the SEC reader thread failed".into()))?
+    })
+}
+
+/// The reader thread's send failed: the writing side has stopped, and its error is the
+/// one reported (this one is never seen).
+fn stopped() -> crate::error::Error {
+    crate::error::Error::Refused("the SEC writer stopped".into())
 }
 
 fn entity_for(
@@ -372,132 +420,337 @@ fn source_for(
 /// The scenario member of a filing's forecast figures.
 const FORECAST: (&str, &str) = ("srt:StatementScenarioAxis", "srt:ScenarioForecastMember");
 
-#[allow(clippy::too_many_arguments)]
-fn write_fact(
-    conn: &Connection,
-    catalog: &mut Catalog,
-    ctx: &FileContext,
-    segments: &SegmentMap,
-    fact: &SecFact,
-    entity_id: i64,
+/// A filing the file describes, as its facts are stored: under its source and entity,
+/// in the entity's fiscal calendar.
+struct Filed {
     source_id: i64,
+    entity_id: i64,
     fye: FiscalYearEnd,
     disclosure: DisclosureType,
-    filed: Option<&str>,
-) -> Result<RowOutcome> {
-    let bad_field = |column: &str, value: &str, message: String| {
-        RowOutcome::Problems(vec![Problem::file(
-            &ctx.name,
-            format!(
-                "{} [{}] in filing {}: {message}",
-                fact.concept, fact.unit, fact.accession
-            ),
-        )
-        .at(fact.line)
-        .column(column, value)])
-    };
-    let bad = |message: String| bad_field("val", &fact.value.to_string(), message);
-    // The rules a facts CSV follows, so that whatever is stored here can be dumped and
-    // ingested again.
-    let unit = unit_name(&fact.unit).to_string();
-    if let Some(message) = Identifier::Unit.problem(&unit) {
-        return Ok(bad_field("unit", &fact.unit, message));
-    }
-    for (column, date) in [("start", fact.start), ("end", Some(fact.end))] {
-        if let Some(Err(message)) = date.map(date_in_range) {
-            return Ok(bad_field(
-                column,
-                &date.map(|d| d.to_string()).unwrap_or_default(),
-                message,
-            ));
+    /// The filing date, when known.
+    filed: Option<String>,
+}
+
+/// What the reader thread passes on, in file order: facts, and before a fact the
+/// concept, unit or period it is the first to use (numbered in that order, so that the
+/// writing side resolves each once and finds it by its number).
+enum Item<'a> {
+    /// Checked and converted: only its ids remain to be resolved.
+    Fact(Prepared<'a>),
+    /// A unit first used by the next fact.
+    Unit(String),
+    /// A concept first used by the next fact, with that fact's label and unit (which
+    /// name a metric made for the concept, when it has none).
+    Concept {
+        concept: String,
+        label: Option<String>,
+        unit: String,
+    },
+    /// A period first used by the next fact.
+    Period(Period),
+    /// Refused by a check: a row with its problem.
+    Refused(Vec<Problem>),
+    /// Citing a filing the file does not describe: a problem, not a row.
+    Unlisted(Problem),
+}
+
+/// A fact checked and converted: everything but the ids that need the database.
+struct Prepared<'a> {
+    line: u64,
+    filing: &'a Filed,
+    /// Numbers of the concept, unit and period, in order of first use.
+    concept: usize,
+    unit: usize,
+    period: usize,
+    value: Number,
+    precision: Number,
+    value_text: String,
+    segment: String,
+    dimensions: Option<String>,
+    basis: Basis,
+    disclosure: DisclosureType,
+}
+
+/// The reading side: checks and converts each fact, which needs no database.
+struct Preparer<'a> {
+    file: &'a str,
+    segments: &'a SegmentMap,
+    source_of: &'a HashMap<String, Filed>,
+    /// Filings refused already: their facts are passed over without a problem each.
+    refused: &'a HashSet<String>,
+    concepts: HashMap<String, usize>,
+    units: HashMap<String, usize>,
+    periods: HashMap<(Option<NaiveDate>, NaiveDate, FiscalYearEnd), usize>,
+}
+
+impl<'a> Preparer<'a> {
+    fn new(
+        file: &'a str,
+        segments: &'a SegmentMap,
+        source_of: &'a HashMap<String, Filed>,
+        refused: &'a HashSet<String>,
+    ) -> Preparer<'a> {
+        Preparer {
+            file,
+            segments,
+            source_of,
+            refused,
+            concepts: HashMap::new(),
+            units: HashMap::new(),
+            periods: HashMap::new(),
         }
     }
-    if let Some(message) = magnitude_problem(fact.value, &unit) {
-        return Ok(bad(message));
+
+    /// Checks and converts a fact into `out` (nothing for a fact of a refused filing).
+    fn prepare(&mut self, fact: SecFact, out: &mut Vec<Item<'a>>) {
+        let Some(filing) = self.source_of.get(&fact.accession) else {
+            if !self.refused.contains(&fact.accession) {
+                out.push(Item::Unlisted(
+                    Problem::file(
+                        self.file,
+                        format!(
+                            "fact #{} cites a filing the file does not describe",
+                            fact.line
+                        ),
+                    )
+                    .column("accession", &fact.accession),
+                ));
+            }
+            return;
+        };
+        match self.convert(fact, filing, out) {
+            Ok(prepared) => out.push(Item::Fact(prepared)),
+            Err(problem) => out.push(Item::Refused(vec![problem])),
+        }
     }
-    let value = fact.value.normalize();
-    // XBRL's `decimals` is the precision (-6: to the million); without it, the digits.
-    let precision = match fact.decimals {
-        Some(d) if d >= 0 => Decimal::new(1, d.unsigned_abs()),
-        Some(d) => crate::sec::ixbrl::scaled(Decimal::ONE, -d).unwrap_or(Decimal::ONE),
-        None => Decimal::new(1, value.scale()),
-    };
-    let (Ok(number), Ok(precision)) =
-        (Number::from_decimal(value), Number::from_decimal(precision))
-    else {
-        return Ok(bad("the value does not fit amzdb's exact numbers".into()));
-    };
-    let segment = segments.segment_of(&fact.dimensions);
-    if let Some(message) = Identifier::Segment.problem(&segment) {
-        return Ok(bad_field("segment", &segment, message));
-    }
-    let dimensions = (!fact.dimensions.is_empty()).then(|| verbatim(&fact.dimensions));
-    let concept_id = catalog
-        .keys
-        .concept_id(conn, &fact.concept, fact.label.as_deref())?;
-    let unit_id = catalog.unit_id(conn, &unit, "a unit named in SEC XBRL data")?;
-    // The fact keeps the unit its filing gave, whatever the metric's unit (a figure in
-    // CAD under a metric in USD): a facts CSV row citing its concept may do the same.
-    let metric_id = match catalog.keys.concepts[&fact.concept].metric_id {
-        Some(id) => id,
-        None => metric_named_after(conn, catalog, fact, &unit)?,
-    };
-    let period = Period::from_dates(fact.start, fact.end, fye);
-    // A filing's forecast (`srt:StatementScenarioAxis = srt:ScenarioForecastMember`, e.g.
-    // the expected effect on next year's net income of a change in useful lives) is the
-    // company's outlook, not a line of its statements: guidance, by management.
-    let forecast = fact
-        .dimensions
-        .iter()
-        .any(|(axis, member)| axis == FORECAST.0 && member == FORECAST.1);
-    let (basis, disclosure) = if forecast {
-        (Basis::Guidance, DisclosureType::ManagementCommentary)
-    } else {
-        (Basis::Actual, disclosure)
-    };
-    let value_text = value.to_string();
-    let new = NewFact {
-        identity: Identity {
-            entity_id,
-            metric_id,
-            segment,
-            period_id: catalog.keys.period_id(conn, &period)?,
-            measure: Measure::Level,
+
+    /// The rules a facts CSV follows, so that whatever is stored here can be dumped and
+    /// ingested again; then the fact's amzdb values, its first uses pushed to `out`.
+    fn convert(
+        &mut self,
+        fact: SecFact,
+        filing: &'a Filed,
+        out: &mut Vec<Item<'a>>,
+    ) -> std::result::Result<Prepared<'a>, Problem> {
+        let bad_field = |column: &str, value: &str, message: String| {
+            Problem::file(
+                self.file,
+                format!(
+                    "{} [{}] in filing {}: {message}",
+                    fact.concept, fact.unit, fact.accession
+                ),
+            )
+            .at(fact.line)
+            .column(column, value)
+        };
+        let bad = |message: String| bad_field("val", &fact.value.to_string(), message);
+        let unit = unit_name(&fact.unit);
+        if let Some(message) = Identifier::Unit.problem(unit) {
+            return Err(bad_field("unit", &fact.unit, message));
+        }
+        for (column, date) in [("start", fact.start), ("end", Some(fact.end))] {
+            if let Some(Err(message)) = date.map(date_in_range) {
+                return Err(bad_field(
+                    column,
+                    &date.map(|d| d.to_string()).unwrap_or_default(),
+                    message,
+                ));
+            }
+        }
+        if let Some(message) = magnitude_problem(fact.value, unit) {
+            return Err(bad(message));
+        }
+        let value = fact.value.normalize();
+        // XBRL's `decimals` is the precision (-6: to the million); without it, the digits.
+        let precision = match fact.decimals {
+            Some(d) if d >= 0 => Decimal::new(1, d.unsigned_abs()),
+            Some(d) => crate::sec::ixbrl::scaled(Decimal::ONE, -d).unwrap_or(Decimal::ONE),
+            None => Decimal::new(1, value.scale()),
+        };
+        let (Ok(number), Ok(precision)) =
+            (Number::from_decimal(value), Number::from_decimal(precision))
+        else {
+            return Err(bad("the value does not fit amzdb's exact numbers".into()));
+        };
+        let segment = self.segments.segment_of(&fact.dimensions);
+        if let Some(message) = Identifier::Segment.problem(&segment) {
+            return Err(bad_field("segment", &segment, message));
+        }
+        let dimensions = (!fact.dimensions.is_empty()).then(|| verbatim(&fact.dimensions));
+        // A filing's forecast (`srt:StatementScenarioAxis = srt:ScenarioForecastMember`,
+        // e.g. the expected effect on next year's net income of a change in useful lives)
+        // is the company's outlook, not a line of its statements: guidance, by management.
+        let forecast = fact
+            .dimensions
+            .iter()
+            .any(|(axis, member)| axis == FORECAST.0 && member == FORECAST.1);
+        let (basis, disclosure) = if forecast {
+            (Basis::Guidance, DisclosureType::ManagementCommentary)
+        } else {
+            (Basis::Actual, filing.disclosure)
+        };
+        // First uses, in the order the writing side resolves them: the unit (a metric
+        // made for a concept is in its unit), the concept, the period.
+        let unit_number = match self.units.get(unit) {
+            Some(&n) => n,
+            None => {
+                let n = self.units.len();
+                self.units.insert(unit.to_string(), n);
+                out.push(Item::Unit(unit.to_string()));
+                n
+            }
+        };
+        let concept = match self.concepts.get(&fact.concept) {
+            Some(&n) => n,
+            None => {
+                let n = self.concepts.len();
+                self.concepts.insert(fact.concept.clone(), n);
+                out.push(Item::Concept {
+                    concept: fact.concept,
+                    label: fact.label,
+                    unit: unit.to_string(),
+                });
+                n
+            }
+        };
+        let period = match self.periods.get(&(fact.start, fact.end, filing.fye)) {
+            Some(&n) => n,
+            None => {
+                let n = self.periods.len();
+                self.periods.insert((fact.start, fact.end, filing.fye), n);
+                out.push(Item::Period(Period::from_dates(
+                    fact.start, fact.end, filing.fye,
+                )));
+                n
+            }
+        };
+        Ok(Prepared {
+            line: fact.line,
+            filing,
+            concept,
+            unit: unit_number,
+            period,
             value: number,
-            value_high: None,
-            unit_id,
-            qualifier: Qualifier::Exact,
+            precision,
+            value_text: value.to_string(),
+            segment,
+            dimensions,
             basis,
-            disclosure_type: disclosure,
-            source_id,
-            concept_id: Some(concept_id),
-            scenario: String::new(),
-        },
-        precision,
-        value_text: &value_text,
-        published_on: filed,
-        quote: None,
-        note: None,
-        dimensions: dimensions.as_deref(),
-    };
-    facts::insert(conn, ctx, fact.line, &new, Check::new(&ctx.name, fact.line))
+            disclosure,
+        })
+    }
+}
+
+/// The writing side: resolves ids (adding the concepts, units, metrics and periods that
+/// are new) and writes each fact through one prepared statement.
+struct Writing<'c> {
+    conn: &'c Connection,
+    ctx: &'c FileContext,
+    writer: facts::Writer<'c>,
+    /// By number, in order of first use: (concept_id, metric_id), unit_id, period_id.
+    concepts: Vec<(i64, i64)>,
+    units: Vec<i64>,
+    periods: Vec<i64>,
+}
+
+impl<'c> Writing<'c> {
+    fn new(conn: &'c Connection, ctx: &'c FileContext) -> Result<Writing<'c>> {
+        Ok(Writing {
+            conn,
+            ctx,
+            writer: facts::Writer::new(conn, ctx.target)?,
+            concepts: Vec::new(),
+            units: Vec::new(),
+            periods: Vec::new(),
+        })
+    }
+
+    /// Resolves, counts or writes what the reading side passed on.
+    fn item(&mut self, catalog: &mut Catalog, item: Item, tally: &mut Tally) -> Result<()> {
+        let conn = self.conn;
+        match item {
+            Item::Fact(fact) => {
+                let outcome = self.write(fact)?;
+                tally.count(FileKind::Facts, outcome);
+            }
+            Item::Unit(unit) => {
+                let id = catalog.unit_id(conn, &unit, "a unit named in SEC XBRL data")?;
+                self.units.push(id);
+            }
+            Item::Concept {
+                concept,
+                label,
+                unit,
+            } => {
+                let concept_id = catalog.keys.concept_id(conn, &concept, label.as_deref())?;
+                // The fact keeps the unit its filing gave, whatever the metric's unit (a
+                // figure in CAD under a metric in USD): a facts CSV row citing its concept
+                // may do the same.
+                let metric_id = match catalog.keys.concepts[&concept].metric_id {
+                    Some(id) => id,
+                    None => metric_named_after(conn, catalog, &concept, label, &unit)?,
+                };
+                self.concepts.push((concept_id, metric_id));
+            }
+            Item::Period(period) => {
+                let id = catalog.keys.period_id(conn, &period)?;
+                self.periods.push(id);
+            }
+            Item::Refused(problems) => {
+                tally.count(FileKind::Facts, RowOutcome::Problems(problems));
+            }
+            Item::Unlisted(problem) => tally.problem(problem),
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, fact: Prepared) -> Result<RowOutcome> {
+        let (concept_id, metric_id) = self.concepts[fact.concept];
+        let new = NewFact {
+            identity: Identity {
+                entity_id: fact.filing.entity_id,
+                metric_id,
+                segment: fact.segment,
+                period_id: self.periods[fact.period],
+                measure: Measure::Level,
+                value: fact.value,
+                value_high: None,
+                unit_id: self.units[fact.unit],
+                qualifier: Qualifier::Exact,
+                basis: fact.basis,
+                disclosure_type: fact.disclosure,
+                source_id: fact.filing.source_id,
+                concept_id: Some(concept_id),
+                scenario: String::new(),
+            },
+            precision: fact.precision,
+            value_text: &fact.value_text,
+            published_on: fact.filing.filed.as_deref(),
+            quote: None,
+            note: None,
+            dimensions: fact.dimensions.as_deref(),
+        };
+        let check = Check::new(&self.ctx.name, fact.line);
+        self.writer.write(self.ctx, fact.line, &new, check)
+    }
 }
 
 /// A concept with no mapping is its own metric: slug and name from the concept.
 fn metric_named_after(
     conn: &Connection,
     catalog: &mut Catalog,
-    fact: &SecFact,
+    concept: &str,
+    label: Option<String>,
     unit: &str,
 ) -> Result<i64> {
-    if let Some(m) = catalog.metrics.get(&fact.concept) {
+    if let Some(m) = catalog.metrics.get(concept) {
         return Ok(m.id);
     }
     let row = MetricRow {
-        slug: fact.concept.clone(),
-        name: fact.label.clone().unwrap_or_else(|| fact.concept.clone()),
+        slug: concept.to_string(),
+        name: label.unwrap_or_else(|| concept.to_string()),
         unit: unit.to_string(),
-        description: format!("XBRL concept {} (no amzdb mapping)", fact.concept),
+        description: format!("XBRL concept {concept} (no amzdb mapping)"),
     };
     conn.prepare_cached(
         "INSERT INTO metrics (slug, name, unit_id, description) VALUES (?1, ?2, ?3, ?4)",

@@ -141,7 +141,7 @@ pub struct Described {
 }
 
 /// A reader's result: everything but the facts, which it streams to a callback.
-pub trait SecReader {
+pub trait SecReader: Send {
     /// What the file says before its facts: its name, companies and filings.
     fn described(&self) -> &Described;
     /// The name to use in messages (the file or folder).

@@ -2,6 +2,8 @@
 //! and Snowflake's companyfacts JSON and two FSDS quarters. Skipped with a printed reason
 //! when ../shared is absent, failing under CI=true.
 
+mod pipeline;
+
 use crate::dataset::shared_dir;
 use crate::reports::{num, report_rows, row};
 use crate::util::{assert_contains, Dir};

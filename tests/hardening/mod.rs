@@ -6,4 +6,5 @@ mod filters;
 mod fsds;
 mod review;
 mod rules;
+mod skip;
 mod writer;

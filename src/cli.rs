@@ -170,6 +170,10 @@ pub struct IngestArgs {
     /// Check everything and report, but write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Read and check every file, even one whose content an earlier ingest already holds
+    /// (by default such a file is recognised by its SHA-256 and not read again).
+    #[arg(long)]
+    pub recheck: bool,
     /// Read every file as this format instead of recognising it by its content.
     #[arg(long, value_enum)]
     pub format: Option<InputFormat>,

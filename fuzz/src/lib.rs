@@ -134,6 +134,8 @@ fn dry_run(conn: &mut Connection, input: Input, format: Format, entity: Option<&
         entity: entity.map(str::to_string),
         progress: None,
         document: Default::default(),
+        // Every input read, even one with the bytes of a reference file.
+        recheck: true,
     };
     match ingest(conn, &[input], &options) {
         Ok(_) | Err(amzdb::error::Error::Input(_)) => {}

@@ -32,6 +32,7 @@ pub fn run(db: &Path, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
             filed: args.filed,
         },
         progress: None,
+        recheck: args.recheck,
     };
     // A progress line on a terminal only; nothing extra when stderr is redirected.
     let bar =
@@ -50,6 +51,9 @@ pub fn run(db: &Path, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
     let summary = ingest::ingest(&mut conn, &inputs, &options);
     bar.finish_and_clear();
     let summary = summary?;
+    for note in &summary.unchanged {
+        crate::say!("amzdb: note: {note}");
+    }
     for note in &summary.documents {
         crate::say!("amzdb: note: {note}");
     }
@@ -79,6 +83,11 @@ fn line(summary: &Summary, db: &Path, dry_run: bool) -> String {
                 c.inserted, c.present
             ));
         }
+    }
+    let unchanged = summary.unchanged.len();
+    if unchanged > 0 {
+        let s = if unchanged == 1 { "" } else { "s" };
+        parts.push(format!("{unchanged} file{s} unchanged (not read)"));
     }
     if summary.repeated > 0 {
         parts.push(format!("{} repeated facts kept once", summary.repeated));

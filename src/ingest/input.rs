@@ -59,6 +59,20 @@ impl Input {
         bytes / BYTES_PER_FACT
     }
 
+    /// The SHA-256 its ingest batch records: of its bytes (an FSDS folder: of its files,
+    /// see `sha256_of_path`), or of `document`'s when it stands for the input (a filing's
+    /// folder: the document read in it; a filing's zip: the zip).
+    pub fn sha256(&self, document: Option<&Path>) -> Result<String> {
+        match self {
+            Input::Embedded { text, .. } => {
+                let mut hasher = Sha256::new();
+                hasher.update(text.as_bytes());
+                Ok(hex(hasher))
+            }
+            Input::File(path) => sha256_of_path(document.unwrap_or(path)),
+        }
+    }
+
     /// Opens the input for reading; everything read through it is hashed.
     pub fn open(&self) -> Result<HashingReader> {
         let inner: Box<dyn Read + Send> = match self {
@@ -83,13 +97,17 @@ pub struct HashingReader {
 
 impl HashingReader {
     pub fn sha256_hex(&self) -> String {
-        self.hasher
-            .clone()
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex(self.hasher.clone())
     }
+}
+
+/// A finished SHA-256 as the 64 lowercase hex digits `ingest_batches` records.
+fn hex(hasher: Sha256) -> String {
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl Read for HashingReader {
@@ -175,6 +193,10 @@ impl<R: Read> Read for CrlfToLf<R> {
     }
 }
 
+/// How much of a file one read hands the hasher: large reads keep the system calls
+/// few next to the hashing itself.
+const HASH_CHUNK: usize = 1 << 18;
+
 /// The SHA-256 of a file, or of a folder's files (sorted by name), as hex.
 pub fn sha256_of_path(path: &Path) -> Result<String> {
     let mut hasher = Sha256::new();
@@ -189,15 +211,19 @@ pub fn sha256_of_path(path: &Path) -> Result<String> {
     } else {
         vec![path.to_path_buf()]
     };
+    let mut chunk = vec![0; HASH_CHUNK];
     for file in files.drain(..) {
         let mut f = File::open(&file).map_err(|e| Error::io(&file, e))?;
-        io::copy(&mut f, &mut hasher).map_err(|e| Error::io(&file, e))?;
+        loop {
+            match f.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => hasher.update(&chunk[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Error::io(&file, e)),
+            }
+        }
     }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(hex(hasher))
 }
 
 /// The inputs named on the command line: files as given, directories searched for

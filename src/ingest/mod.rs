@@ -20,8 +20,8 @@ use reader::CsvFile;
 /// The CSV reader's limits, which the SEC's tab-separated files share.
 pub(crate) use reader::{is_too_long, RecordLimit, MAX_COLUMNS};
 use rusqlite::{params, Connection, Transaction};
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 /// What happened to one row.
 pub(crate) enum RowOutcome {
@@ -97,6 +97,9 @@ pub struct Summary {
     pub undated_filings: Vec<String>,
     /// Which document of each filing's folder or zip was read.
     pub documents: Vec<String>,
+    /// Files not read because an earlier ingest batch holds the same content: a note for
+    /// each, naming that batch.
+    pub unchanged: Vec<String>,
 }
 
 impl Summary {
@@ -236,6 +239,8 @@ pub struct Options {
     pub document: xbrl::DocumentOptions,
     /// Told how far a long ingest has got.
     pub progress: Option<Progress>,
+    /// Read and check every file, even one whose content an earlier ingest batch holds.
+    pub recheck: bool,
 }
 
 /// An input opened for reading, of whatever format.
@@ -388,6 +393,8 @@ pub fn ingest(conn: &mut Connection, inputs: &[Input], options: &Options) -> Res
     // each one's kind, which orders them, then again when its turn comes.
     let mut ordered = Vec::new();
     for input in inputs {
+        // The file whose bytes the batch records, when not the input's own.
+        let mut document = None;
         let format = match input {
             Input::File(path) => options.format.unwrap_or_else(|| recognise(path)),
             Input::Embedded { .. } => Format::Csv,
@@ -407,7 +414,10 @@ pub fn ingest(conn: &mut Connection, inputs: &[Input], options: &Options) -> Res
                     continue;
                 };
                 match chosen(path, format)? {
-                    Some(Ok(chosen)) => kind_of(chosen.form),
+                    Some(Ok(chosen)) => {
+                        document = Some(chosen.document.path().to_path_buf());
+                        kind_of(chosen.form)
+                    }
                     Some(Err(p)) => {
                         tally.problem(p);
                         continue;
@@ -417,10 +427,15 @@ pub fn ingest(conn: &mut Connection, inputs: &[Input], options: &Options) -> Res
                 }
             }
         };
-        ordered.push((kind, input, format));
+        ordered.push(Planned {
+            kind,
+            input,
+            format,
+            document,
+        });
     }
     // Stable: files of one kind keep their order.
-    ordered.sort_by_key(|(kind, ..)| *kind);
+    ordered.sort_by_key(|planned| planned.kind);
     // A bigger page cache keeps the indexes' pages in memory during a load (bounded:
     // ingest stays well under 64 MiB). Temporary files (the sorts of a bulk load's index
     // builds) stay files, so memory stays bounded whatever the load's size.
@@ -433,19 +448,91 @@ pub fn ingest(conn: &mut Connection, inputs: &[Input], options: &Options) -> Res
     // only, so it is set here and restored below; tests run `PRAGMA foreign_key_check`
     // after ingests of every kind.
     conn.pragma_update(None, "foreign_keys", false)?;
-    let expected = inputs.iter().map(Input::expected_facts).sum();
-    let result = ingest_all(conn, &ordered, expected, options, tally);
+    let result = ingest_all(conn, &ordered, options, tally);
     conn.pragma_update(None, "foreign_keys", true)?;
     let mut summary = result?;
     summary.files = inputs.len();
     Ok(summary)
 }
 
+/// An input whose kind is known, in the order it is ingested.
+struct Planned<'a> {
+    kind: FileKind,
+    input: &'a Input,
+    format: Format,
+    /// The file whose bytes its batch records, when not the input's own (a filing's
+    /// document, or its zip).
+    document: Option<PathBuf>,
+}
+
+/// The committed ingest batches, by file kind and content: a file whose content one of
+/// them holds is unchanged since, and is not read again (unless `--recheck`).
+struct Earlier {
+    batches: HashMap<(String, String), EarlierBatch>,
+    kinds: HashSet<String>,
+}
+
+struct EarlierBatch {
+    batch_id: i64,
+    file_name: String,
+    ingested_at: String,
+}
+
+impl Earlier {
+    fn load(tx: &Transaction, options: &Options) -> Result<Earlier> {
+        let mut earlier = Earlier {
+            batches: HashMap::new(),
+            kinds: HashSet::new(),
+        };
+        if options.recheck {
+            return Ok(earlier);
+        }
+        let mut query = tx.prepare(include_str!("../sql/earlier_batches.sql"))?;
+        let mut rows = query.query([])?;
+        while let Some(row) = rows.next()? {
+            let kind: String = row.get("file_kind")?;
+            earlier.kinds.insert(kind.clone());
+            earlier
+                .batches
+                .entry((kind, row.get("content_sha256")?))
+                .or_insert(EarlierBatch {
+                    batch_id: row.get("batch_id")?,
+                    file_name: row.get("file_name")?,
+                    ingested_at: row.get("ingested_at")?,
+                });
+        }
+        Ok(earlier)
+    }
+
+    /// Whether a file of this kind could be found unchanged, so is worth hashing first.
+    /// An XBRL document given `--accession` or `--filed` is always read: those name its
+    /// source, and the same bytes under another accession or date are other facts.
+    fn may_hold(&self, kind: FileKind, options: &Options) -> bool {
+        let named = options.document.accession.is_some() || options.document.filed.is_some();
+        self.kinds.contains(kind.as_str())
+            && !(named && matches!(kind, FileKind::Xbrl | FileKind::Ixbrl))
+    }
+
+    fn find(&self, kind: FileKind, sha256: &str) -> Option<&EarlierBatch> {
+        self.batches
+            .get(&(kind.as_str().to_string(), sha256.to_string()))
+    }
+}
+
+impl EarlierBatch {
+    /// The note `amzdb ingest` prints for a file not read again.
+    fn notice(&self, name: &str) -> String {
+        format!(
+            "{name}: unchanged since ingest batch {} ({}, {}), not read again; --recheck reads it",
+            self.batch_id, self.file_name, self.ingested_at
+        )
+    }
+}
+
 /// The ingest transaction itself: every opened file, then commit (or not, dry run).
 fn ingest_all(
     conn: &mut Connection,
-    ordered: &[(FileKind, &Input, Format)],
-    expected_facts: u64,
+    ordered: &[Planned],
     options: &Options,
     mut tally: Tally,
 ) -> Result<Summary> {
@@ -456,6 +543,28 @@ fn ingest_all(
         [],
         |r| r.get(0),
     )?;
+    // Files an earlier batch holds are passed over before anything is read, so they
+    // count for nothing in the expected size that picks the bulk path.
+    let earlier = Earlier::load(&tx, options)?;
+    let mut to_read = Vec::with_capacity(ordered.len());
+    let mut expected_facts = 0;
+    for planned in ordered {
+        let sha256 = if earlier.may_hold(planned.kind, options) {
+            Some(planned.input.sha256(planned.document.as_deref())?)
+        } else {
+            None
+        };
+        if let Some(batch) = sha256
+            .as_deref()
+            .and_then(|s| earlier.find(planned.kind, s))
+        {
+            let notice = batch.notice(&planned.input.name());
+            tally.summary.unchanged.push(notice);
+            continue;
+        }
+        expected_facts += planned.input.expected_facts();
+        to_read.push((planned, sha256));
+    }
     let bulk = bulk::Bulk::begin(&tx, expected_facts)?;
     let batch = Batch {
         first_batch_id,
@@ -465,10 +574,26 @@ fn ingest_all(
             facts::Target::Facts
         },
     };
-    for &(kind, input, format) in ordered {
+    for (planned, before) in to_read {
+        let Planned {
+            kind,
+            input,
+            format,
+            ..
+        } = *planned;
         match open(input, format, options)? {
             Ok(file) if file.kind() == kind => {
-                ingest_file(&tx, &mut catalog, file, &batch, options, &mut tally)?
+                let problems = tally.problems.total;
+                let read = ingest_file(&tx, &mut catalog, file, &batch, options, &mut tally)?;
+                // A file with problems may not have been read to its end (a read error
+                // ends it), and it is refused anyway.
+                if before.is_some_and(|before| before != read) && tally.problems.total == problems {
+                    tally.problem(Problem::file(
+                        &input.name(),
+                        "changed while amzdb was reading it (its content is not what it was \
+                         when the ingest began); run the ingest again",
+                    ));
+                }
             }
             Ok(_) => tally.problem(Problem::file(
                 &input.name(),
@@ -520,6 +645,8 @@ struct Batch {
     target: facts::Target,
 }
 
+/// Ingests one opened file into a batch of its own; returns the SHA-256 of the content
+/// read.
 fn ingest_file(
     tx: &Transaction,
     catalog: &mut Catalog,
@@ -527,7 +654,7 @@ fn ingest_file(
     batch: &Batch,
     options: &Options,
     tally: &mut Tally,
-) -> Result<()> {
+) -> Result<String> {
     let (name, kind) = match &file {
         Opened::Csv(f) => (f.name.clone(), f.kind),
         // The document read (a filing's folder or zip names the one inside).
@@ -605,7 +732,7 @@ fn ingest_file(
             ],
         )?;
     }
-    Ok(())
+    Ok(sha256)
 }
 
 /// Ingests every row of a CSV file; returns how many rows it had.

@@ -7,4 +7,5 @@ mod fsds;
 mod recheck;
 mod review;
 mod rules;
+mod skip;
 mod writer;

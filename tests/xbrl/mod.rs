@@ -77,7 +77,7 @@ fn the_fy2022_instance_gives_aws_revenue_for_three_years_and_adds_nothing_again(
         .unwrap();
     assert_eq!((form.as_str(), trust.as_str()), ("10-K", "audited"));
     let before = dir.snapshot();
-    let again = dir.run(&["ingest", &file]);
+    let again = dir.run(&["ingest", &file, "--recheck"]);
     assert!(
         again.starts_with("nothing new: 0 facts (1278 already present)"),
         "{again}"

@@ -583,6 +583,9 @@ pub(crate) enum Target {
     /// Appended to `facts` whatever is stored (its indexes dropped: a bulk load, see
     /// bulk.rs); repeats are resolved once every fact is in.
     Append,
+    /// Appended to the temporary table `temp.staging` (no index), then inserted into
+    /// `facts` in index order once every fact is in (see staged.rs).
+    Staging,
 }
 
 /// The insert statement: appends a fact unless one with its identity key is stored.
@@ -593,6 +596,10 @@ const INSERT: &str = concat!(
     "ON CONFLICT (entity_id, metric_id, segment, period_id, fact_key) DO NOTHING"
 );
 const INSERT_ALL: &str = include_str!("../sql/insert_fact.sql");
+/// The same statement into the staging table of a staged load (see staged.rs).
+static INSERT_STAGED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    INSERT_ALL.replacen("INSERT INTO facts (", "INSERT INTO temp.staging (", 1)
+});
 
 /// Appends a fact unless it is already stored; says what happened.
 pub(super) fn insert(
@@ -607,6 +614,7 @@ pub(super) fn insert(
     let sql = match ctx.target {
         Target::Facts => INSERT,
         Target::Append => INSERT_ALL,
+        Target::Staging => INSERT_STAGED.as_str(),
     };
     let inserted = conn.prepare_cached(sql)?.execute(params![
         id.entity_id,

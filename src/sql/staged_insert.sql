@@ -4,7 +4,10 @@
 -- files). Within one (entity, metric, segment, period) the file's order is kept, so the
 -- first of two facts with one identity key is the one stored, as on the row-by-row
 -- path; the others (and facts already stored) are left out here and resolved after.
-INSERT INTO facts (
+-- OR FAIL: a row the checks missed stops the statement without undoing the rows before
+-- it (the ingest then rolls back whole), so SQLite keeps no statement journal of every
+-- index page the insert changes.
+INSERT OR FAIL INTO facts (
     entity_id, metric_id, segment, period_id, measure,
     value_int, value_real, value_high_int, value_high_real, precision_int, precision_real,
     value_text, unit_id, qualifier, basis, disclosure_type, source_id, published_on,

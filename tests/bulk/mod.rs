@@ -210,3 +210,49 @@ fn sec_imports_and_their_repeats_agree() {
     assert!(runs[0].1.contains("ingested 2018 facts"), "{runs:?}");
     assert!(runs[2].1.contains("nothing new"), "{runs:?}");
 }
+
+#[test]
+fn a_staged_load_with_a_bad_row_leaves_the_database_unchanged() {
+    let dir = Dir::with_fixtures();
+    let new = "DECO,revenue,,Q2 FY2026,level,99B,,USD,exact,actual,audited,deco-10q,,,";
+    let present = std::fs::read_to_string(fixtures().join("facts.csv")).unwrap();
+    let present = present.lines().nth(1).expect("a fixture fact");
+    // Found while reading: a bad period. Found once the staged facts are inserted: the
+    // same fact twice in one file. Both after facts that are new and one already stored.
+    for (name, bad) in [
+        (
+            "bad-period.csv",
+            "DECO,capex,,Q9 FY2026,level,1B,,USD,exact,actual,audited,deco-10q,,,",
+        ),
+        ("twice.csv", new),
+    ] {
+        dir.write(name, facts_csv(&[new, present, bad]));
+        let before = dir.snapshot();
+        let (code, stdout, stderr) = run(&dir, "staged", &["ingest", name]);
+        assert_eq!(code, Some(1), "{name}: {stdout}{stderr}");
+        assert!(
+            stderr.contains(&format!("{name}:4")) && stderr.contains("nothing was written"),
+            "{name}: {stderr}"
+        );
+        dir.snapshot().assert_same(&before);
+        dir.assert_sound();
+    }
+    // The same file without its bad row goes in, by the same path.
+    dir.write("good.csv", facts_csv(&[new, present]));
+    let (code, stdout, stderr) = run(&dir, "staged", &["ingest", "good.csv"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("ingested 1 facts (1 already present)"),
+        "{stdout}"
+    );
+    // No staging table outlives the load.
+    let temp: i64 = dir
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name IN ('staging', 'pairs', 'repeats')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(temp, 0);
+}

@@ -5,6 +5,10 @@
 //! already stored, given twice, or repeated by an SEC file are then found in one pass
 //! over the index and resolved exactly as the row-by-row path resolves them.
 //!
+//! When the database holds many more facts than an ingest brings, rebuilding its
+//! indexes would cost more than the load: a staged load (staged.rs) inserts the facts in
+//! index order instead, and its repeats are resolved by the same code and SQL.
+//!
 //! The whole ingest is still one transaction: if anything fails, the rollback restores
 //! the indexes with everything else, and readers never see a database without them.
 
@@ -26,8 +30,9 @@ const MIN_FACTS: u64 = 100_000;
 const STAGED_MIN_FACTS: u64 = 100_000;
 const STAGED_MIN_STORED: u64 = 2_000_000;
 
-/// The page cache of a bulk load, in KiB. An index build sorts in memory up to the
-/// cache's size, then in temporary files: the two together stay under the bound.
+/// The page cache of a bulk or staged load, in KiB. An index build or a staged insert
+/// sorts in memory up to the cache's size, then in temporary files: the two together
+/// stay under the bound (64 MiB peak, measured up to 6M facts into 4M).
 const SORT_CACHE_KIB: i64 = 16 * 1024;
 
 /// Which path a load takes: `AMZDB_BULK=always|never|staged|auto` (auto when unset: a

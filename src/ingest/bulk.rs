@@ -33,7 +33,7 @@ const STAGED_MIN_STORED: u64 = 2_000_000;
 /// The page cache of a bulk or staged load, in KiB. An index build or a staged insert
 /// sorts in memory up to the cache's size, then in temporary files: the two together
 /// stay under the bound (64 MiB peak, measured up to 6M facts into 4M).
-const SORT_CACHE_KIB: i64 = 16 * 1024;
+pub(super) const SORT_CACHE_KIB: i64 = 16 * 1024;
 
 /// Which path a load takes: `AMZDB_BULK=always|never|staged|auto` (auto when unset: a
 /// bulk load for at least MIN_FACTS facts and at least half the facts stored, else a

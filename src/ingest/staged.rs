@@ -41,6 +41,9 @@ pub(super) fn finish(conn: &Connection, tally: &mut Tally, first_batch_id: i64) 
     })? as usize;
     // Every staged fact is new (the usual incremental load): nothing to resolve.
     if inserted < staged {
+        // Two sorts run at once below (the staged facts by key, the pairs by the fact
+        // kept), each with a buffer of the cache's size: half each keeps the bound.
+        conn.pragma_update(None, "cache_size", -bulk::SORT_CACHE_KIB / 2)?;
         bulk::create_pairs(conn)?;
         conn.execute(include_str!("../sql/staged_repeats.sql"), [stored_before])?;
         bulk::resolve(conn, tally, first_batch_id, Origin::Staging)?;

@@ -5,12 +5,16 @@
 //! already stored, given twice, or repeated by an SEC file are then found in one pass
 //! over the index and resolved exactly as the row-by-row path resolves them.
 //!
+//! When the database holds many more facts than an ingest brings, rebuilding its
+//! indexes would cost more than the load: a staged load (staged.rs) inserts the facts in
+//! index order instead, and its repeats are resolved by the same code and SQL.
+//!
 //! The whole ingest is still one transaction: if anything fails, the rollback restores
 //! the indexes with everything else, and readers never see a database without them.
 
-use super::facts::{self, Stored};
+use super::facts::{self, Stored, Target};
 use super::reference::Check;
-use super::{FileContext, RowOutcome, Tally};
+use super::{staged, FileContext, RowOutcome, Tally};
 use crate::error::{Error, Result};
 use crate::model::FileKind;
 use rusqlite::{Connection, OptionalExtension};
@@ -19,54 +23,94 @@ use rusqlite::{Connection, OptionalExtension};
 /// row-by-row path is as fast).
 const MIN_FACTS: u64 = 100_000;
 
-/// The page cache of a bulk load, in KiB. An index build sorts in memory up to the
-/// cache's size, then in temporary files: the two together stay under the bound.
-const SORT_CACHE_KIB: i64 = 16 * 1024;
+/// The fewest facts an ingest is expected to bring for a staged load, and the fewest
+/// facts stored: the unique index of two million facts (~46 MiB) outgrows the page
+/// cache (40 MiB), and from there each fact inserted row by row costs a page read (1M
+/// facts into 10M: 1.5x a staged load's CPU time); below, row by row is as fast.
+const STAGED_MIN_FACTS: u64 = 100_000;
+const STAGED_MIN_STORED: u64 = 2_000_000;
 
-/// Whether a load should take the bulk path: `AMZDB_BULK=always|never|auto` (auto when
-/// unset: a load of at least MIN_FACTS facts and at least half the facts stored).
-fn wanted(expected: u64, stored: u64) -> Result<bool> {
+/// The page cache of a bulk or staged load, in KiB. An index build or a staged insert
+/// sorts in memory up to the cache's size, then in temporary files: the two together
+/// stay under the bound (64 MiB peak, measured up to 6M facts into 4M).
+pub(super) const SORT_CACHE_KIB: i64 = 16 * 1024;
+
+/// Which path a load takes: `AMZDB_BULK=always|never|staged|auto` (auto when unset: a
+/// bulk load for at least MIN_FACTS facts and at least half the facts stored, else a
+/// staged load for at least STAGED_MIN_FACTS into at least STAGED_MIN_STORED, else row
+/// by row).
+fn wanted(expected: u64, stored: u64) -> Result<Target> {
     match std::env::var("AMZDB_BULK").as_deref() {
-        Ok("always") => Ok(true),
-        Ok("never") => Ok(false),
-        Ok("auto") | Err(_) => Ok(expected >= MIN_FACTS && expected.saturating_mul(2) >= stored),
+        Ok("always") => Ok(Target::Append),
+        Ok("never") => Ok(Target::Facts),
+        Ok("staged") => Ok(Target::Staging),
+        Ok("auto") | Err(_) => Ok(
+            if expected >= MIN_FACTS && expected.saturating_mul(2) >= stored {
+                Target::Append
+            } else if expected >= STAGED_MIN_FACTS && stored >= STAGED_MIN_STORED {
+                Target::Staging
+            } else {
+                Target::Facts
+            },
+        ),
         Ok(other) => Err(Error::Refused(format!(
-            "AMZDB_BULK is {other:?}; expected always, never or auto"
+            "AMZDB_BULK is {other:?}; expected always, never, staged or auto"
         ))),
     }
 }
 
-/// A bulk load in progress: the indexes it dropped, to build again.
+/// A bulk or staged load in progress: where facts go, and the indexes a bulk load
+/// dropped, to build again.
 pub(super) struct Bulk {
+    target: Target,
     indexes: Vec<(String, String)>,
 }
 
 impl Bulk {
-    /// Starts a bulk load if one is wanted for about `expected` new facts.
+    /// Starts a bulk or staged load if one is wanted for about `expected` new facts.
     pub fn begin(conn: &Connection, expected: u64) -> Result<Option<Bulk>> {
         let stored: u64 = conn.query_row("SELECT ifnull(max(fact_id), 0) FROM facts", [], |r| {
             r.get::<_, i64>(0)
         })? as u64;
-        if !wanted(expected, stored)? {
+        let target = wanted(expected, stored)?;
+        if target == Target::Facts {
             return Ok(None);
         }
-        let indexes: Vec<(String, String)> = conn
-            .prepare(
-                "SELECT name, sql FROM sqlite_schema \
-                 WHERE type = 'index' AND tbl_name = 'facts' AND sql IS NOT NULL ORDER BY name",
-            )?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (name, _) in &indexes {
-            conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
-        }
-        // Appending needs few pages in memory; the index builds use the memory instead.
+        // Appending needs few pages in memory; the sorts at the end use the memory
+        // instead. Set first: dropping an index reads every page of it through the cache,
+        // and memory a bigger cache took is not given back to the system.
         conn.pragma_update(None, "cache_size", -SORT_CACHE_KIB)?;
-        Ok(Some(Bulk { indexes }))
+        let mut indexes = Vec::new();
+        match target {
+            Target::Facts => {}
+            Target::Staging => staged::begin(conn)?,
+            Target::Append => {
+                indexes = conn
+                    .prepare(
+                        "SELECT name, sql FROM sqlite_schema \
+                         WHERE type = 'index' AND tbl_name = 'facts' AND sql IS NOT NULL ORDER BY name",
+                    )?
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for (name, _) in &indexes {
+                    conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+                }
+            }
+        }
+        Ok(Some(Bulk { target, indexes }))
     }
 
-    /// Builds the indexes again, first resolving facts that share an identity key.
+    /// Where the load's facts go.
+    pub fn target(&self) -> Target {
+        self.target
+    }
+
+    /// Stores the staged facts, or builds the indexes again; either way first resolving
+    /// facts that share an identity key.
     pub fn finish(self, conn: &Connection, tally: &mut Tally, first_batch_id: i64) -> Result<()> {
+        if self.target == Target::Staging {
+            return staged::finish(conn, tally, first_batch_id);
+        }
         for (_, sql) in &self.indexes {
             if !sql.starts_with("CREATE UNIQUE INDEX") {
                 conn.execute_batch(sql)?;
@@ -93,9 +137,6 @@ fn is_constraint(e: &rusqlite::Error) -> bool {
 /// Some facts share an identity key: builds the index without its uniqueness, finds every
 /// fact that repeats an earlier one (by fact_id: the first appended is kept, as the
 /// row-by-row path keeps it), counts and removes it, then builds the unique index.
-/// Facts already stored and facts an SEC file repeats (all of a re-ingested file, say)
-/// are counted in SQL, a batch at a time; the rest (kept once, given twice in a CSV, a
-/// key collision) one by one, as the row-by-row path words them.
 fn resolve_duplicates(
     conn: &Connection,
     unique_sql: &str,
@@ -104,9 +145,60 @@ fn resolve_duplicates(
 ) -> Result<()> {
     let scan_sql = unique_sql.replacen("CREATE UNIQUE INDEX", "CREATE INDEX", 1);
     conn.execute_batch(&scan_sql)?;
+    create_pairs(conn)?;
+    conn.execute(include_str!("../sql/bulk_repeats.sql"), [])?;
+    resolve(conn, tally, first_batch_id, Origin::Facts)?;
+    let name: Option<String> = conn
+        .query_row(
+            "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql = ?1",
+            [&scan_sql],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(name) = name {
+        conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+    }
+    match conn.execute_batch(unique_sql) {
+        // Only facts whose keys collide remain, each already reported as a problem; the
+        // ingest will roll back.
+        Err(e) if is_constraint(&e) && tally.has_problems() => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// Where the facts that repeat an earlier one are: appended to facts (a bulk load, which
+/// removes them) or left in the staging table (a staged load, which never stored them).
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Origin {
+    Facts,
+    Staging,
+}
+
+/// Creates temp.pairs, which src/sql/bulk_repeats.sql or src/sql/staged_repeats.sql
+/// fill: each repeat's id (fact_id or arrival), the fact kept, and the repeat's identity.
+pub(super) fn create_pairs(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE pairs (
+            repeat_id INTEGER NOT NULL, first_id INTEGER NOT NULL, batch_id INTEGER NOT NULL,
+            measure, value, value_high, unit_id, qualifier, basis, disclosure_type,
+            source_id, concept_id, scenario)",
+    )?;
+    Ok(())
+}
+
+/// Resolves the repeats of temp.pairs exactly as the row-by-row path does: facts already
+/// stored and facts an SEC file repeats (all of a re-ingested file, say) are counted in
+/// SQL, a batch at a time; the rest (kept once, given twice in a CSV, a key collision)
+/// one by one, as the row-by-row path words them. Batches left without a fact go.
+pub(super) fn resolve(
+    conn: &Connection,
+    tally: &mut Tally,
+    first_batch_id: i64,
+    origin: Origin,
+) -> Result<()> {
     conn.execute_batch(
         "CREATE TEMP TABLE repeats (
-            repeat_id INTEGER PRIMARY KEY, first_id INTEGER NOT NULL,
+            repeat_id INTEGER NOT NULL, first_id INTEGER NOT NULL,
             batch_id INTEGER NOT NULL, class TEXT NOT NULL)",
     )?;
     conn.execute(
@@ -147,7 +239,12 @@ fn resolve_duplicates(
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (repeat_id, first_id) in others {
-        let repeat = Stored::by_id(conn, repeat_id)?;
+        let repeat = match origin {
+            Origin::Facts => Stored::by_id(conn, repeat_id)?,
+            Origin::Staging => conn
+                .prepare_cached(include_str!("../sql/staged_origin.sql"))?
+                .query_row([repeat_id], Stored::from_row)?,
+        };
         let first = Stored::by_id(conn, first_id)?;
         let ctx = FileContext {
             name: repeat.file.clone(),
@@ -172,28 +269,15 @@ fn resolve_duplicates(
         .execute(rusqlite::params![repeat.batch_id, unread])?;
         tally.recount(FileKind::Facts, [outcome]);
     }
-    conn.execute_batch(
-        "DELETE FROM facts WHERE fact_id IN (SELECT repeat_id FROM temp.repeats);
-         DROP TABLE temp.repeats;",
-    )?;
+    if origin == Origin::Facts {
+        conn.execute_batch(
+            "DELETE FROM facts WHERE fact_id IN (SELECT repeat_id FROM temp.repeats)",
+        )?;
+    }
+    conn.execute_batch("DROP TABLE temp.repeats; DROP TABLE temp.pairs;")?;
     conn.execute(
         "DELETE FROM ingest_batches WHERE batch_id >= ?1 AND rows_inserted = 0",
         [first_batch_id],
     )?;
-    let name: Option<String> = conn
-        .query_row(
-            "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql = ?1",
-            [&scan_sql],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(name) = name {
-        conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
-    }
-    match conn.execute_batch(unique_sql) {
-        // Only facts whose keys collide remain, each already reported as a problem; the
-        // ingest will roll back.
-        Err(e) if is_constraint(&e) && tally.has_problems() => Ok(()),
-        other => Ok(other?),
-    }
+    Ok(())
 }

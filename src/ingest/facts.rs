@@ -824,6 +824,9 @@ pub(crate) enum Target {
     /// Appended to `facts` whatever is stored (its indexes dropped: a bulk load, see
     /// bulk.rs); repeats are resolved once every fact is in.
     Append,
+    /// Appended to the temporary table `temp.staging` (no index), then inserted into
+    /// `facts` in index order once every fact is in (see staged.rs).
+    Staging,
 }
 
 impl Target {
@@ -833,6 +836,7 @@ impl Target {
         match self {
             Target::Facts => INSERT,
             Target::Append => INSERT_ALL,
+            Target::Staging => INSERT_STAGED.as_str(),
         }
     }
 }
@@ -842,6 +846,10 @@ const INSERT: &str = concat!(
     "ON CONFLICT (entity_id, metric_id, segment, period_id, fact_key) DO NOTHING"
 );
 const INSERT_ALL: &str = include_str!("../sql/insert_fact.sql");
+/// The same statement into the staging table of a staged load (see staged.rs).
+static INSERT_STAGED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    INSERT_ALL.replacen("INSERT INTO facts (", "INSERT INTO temp.staging (", 1)
+});
 
 /// The statements that write facts, prepared once for a run of facts: rusqlite's
 /// statement cache hashes and compares a statement's whole text at each use, which per

@@ -10,6 +10,7 @@ pub mod input;
 mod reader;
 mod reference;
 mod sec;
+mod staged;
 
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::FileKind;
@@ -568,11 +569,9 @@ fn ingest_all(
     let bulk = bulk::Bulk::begin(&tx, expected_facts)?;
     let batch = Batch {
         first_batch_id,
-        target: if bulk.is_some() {
-            facts::Target::Append
-        } else {
-            facts::Target::Facts
-        },
+        target: bulk
+            .as_ref()
+            .map_or(facts::Target::Facts, bulk::Bulk::target),
     };
     for (planned, before) in to_read {
         let Planned {

@@ -1,13 +1,14 @@
--- Every fact that repeats the identity key of an earlier fact (the columns of the unique
--- index facts_by_entity_metric; read in the order of that index, built without its
--- uniqueness for this, so nothing is sorted), with what it is: 'present' (the same fact
--- stored before this ingest), 'repeated' (the same fact earlier in the same SEC file),
--- or 'other' (kept once from another file of this ingest, given twice in a facts CSV,
--- or a different fact whose key collides), which src/ingest/bulk.rs words row by row.
+-- What each fact that repeats the identity key of an earlier one is (temp.pairs: the
+-- repeat's identity and the id of the fact kept; filled by src/sql/bulk_repeats.sql or
+-- src/sql/staged_repeats.sql in the order of first_id, so the kept facts are read in
+-- the order they are stored): 'present' (the same fact stored before this ingest),
+-- 'repeated' (the same fact earlier in the same SEC file), or 'other' (kept once from
+-- another file of this ingest, given twice in a facts CSV, or a different fact whose
+-- key collides), which src/ingest/bulk.rs words row by row.
 -- The same fact: every column of the identity (src/ingest/facts.rs) equal, value types
 -- too; entity, metric, segment, period and key are equal within a group.
 INSERT INTO temp.repeats (repeat_id, first_id, batch_id, class)
-SELECT d.fact_id, d.first_id, r.batch_id,
+SELECT r.repeat_id, r.first_id, r.batch_id,
     CASE
         WHEN NOT (r.measure = f.measure
             AND r.value = f.value AND typeof(r.value) = typeof(f.value)
@@ -19,14 +20,7 @@ SELECT d.fact_id, d.first_id, r.batch_id,
         WHEN f.batch_id = r.batch_id AND b.file_kind <> 'facts' THEN 'repeated'
         ELSE 'other'
     END
-FROM (
-    SELECT fact_id,
-        first_value(fact_id) OVER (
-            PARTITION BY entity_id, metric_id, segment, period_id, fact_key ORDER BY fact_id
-        ) AS first_id
-    FROM facts
-) AS d
-JOIN facts AS r ON r.fact_id = d.fact_id
-JOIN facts AS f ON f.fact_id = d.first_id
+FROM temp.pairs AS r
+CROSS JOIN facts AS f ON f.fact_id = r.first_id
 JOIN ingest_batches AS b ON b.batch_id = r.batch_id
-WHERE d.fact_id <> d.first_id
+ORDER BY r.rowid

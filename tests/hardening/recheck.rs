@@ -3,7 +3,7 @@
 //! path it takes, and a stored fact whose identity key is another fact's is reported as
 //! a collision, never counted as present.
 
-use crate::util::{assert_contains, fixtures, rows_of, Dir, DB};
+use crate::util::{assert_contains, fixtures, rows_of, succeeded, Dir, DB};
 use rusqlite::Connection;
 
 /// The fixture facts file with one new fact after its own, so the re-ingest is not the
@@ -32,18 +32,7 @@ fn a_re_ingest_counts_stored_facts_present_and_stores_only_the_new_one_on_either
         let dir = Dir::with_fixtures();
         let before = stored_facts(&dir);
         let file = fixture_facts_and_one_more(&dir);
-        let out = dir
-            .cmd()
-            .env("AMZDB_BULK", bulk)
-            .args(["ingest", file])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let stdout = String::from_utf8(out.stdout).unwrap();
+        let (stdout, _) = succeeded(dir.cmd().env("AMZDB_BULK", bulk).args(["ingest", file]));
         assert_eq!(
             stdout,
             format!("ingested 1 facts (11 already present) from 1 file into {DB}\n"),
@@ -87,18 +76,7 @@ fn a_fact_given_again_in_a_second_file_of_one_ingest_is_kept_once_and_noted() {
     let mut args = vec!["ingest"];
     args.extend(reference.iter().map(String::as_str));
     args.extend(["a.csv", "b.csv"]);
-    let out = dir
-        .cmd()
-        .env("AMZDB_BULK", "never")
-        .args(&args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let (_, stderr) = succeeded(dir.cmd().env("AMZDB_BULK", "never").args(&args));
     assert_contains(&stderr, "b.csv:2: the same fact as a.csv:2; kept that one");
     assert_eq!(dir.count("facts"), 1);
     let note: String = dir.one("SELECT note FROM facts");

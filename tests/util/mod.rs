@@ -244,6 +244,14 @@ impl Snapshot {
     }
 }
 
+/// Runs a command that must succeed (its stderr shown if not): its stdout and stderr.
+pub fn succeeded(cmd: &mut Command) -> (String, String) {
+    let out = cmd.output().expect("run the command");
+    let stderr = String::from_utf8(out.stderr).expect("UTF-8 stderr");
+    assert!(out.status.success(), "{cmd:?} failed:\n{stderr}");
+    (String::from_utf8(out.stdout).expect("UTF-8 stdout"), stderr)
+}
+
 /// Every row a query returns, each as its values (`Integer(1) | Text("AWS") | Null`), so
 /// that two databases' contents compare as lists of strings.
 /// Every row of a query as SQLite returns it, each as its values (types kept).

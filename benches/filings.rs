@@ -119,16 +119,7 @@ struct Row {
 /// Imports `file` `runs` times into a fresh reference-only database, dumps the result
 /// once, and ingests the dump `runs` times into the same kind of database.
 fn measure(work: &Path, file: &Path, runs: usize) -> Row {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-    let reference: Vec<PathBuf> = [
-        "entities.csv",
-        "metrics.csv",
-        "concepts.csv",
-        "segments.csv",
-    ]
-    .iter()
-    .map(|f| data.join(f))
-    .collect();
+    let reference = common::bundled_reference();
     let db = work.join("filing.sqlite");
     let path = file.to_str().expect("UTF-8");
     let mut imports = Vec::new();

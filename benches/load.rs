@@ -851,16 +851,7 @@ fn sec(bench: &mut Bench) -> Option<Sec> {
         format!("sqlite3 shell .import of num.txt ({rows} rows)"),
         shell.show()
     );
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-    let reference: Vec<PathBuf> = [
-        "entities.csv",
-        "metrics.csv",
-        "concepts.csv",
-        "segments.csv",
-    ]
-    .iter()
-    .map(|f| data.join(f))
-    .collect();
+    let reference = common::bundled_reference();
     let db = bench.path("sec.sqlite");
     let (fsds, _) = bench.ingest_runs(
         (shell.runs, BEST_OF),

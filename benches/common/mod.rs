@@ -87,6 +87,22 @@ pub fn fresh_db(db: &Path, reference: &[PathBuf]) {
     }
 }
 
+/// The bundled reference files an SEC import needs (entities, metrics, concept and segment
+/// maps), read from data/ in place.
+#[allow(dead_code)] // the load and filings benches use it; scale does not
+pub fn bundled_reference() -> Vec<PathBuf> {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    [
+        "entities.csv",
+        "metrics.csv",
+        "concepts.csv",
+        "segments.csv",
+    ]
+    .iter()
+    .map(|f| data.join(f))
+    .collect()
+}
+
 pub fn amzdb(db: &Path) -> Command {
     let mut cmd = Command::new(AMZDB);
     cmd.arg("--db").arg(db);

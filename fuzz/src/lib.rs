@@ -136,6 +136,7 @@ fn dry_run(conn: &mut Connection, input: Input, format: Format, entity: Option<&
         document: Default::default(),
         // Every input read, even one with the bytes of a reference file.
         recheck: true,
+        prehash: None,
     };
     match ingest(conn, &[input], &options) {
         Ok(_) | Err(amzdb::error::Error::Input(_)) => {}

@@ -22,6 +22,10 @@ pub fn run(db: &Path, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
         InputFormat::Ixbrl => Format::Ixbrl,
     });
     let inputs = input::from_paths(&args.paths, format)?;
+    // Hashing the files (to know an unchanged one) runs beside the opening and checking
+    // of the database; a new database holds no earlier batch to compare with.
+    let prehash = (db.exists() && !args.recheck)
+        .then(|| std::sync::Arc::new(ingest::prehash::Prehash::start(&inputs)));
     let mut conn = super::writable(db)?;
     let options = Options {
         dry_run: args.dry_run,
@@ -33,6 +37,7 @@ pub fn run(db: &Path, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
         },
         progress: None,
         recheck: args.recheck,
+        prehash,
     };
     // A progress line on a terminal only; nothing extra when stderr is redirected.
     let bar =

@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One CSV input, named as the user will see it in messages.
 #[derive(Debug, Clone)]
@@ -216,19 +217,37 @@ pub fn sha256_of_path(path: &Path) -> Result<String> {
     } else {
         vec![path.to_path_buf()]
     };
-    let mut chunk = vec![0; HASH_CHUNK];
     for file in files.drain(..) {
-        let mut f = File::open(&file).map_err(|e| Error::io(&file, e))?;
-        loop {
-            match f.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => hasher.update(&chunk[..n]),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(Error::io(&file, e)),
-            }
-        }
+        hash_file(&mut hasher, &file, None)?;
     }
     Ok(hex(hasher))
+}
+
+/// The SHA-256 of one file as hex, unless `stop` is set before it is read to its end or
+/// it cannot be read (see `prehash`).
+pub fn sha256_of_file_until(path: &Path, stop: &AtomicBool) -> Option<String> {
+    let mut hasher = Sha256::new();
+    match hash_file(&mut hasher, path, Some(stop)) {
+        Ok(true) => Some(hex(hasher)),
+        Ok(false) | Err(_) => None,
+    }
+}
+
+/// Feeds a file's bytes to the hasher; false when `stop` was set before its end.
+fn hash_file(hasher: &mut Sha256, file: &Path, stop: Option<&AtomicBool>) -> Result<bool> {
+    let mut chunk = vec![0; HASH_CHUNK];
+    let mut f = File::open(file).map_err(|e| Error::io(file, e))?;
+    loop {
+        if stop.is_some_and(|stop| stop.load(Ordering::Relaxed)) {
+            return Ok(false);
+        }
+        match f.read(&mut chunk) {
+            Ok(0) => return Ok(true),
+            Ok(n) => hasher.update(&chunk[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io(file, e)),
+        }
+    }
 }
 
 /// The inputs named on the command line: files as given, directories searched for

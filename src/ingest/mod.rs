@@ -7,6 +7,7 @@ mod bulk;
 pub mod catalog;
 mod facts;
 pub mod input;
+pub mod prehash;
 mod reader;
 mod reference;
 mod sec;
@@ -242,6 +243,19 @@ pub struct Options {
     pub progress: Option<Progress>,
     /// Read and check every file, even one whose content an earlier ingest batch holds.
     pub recheck: bool,
+    /// The input files' hashes, computed ahead while the database was opened.
+    pub prehash: Option<std::sync::Arc<prehash::Prehash>>,
+}
+
+impl Options {
+    /// The SHA-256 an input's batch would record: hashed ahead if it was, else now.
+    fn sha256(&self, input: &Input, document: Option<&Path>) -> Result<String> {
+        let ahead = match (&self.prehash, input, document) {
+            (Some(prehash), Input::File(path), None) => prehash.sha256(path),
+            _ => None,
+        };
+        ahead.map_or_else(|| input.sha256(document), Ok)
+    }
 }
 
 /// An input opened for reading, of whatever format.
@@ -573,7 +587,7 @@ fn ingest_all(
     let mut expected_facts = 0;
     for planned in ordered {
         let sha256 = if earlier.may_hold(planned.kind, options) {
-            Some(planned.input.sha256(planned.document.as_deref())?)
+            Some(options.sha256(planned.input, planned.document.as_deref())?)
         } else {
             None
         };
@@ -595,6 +609,10 @@ fn ingest_all(
             expected_facts += planned.input.expected_facts();
         }
         to_read.push((planned, sha256));
+    }
+    // Every hash needed is known: the rest of the work ahead stops before files are read.
+    if let Some(prehash) = &options.prehash {
+        prehash.stop();
     }
     let bulk = bulk::Bulk::begin(&tx, expected_facts)?;
     let batch = Batch {

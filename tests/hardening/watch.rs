@@ -236,6 +236,14 @@ fn a_bound_or_unit_that_does_not_fit_the_metric_and_measure_is_refused() {
          values: at most 100000000000000000 (10^17) in magnitude, so that the sums and \
          differences reports compute stay exact",
     );
+    // A change in points is a plain number: the unit column says pp.
+    refused(
+        &dir,
+        "JUNE,operating_margin,,qoq_change,below,,-0.5pp,pp,Q3 FY2026,june-note,,",
+        "column 'high': \"-0.5pp\": unknown scale or trailing text \"pp\"; expected a \
+         decimal such as 44.2B, $1,200, 28% or -3.5 million (scales: K, M, B, T or \
+         thousand, million, billion, trillion); write -0.5: the unit column already says pp",
+    );
     refused(
         &dir,
         "JUNE,capex,,level,above,fifty,,USD,Q3 FY2026,june-call,,",

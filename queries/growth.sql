@@ -1,0 +1,76 @@
+-- fragment: growth
+-- title: Growth and change measures computed from two levels
+-- description: Follows `choice`, `derivation`, `definition`, `defined` and a CTE `growth_wanted` that the including report defines: one row per figure of a growth or change measure it wants computed (at least entity_id, read_as (the metric whose levels to read), segment, basis, measure, unit, period_kind, period_start, period_end, fiscal_year, fiscal_quarter). `level` holds the level figures (the metrics the definitions name from `defined_figure`: disclosed, else derived by the layer, else implied by a definition; every other metric from the layer) with their lineage; `growth_computed` each wanted row with the level of its period (`level_now`), the level it is compared with (`level_prev`: `yoy_*` the same kind of period a fiscal year earlier, `qoq_*` the quarter before; fiscal years count as twelve months, so they roll by a quarter with TTM) and `computed`: `_pct` 100 x (now - before) / |before|, `_multiple` now / before, `_change` now - before (x 100 in `bps`). The one computation of a growth rate from levels: the consistency report checks claims with it, the watchlist fills in a growth no one disclosed.
+--
+-- A fragment, not a view: the including report says which figures it wants (consistency:
+-- every claim under each reading of its metric; watchlist: every period of a watch item),
+-- and every one of them is computed here alike.
+--
+-- Levels: the metrics the definitions name from `defined_figure` (disclosed, else derived
+-- by the layer, else implied by a definition), every other metric from the layer.
+level AS MATERIALIZED (
+    SELECT d.entity_id, d.metric, d.segment, d.basis, d.unit_id, d.period_start, d.period_end,
+        d.period_label, d.fiscal_year, d.fiscal_quarter, d.value, d.source, d.disclosure_type,
+        d.how, d.shown,
+        CASE d.period_kind WHEN 'fiscal_year' THEN 'ttm' ELSE d.period_kind END AS family,
+        d.period_kind, d.qualifier, d.precision, d.fact_id,
+        -- defined_figure keeps no upper bound: a range there has none (a report reading
+        -- it must not decide on a range's upper end it does not have).
+        CAST(NULL AS DOUBLE) AS value_high
+    FROM defined_figure AS d
+    WHERE d.pick = 1
+    UNION ALL
+    SELECT f.entity_id, f.metric, f.segment, f.basis, f.unit_id, f.period_start, f.period_end,
+        f.period_label, f.fiscal_year, f.fiscal_quarter, f.value, f.source, f.disclosure_type,
+        f.how, NULL,
+        CASE f.period_kind WHEN 'fiscal_year' THEN 'ttm' ELSE f.period_kind END,
+        f.period_kind, f.qualifier, f.precision, f.fact_id, f.value_high
+    FROM figure AS f
+    WHERE f.metric NOT IN (
+        SELECT metric FROM definition UNION SELECT plus FROM definition WHERE plus IS NOT NULL
+        UNION SELECT minus FROM definition WHERE minus IS NOT NULL)
+),
+-- Each wanted figure with the period it is compared with: a year earlier for `yoy_*`,
+-- the quarter before for `qoq_*`.
+growth_step AS (
+    SELECT w.*,
+        CASE w.period_kind WHEN 'fiscal_year' THEN 'ttm' ELSE w.period_kind END AS family,
+        CASE WHEN w.measure LIKE 'yoy%' THEN w.fiscal_year - 1
+             WHEN w.fiscal_quarter = 1 THEN w.fiscal_year - 1
+             ELSE w.fiscal_year END AS prev_year,
+        CASE WHEN w.measure LIKE 'yoy%' THEN w.fiscal_quarter
+             WHEN w.fiscal_quarter = 1 THEN 4
+             ELSE w.fiscal_quarter - 1 END AS prev_quarter
+    FROM growth_wanted AS w
+),
+growth_computed AS (
+    SELECT k.*,
+        now.value AS level_now, now.period_label AS level_period,
+        now.source AS level_now_source, now.disclosure_type AS level_now_disclosure,
+        now.how AS level_now_how, prev.how AS level_prev_how,
+        now.shown AS level_now_shown, prev.shown AS level_prev_shown,
+        now.fact_id AS level_now_fact, prev.fact_id AS level_prev_fact,
+        prev.value AS level_prev, prev.period_label AS prev_period,
+        prev.source AS level_prev_source, prev.disclosure_type AS level_prev_disclosure,
+        CASE
+            WHEN now.value IS NULL OR prev.value IS NULL THEN NULL
+            WHEN k.measure IN ('yoy_pct', 'qoq_pct') AND prev.value <> 0
+                THEN 100.0 * (now.value - prev.value) / abs(prev.value)
+            WHEN k.measure IN ('yoy_multiple', 'qoq_multiple') AND prev.value <> 0
+                THEN 1.0 * now.value / prev.value
+            WHEN k.measure IN ('yoy_change', 'qoq_change')
+                THEN (now.value - prev.value) * CASE k.unit WHEN 'bps' THEN 100 ELSE 1 END
+        END AS computed
+    FROM growth_step AS k
+    LEFT JOIN level AS now
+      ON now.entity_id = k.entity_id AND now.metric = k.read_as
+     AND now.segment = k.segment AND now.basis = k.basis
+     -- The same start, or none for both (an instant; '' is never a date).
+     AND coalesce(now.period_start, '') = coalesce(k.period_start, '')
+     AND now.period_end = k.period_end
+    LEFT JOIN level AS prev
+      ON prev.entity_id = k.entity_id AND prev.metric = k.read_as
+     AND prev.segment = k.segment AND prev.basis = k.basis AND prev.family = k.family
+     AND prev.fiscal_year = k.prev_year AND prev.fiscal_quarter = k.prev_quarter
+     AND prev.unit_id = now.unit_id
+)

@@ -13,6 +13,8 @@ WITH RECURSIVE
 ,
 --@include defined
 ,
+--@include levels
+,
 -- How a claim is read: as its metric (the row with no alternative), and as each declared
 -- alternative reading of that metric.
 reading (alternative_to, metric, name, entity) AS (

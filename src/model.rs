@@ -133,6 +133,28 @@ impl Measure {
 }
 
 text_enum! {
+    /// What a watch item asks of a figure: at least its low bound (`above`), at most its
+    /// high bound (`below`), or both (`between`); every bound is inclusive.
+    Condition {
+        Above => "above",
+        Below => "below",
+        Between => "between",
+    }
+}
+
+impl Condition {
+    /// Whether the condition has a low bound (`above`, `between`).
+    pub fn has_low(self) -> bool {
+        matches!(self, Condition::Above | Condition::Between)
+    }
+
+    /// Whether the condition has a high bound (`below`, `between`).
+    pub fn has_high(self) -> bool {
+        matches!(self, Condition::Below | Condition::Between)
+    }
+}
+
+text_enum! {
     /// What a source is; the first four are the company's own documents.
     SourceKind {
         Filing => "filing",
@@ -148,7 +170,8 @@ text_enum! {
 
 text_enum! {
     /// The kinds of file amzdb ingests, in the order they are loaded: reference CSV,
-    /// SEC files, then facts CSV.
+    /// SEC files, facts CSV, then watch CSV (a watch item names an entity, metric and
+    /// source that any file before it may bring).
     FileKind {
         Entities => "entities",
         Sources => "sources",
@@ -160,6 +183,7 @@ text_enum! {
         Xbrl => "xbrl",
         Ixbrl => "ixbrl",
         Facts => "facts",
+        Watch => "watch",
     }
 }
 

@@ -84,6 +84,13 @@ fn line(summary: &Summary, db: &Path, dry_run: bool) -> String {
             ));
         }
     }
+    let watch = summary.counts(FileKind::Watch);
+    if watch.inserted + watch.present > 0 {
+        parts.push(format!(
+            "{} watch items ({} already present)",
+            watch.inserted, watch.present
+        ));
+    }
     let unchanged = summary.unchanged.len();
     if unchanged > 0 {
         let s = if unchanged == 1 { "" } else { "s" };

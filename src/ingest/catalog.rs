@@ -92,6 +92,38 @@ impl Catalog {
     }
 }
 
+impl Lookups<'_> {
+    /// Why a name is no known entity: the nearest known ticker, and where entities come
+    /// from. The same words for a fact's entity and a watch item's.
+    pub fn unknown_entity(&self, name: &str) -> String {
+        let message = unknown("entity", name, self.entities.keys().map(String::as_str));
+        format!("{message}; entities come from an entities CSV (ticker,name,cik,fiscal_year_end)")
+    }
+
+    /// Why a name is no known metric, as `unknown_entity` words it.
+    pub fn unknown_metric(&self, name: &str) -> String {
+        let message = unknown("metric", name, self.metrics.keys().map(String::as_str));
+        format!("{message}; metrics come from a metrics CSV (metric,name,unit,description)")
+    }
+
+    /// Why a name is no known source, as `unknown_entity` words it.
+    pub fn unknown_source(&self, name: &str) -> String {
+        let message = unknown("source", name, self.sources.keys().map(String::as_str));
+        format!(
+            "{message}; sources come from a sources CSV (source,publisher,title,published_on,url,kind)"
+        )
+    }
+
+    /// Why a name is no known unit, listing the known ones.
+    pub fn unknown_unit(&self, name: &str) -> String {
+        format!(
+            "{}; known units: {}",
+            unknown("unit", name, self.units.keys().map(String::as_str)),
+            super::reference::known_units(self.units)
+        )
+    }
+}
+
 /// The rows facts point at that an ingest inserts on the fly: concepts and periods.
 #[derive(Default)]
 pub struct Keys {

@@ -1,9 +1,9 @@
 //! Rows of facts files: every field checked, the value parsed exactly, the period
 //! resolved in the entity's fiscal calendar, then appended unless already present.
 
-use super::catalog::{self, Catalog, Keys, Lookups};
+use super::catalog::{Catalog, Keys, Lookups};
 use super::reader::{CsvFile, Row};
-use super::reference::{known_units, Check};
+use super::reference::Check;
 use super::{FileContext, KeptOnce, RowOutcome, Tally};
 use crate::error::{Problem, Result};
 use crate::model::FileKind;
@@ -142,7 +142,29 @@ fn number(v: Value) -> Number {
     }
 }
 
-fn exact(
+/// Why a value written with a sign (`$50B`, `25%`) cannot be in `unit`, if it cannot:
+/// the sign must agree with the unit (a fact's value and a watch item's bounds alike).
+pub(super) fn sign_problem(parsed: &ParsedValue, unit: &str) -> Option<String> {
+    let symbol = parsed.symbol?;
+    (!unit.is_empty() && symbol.unit() != unit).then(|| {
+        format!(
+            "written in {} but the unit is {unit}; write the number without the sign or fix \
+             the unit",
+            symbol.unit()
+        )
+    })
+}
+
+/// Why a unit does not fit a metric with a measure (see `Measure::fits_unit`).
+pub(super) fn misfit(measure: Measure, metric: &str, metric_unit: &str) -> String {
+    format!(
+        "does not fit metric '{metric}' (unit {metric_unit}) with measure {measure}; expected {}",
+        measure.expected_unit(metric_unit)
+    )
+}
+
+/// A parsed value as the number stored, or a problem when it cannot be stored exactly.
+pub(super) fn exact(
     check: &mut Check,
     column: &str,
     text: &str,
@@ -457,34 +479,15 @@ pub(super) fn check(
 
     let entity_known = entity_found.map(|e| (e.id, &e.row.fiscal_year_end));
     if entity_known.is_none() && entity_ok && !entity.is_empty() {
-        let message = catalog::unknown(
-            "entity",
-            entity,
-            catalog.entities.keys().map(String::as_str),
-        );
-        check.problem(
-            "entity",
-            entity,
-            format!(
-                "{message}; entities come from an entities CSV (ticker,name,cik,fiscal_year_end)"
-            ),
-        );
+        check.problem("entity", entity, catalog.unknown_entity(entity));
     }
     let metric_known = metric_found.map(|m| (m.id, &m.row.unit));
     if metric_known.is_none() && metric_ok && !metric.is_empty() {
-        let message =
-            catalog::unknown("metric", metric, catalog.metrics.keys().map(String::as_str));
-        check.problem(
-            "metric",
-            metric,
-            format!("{message}; metrics come from a metrics CSV (metric,name,unit,description)"),
-        );
+        check.problem("metric", metric, catalog.unknown_metric(metric));
     }
     let source_known = source_found.map(|s| (s.id, &s.row.published_on));
     if source_known.is_none() && source_ok && !source.is_empty() {
-        let message =
-            catalog::unknown("source", source, catalog.sources.keys().map(String::as_str));
-        check.problem("source", source, format!("{message}; sources come from a sources CSV (source,publisher,title,published_on,url,kind)"));
+        check.problem("source", source, catalog.unknown_source(source));
     }
     let measure = check
         .parse("measure", at(columns.measure), |v| v.parse::<Measure>())
@@ -505,12 +508,7 @@ pub(super) fn check(
         }
         None => {
             if unit_ok && !unit.is_empty() {
-                let message = format!(
-                    "{}; known units: {}",
-                    catalog::unknown("unit", unit, catalog.units.keys().map(String::as_str)),
-                    known_units(catalog.units)
-                );
-                check.problem("unit", unit, message);
+                check.problem("unit", unit, catalog.unknown_unit(unit));
             }
             None
         }
@@ -546,10 +544,8 @@ pub(super) fn check(
         ("value", value_text, &value),
         ("value_high", value_high_text, &value_high),
     ] {
-        if let Some(symbol) = parsed.as_ref().and_then(|p| p.symbol) {
-            if !unit.is_empty() && symbol.unit() != unit {
-                check.problem(column, text, format!("written in {} but the unit is {unit}; write the number without the sign or fix the unit", symbol.unit()));
-            }
+        if let Some(message) = parsed.as_ref().and_then(|p| sign_problem(p, unit)) {
+            check.problem(column, text, message);
         }
     }
     for (column, text, parsed) in [
@@ -587,12 +583,7 @@ pub(super) fn check(
     }
     if let (Some((_, metric_unit)), Some(_)) = (&metric_known, &unit_id) {
         if !fits(metric_unit) {
-            let expected = measure.expected_unit(metric_unit);
-            check.problem(
-                "unit",
-                unit,
-                format!("does not fit metric '{metric}' (unit {metric_unit}) with measure {measure}; expected {expected}"),
-            );
+            check.problem("unit", unit, misfit(measure, metric, metric_unit));
         }
     }
     check.identifier("concept", concept.unwrap_or(""), Identifier::Concept);

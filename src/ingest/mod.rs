@@ -1,5 +1,5 @@
 //! `amzdb ingest`: CSV files and SEC files -> checked rows -> one transaction. Reference
-//! CSV loads first, then SEC files, then facts CSV; every problem in every file is
+//! CSV loads first, then SEC files, then facts CSV, then watch CSV; every problem in every file is
 //! collected, and if there is any, nothing is written. Facts already present are
 //! counted, never duplicated.
 
@@ -11,6 +11,7 @@ mod reader;
 mod reference;
 mod sec;
 mod staged;
+mod watch;
 
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::FileKind;
@@ -789,6 +790,7 @@ fn csv_rows(
             FileKind::Metrics => reference::metric(tx, catalog, &ctx.name, &row),
             FileKind::Concepts => reference::concept(tx, catalog, &ctx.name, &row),
             FileKind::Segments => reference::segment(tx, &ctx.name, &row),
+            FileKind::Watch => watch::item(tx, catalog, ctx, &row),
             FileKind::Facts
             | FileKind::CompanyFacts
             | FileKind::Fsds
@@ -810,8 +812,13 @@ fn csv_rows(
             Err(e) => return Err(e),
         }
     }
-    // A concepts file may be empty: a database without concept mappings dumps one.
-    if rows == 0 && kind != FileKind::Concepts && kind != FileKind::Segments {
+    // A concepts, segments or watch file may be empty: a database without concept
+    // mappings, segment mappings or watch items dumps one.
+    let may_be_empty = matches!(
+        kind,
+        FileKind::Concepts | FileKind::Segments | FileKind::Watch
+    );
+    if rows == 0 && !may_be_empty {
         tally.problem(Problem::file(
             &ctx.name,
             format!("has a header but no rows; expected {kind} below the header"),

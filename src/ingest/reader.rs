@@ -52,6 +52,17 @@ fn columns(kind: FileKind) -> (&'static [&'static str], &'static [&'static str])
                 "scenario",
             ],
         ),
+        FileKind::Watch => (
+            &[
+                "entity",
+                "metric",
+                "condition",
+                "unit",
+                "from_period",
+                "source",
+            ],
+            &["segment", "measure", "low", "high", "quote", "note"],
+        ),
         // SEC files are not CSV.
         FileKind::CompanyFacts | FileKind::Fsds | FileKind::Xbrl | FileKind::Ixbrl => (&[], &[]),
     }
@@ -62,6 +73,8 @@ fn recognise(header: &[String]) -> Option<FileKind> {
     let has = |c: &str| header.iter().any(|h| h == c);
     if has("axis") || has("member") {
         Some(FileKind::Segments)
+    } else if has("condition") || has("from_period") {
+        Some(FileKind::Watch)
     } else if has("value") || has("period") || has("disclosure_type") {
         Some(FileKind::Facts)
     } else if has("ticker") || has("fiscal_year_end") {
@@ -170,12 +183,13 @@ impl CsvFile {
                 &name,
                 format!(
                     "cannot tell the kind of file from its header {:?}; expected the columns of \
-                     entities ({}), sources ({}), metrics ({}) or facts ({})",
+                     entities ({}), sources ({}), metrics ({}), facts ({}) or watch items ({})",
                     shortened(&header.join(",")),
                     all_columns(FileKind::Entities),
                     all_columns(FileKind::Sources),
                     all_columns(FileKind::Metrics),
                     all_columns(FileKind::Facts),
+                    all_columns(FileKind::Watch),
                 ),
             )
             .at(1)]));

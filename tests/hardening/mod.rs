@@ -8,4 +8,5 @@ mod recheck;
 mod review;
 mod rules;
 mod skip;
+mod watch;
 mod writer;

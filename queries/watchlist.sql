@@ -82,9 +82,22 @@ watch_figure AS (
      AND c.period_end >= i.from_end
     WHERE i.measure <> 'level'
     UNION ALL
+    -- Computed from the two levels; a period with a level but nothing to compare it with
+    -- has no figure yet (pending), and `how` says what is missing, so the row shows what
+    -- would settle it.
     SELECT g.watch_id, g.period_kind, g.period_label, g.period_start, g.period_end,
-        g.fiscal_year, g.fiscal_quarter, g.computed, NULL, 'exact', NULL,
-        'computed: '
+        g.fiscal_year, g.fiscal_quarter, g.computed, NULL,
+        CASE WHEN g.computed IS NOT NULL THEN 'exact' END, NULL,
+        CASE WHEN g.computed IS NULL
+             THEN 'no figure: ' || g.period_label || ' has a level ('
+                  || CASE WHEN g.level_now_fact IS NOT NULL THEN 'fact ' || g.level_now_fact
+                          ELSE g.level_now_how END
+                  || CASE WHEN g.level_prev IS NULL
+                          THEN '), but the period it is compared with (fiscal year '
+                               || g.prev_year || ', quarter ' || g.prev_quarter
+                               || ') has none'
+                          ELSE '), but ' || g.prev_period || ' is 0' END
+             ELSE 'computed: '
             || CASE WHEN g.measure LIKE '%pct'
                     THEN '100 x (' || g.period_label || ' - ' || g.prev_period || ') / |'
                          || g.prev_period || '|'
@@ -99,23 +112,25 @@ watch_figure AS (
             || ') and ' || g.prev_period || ' ' || printf('%.15g', g.level_prev) || ' ('
             || CASE WHEN g.level_prev_fact IS NOT NULL THEN 'fact ' || g.level_prev_fact
                     ELSE g.level_prev_how END
-            || ')',
+            || ')' END,
         NULL,
         -- As trusted as the less trusted of the two levels.
-        CASE WHEN g.level_now_disclosure = 'third_party_estimate'
+        CASE WHEN g.computed IS NULL THEN NULL
+             WHEN g.level_now_disclosure = 'third_party_estimate'
                   OR g.level_prev_disclosure = 'third_party_estimate'
              THEN 'third_party_estimate'
              WHEN g.level_now_disclosure = 'management_commentary'
                   OR g.level_prev_disclosure = 'management_commentary'
              THEN 'management_commentary'
              ELSE 'audited' END,
-        CASE WHEN g.level_now_source IS NULL OR g.level_prev_source IS NULL
+        CASE WHEN g.computed IS NULL THEN NULL
+             WHEN g.level_now_source IS NULL OR g.level_prev_source IS NULL
              THEN coalesce(g.level_now_source, g.level_prev_source)
              WHEN g.level_now_source = g.level_prev_source THEN g.level_now_source
              ELSE g.level_now_source || ', ' || g.level_prev_source END,
-        2
+        CASE WHEN g.computed IS NULL THEN 3 ELSE 2 END
     FROM growth_computed AS g
-    WHERE g.computed IS NOT NULL
+    WHERE g.level_now IS NOT NULL
 ),
 -- One figure per item and period: disclosed before computed; `latest` marks the item's
 -- latest period with a figure.
@@ -226,7 +241,7 @@ SELECT j.entity, j.metric, j.segment, j.measure, j.condition, j.low, j.high,
     CASE WHEN j.pending = 0 THEN j.value_high END AS value_high,
     CASE WHEN j.pending = 0 THEN j.qualifier END AS qualifier,
     CASE
-        WHEN j.pending = 1 THEN 'pending'
+        WHEN j.pending = 1 OR j.value IS NULL THEN 'pending'
         WHEN j.condition = 'above'
             THEN CASE WHEN j.lo >= j.low THEN 'met' WHEN j.hi < j.low THEN 'missed'
                       ELSE 'unclear' END

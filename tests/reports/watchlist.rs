@@ -187,6 +187,37 @@ fn each_watch_item_is_checked_against_the_chosen_derived_or_computed_figure() {
         ]
     );
 
+    // An instant's growth, computed from two quarter ends; the first quarter end has no
+    // level before it, so it is pending and `how` names the level that is missing.
+    let item = watch("backlog", "", "qoq_pct");
+    let (sep, dec) = (
+        fact("backlog", "", "2025-09-30", ""),
+        fact("backlog", "", "2025-12-31", ""),
+    );
+    let growth = 100.0 * (dec - sep) / sep;
+    assert_eq!(
+        periods(&rows, "backlog", "", "qoq_pct"),
+        [
+            ("2025-09-30", "2025-09-30", "pending"),
+            ("2025-12-31", "2025-12-31", judge(&item, growth)),
+            ("2026-03-31", "2026-03-31", "pending"),
+        ]
+    );
+    let first = row(
+        &rows,
+        &[("measure", "qoq_pct"), ("period_label", "2025-09-30")],
+    );
+    assert_eq!(
+        first["how"],
+        "no figure: 2025-09-30 has a level (fact 9), but the period it is compared with \
+         (fiscal year 2025, quarter 4) has none"
+    );
+    let second = row(
+        &rows,
+        &[("measure", "qoq_pct"), ("period_label", "2025-12-31")],
+    );
+    assert!((num(second, "value") - growth).abs() < 1e-9, "{second:#?}");
+
     // A level below a bound; "about $5 billion" (approximately: 4.5B to 5.5B) is neither
     // at most 5B nor above it: unclear.
     let item = watch("capex", "", "level");
@@ -224,7 +255,7 @@ fn each_watch_item_is_checked_against_the_chosen_derived_or_computed_figure() {
         assert_eq!(pending[column], "", "{column}");
     }
     // Every row is one of these; the statuses above cover all four words.
-    assert_eq!(rows.len(), 2 + 3 + 3 + 4 + 1);
+    assert_eq!(rows.len(), 2 + 3 + 3 + 3 + 4 + 1);
     assert_view_agrees_with_cli(&dir, "watchlist", "watchlist");
 }
 

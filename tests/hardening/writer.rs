@@ -338,7 +338,8 @@ fn dump_onto_a_full_disk_leaves_no_partial_set() {
             "facts.csv",
             "metrics.csv",
             "segments.csv",
-            "sources.csv"
+            "sources.csv",
+            "watch.csv"
         ]
     );
 }

@@ -186,7 +186,7 @@ next_place AS (
     FROM with_pending AS w
 ),
 -- The days of each month in a year with no 29 February.
-month_days (month, length) AS (
+month_days (month, day_count) AS (
     VALUES (1, 31), (2, 28), (3, 31), (4, 30), (5, 31), (6, 30), (7, 31), (8, 31), (9, 30),
         (10, 31), (11, 30), (12, 31)
 ),
@@ -197,12 +197,12 @@ next_end AS (
     SELECT n.*,
         CAST((n.months - n.months % 12) / 12 AS BIGINT) AS end_year,
         n.months % 12 + 1 AS end_of_month,
-        m.length + CASE WHEN m.month = 2
+        m.day_count + CASE WHEN m.month = 2
                            AND ((n.months - n.months % 12) / 12) % 4 = 0
                            AND (((n.months - n.months % 12) / 12) % 100 <> 0
                                 OR ((n.months - n.months % 12) / 12) % 400 = 0)
                       THEN 1 ELSE 0 END AS month_length,
-        n.end_day >= y.length AS at_month_end
+        n.end_day >= y.day_count AS at_month_end
     FROM next_place AS n
     LEFT JOIN month_days AS m ON m.month = n.months % 12 + 1
     LEFT JOIN month_days AS y ON y.month = n.end_month

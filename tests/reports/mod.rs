@@ -5,6 +5,7 @@ mod definitions;
 mod derived;
 mod export;
 mod simple;
+mod watchlist;
 
 use crate::util::Dir;
 use std::collections::HashMap;

@@ -4,6 +4,7 @@ mod capex;
 mod definitions;
 mod derived;
 mod export;
+mod materiality;
 mod simple;
 
 use crate::util::Dir;

@@ -151,3 +151,74 @@ fn every_bundled_watch_quote_is_verbatim_in_the_document_that_set_the_condition(
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The page's own sizing, as the bundled dataset stores it from seeds/002: the one fact
+/// of `metric` and `segment` for FY2026 that the document itself gives.
+fn page_figure(dir: &Dir, metric: &str, segment: &str) -> f64 {
+    let found = texts(
+        dir,
+        &format!(
+            "SELECT value FROM fact_detail
+             WHERE entity = 'AMZN' AND metric = '{metric}' AND segment = '{segment}'
+               AND period_label = 'FY2026' AND source = 'seed-002-earnings-call-analysis'"
+        ),
+    );
+    assert_eq!(found.len(), 1, "{metric} {segment}: {found:?}");
+    found[0].parse().expect("a number")
+}
+
+/// tests/reports/materiality.rs checks the arithmetic against the 10-K's revenue; this
+/// checks that the report reproduces the call-analysis page's own sizing, stored as facts
+/// of the page ("$15B AI run rate / $716.924B rev = 2.09%"; "~$200B (~28% of revenue)"),
+/// to the digits the page gives.
+#[test]
+fn materiality_reproduces_the_call_analysis_page_s_sizing_as_bundled() {
+    let dir = bundled();
+    let report = report_rows(&dir, &["materiality"]);
+    let ai = row(
+        &report,
+        &[
+            ("metric", "revenue"),
+            ("segment", "AWS AI services"),
+            ("period_label", "Q1 FY2026"),
+            ("basis", "run_rate"),
+        ],
+    );
+    // The base is the stored FY2025 revenue the report names, and the percentage is the
+    // claim over it, computed here.
+    let base = texts(
+        &dir,
+        &format!(
+            "SELECT metric, segment, period_label, basis, value FROM fact_detail
+             WHERE fact_id = {}",
+            ai["revenue_fact_id"]
+        ),
+    );
+    let fields: Vec<&str> = base[0].split('|').collect();
+    assert_eq!(fields[..4], ["revenue", "", "FY2025", "actual"]);
+    assert_eq!(ai["base_period"], "FY2025");
+    let revenue: f64 = fields[4].parse().expect("a number");
+    let claim: f64 = ai["value"].parse().expect("a number");
+    let pct: f64 = ai["pct_of_revenue"].parse().expect("a number");
+    assert!((pct - 100.0 * claim / revenue).abs() < 1e-9, "{ai:#?}");
+    let page = page_figure(&dir, "revenue_uplift", "AWS AI services");
+    assert_eq!(
+        format!("{pct:.2}"),
+        format!("{page:.2}"),
+        "the page's 2.09%"
+    );
+    assert_eq!(format!("{pct:.2}"), "2.09");
+
+    let capex = row(
+        &report,
+        &[
+            ("metric", "capex"),
+            ("period_label", "FY2026"),
+            ("basis", "guidance"),
+        ],
+    );
+    let pct: f64 = capex["pct_of_revenue"].parse().expect("a number");
+    let page = page_figure(&dir, "capex_to_revenue", "");
+    // "~28% of revenue": the page rounds 27.9% to a whole percent.
+    assert_eq!(pct.round(), page, "{capex:#?}");
+}

@@ -6,6 +6,7 @@ mod derived;
 mod export;
 mod materiality;
 mod simple;
+mod watchlist;
 
 use crate::util::Dir;
 use std::collections::HashMap;

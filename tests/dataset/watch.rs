@@ -221,4 +221,278 @@ fn materiality_reproduces_the_call_analysis_page_s_sizing_as_bundled() {
     let page = page_figure(&dir, "capex_to_revenue", "");
     // "~28% of revenue": the page rounds 27.9% to a whole percent.
     assert_eq!(pct.round(), page, "{capex:#?}");
+    assert_view_agrees_with_cli(&dir, "materiality", "materiality");
+}
+
+/// The bundled facts with basis `actual` of a metric and segment whose period ends on
+/// `end`: the figures the watchlist could choose, derive or compute from for that period.
+fn actual_facts(dir: &Dir, metric: &str, segment: &str, end: &str) -> Vec<String> {
+    texts(
+        dir,
+        &format!(
+            "SELECT fact_id || ' ' || period_label || ' ' || measure || ' ' || value
+             FROM fact_detail
+             WHERE entity = 'AMZN' AND metric = '{metric}' AND segment = '{segment}'
+               AND period_end = '{end}' AND basis = 'actual'
+             ORDER BY fact_id"
+        ),
+    )
+}
+
+#[test]
+fn the_watchlist_lists_every_bundled_item_with_the_status_the_bundled_figures_give() {
+    let dir = bundled();
+    let report = report_rows(&dir, &["watchlist"]);
+    let items = watch_csv();
+    let mut by_item: HashMap<String, Vec<&HashMap<String, String>>> = HashMap::new();
+    for r in &report {
+        by_item.entry(r["watch_quote"].clone()).or_default().push(r);
+    }
+    // Every bundled item is listed (each quote is one item's) and nothing else is.
+    assert_eq!(
+        by_item.len(),
+        items.len(),
+        "items listed: {:#?}",
+        by_item.keys()
+    );
+    for (line, item) in &items {
+        let listed = by_item
+            .get(&item["quote"])
+            .unwrap_or_else(|| panic!("data/watch.csv:{line} is not listed"));
+        for r in listed {
+            assert_eq!(
+                (
+                    &r["metric"],
+                    &r["segment"],
+                    &r["condition"],
+                    &r["watch_source"]
+                ),
+                (
+                    &item["metric"],
+                    &item["segment"],
+                    &item["condition"],
+                    &item["source"]
+                ),
+                "data/watch.csv:{line}: {r:#?}"
+            );
+            if r["value"].is_empty() {
+                // Pending: no figure of that period is bundled, as the facts show.
+                assert_eq!(r["status"], "pending", "{r:#?}");
+                assert_eq!(
+                    actual_facts(&dir, &item["metric"], &item["segment"], &r["period_end"]),
+                    Vec::<String>::new(),
+                    "data/watch.csv:{line}: pending although figures of {} are bundled",
+                    r["period_label"]
+                );
+            } else if r["status"] != "unclear" {
+                let value: f64 = r["value"].parse().expect("a number");
+                let met = meets(&r["condition"], bound(&r["low"]), bound(&r["high"]), value);
+                assert_eq!(r["status"], if met { "met" } else { "missed" }, "{r:#?}");
+            }
+        }
+    }
+    // The first quarter the documents watch is Q2 FY2026, and no Q2 FY2026 figure is
+    // bundled: the $50B capex item is pending, and the bundled capex of Q1 FY2026
+    // (44,203M) is not listed for it, as the item starts at Q2.
+    let capex = row(
+        &report,
+        &[("metric", "capex"), ("period_label", "Q2 FY2026")],
+    );
+    assert_eq!(capex["status"], "pending");
+    assert_eq!(
+        actual_facts(&dir, "capex", "", "2026-06-30"),
+        Vec::<String>::new()
+    );
+    assert!(!actual_facts(&dir, "capex", "", "2026-03-31").is_empty());
+    assert!(report
+        .iter()
+        .all(|r| r["metric"] != "capex" || r["period_label"] != "Q1 FY2026"));
+    assert_view_agrees_with_cli(&dir, "watchlist", "watchlist");
+}
+
+/// Made-up figures for the quarters after Q1 FY2026 (none is bundled), written with the
+/// names the bundled facts use, so that each bundled watch item meets a figure: its
+/// metric, segment, measure and unit match what the facts of that period will be. The
+/// source says they are made up; they live only in this test's database.
+const MADE_UP_SOURCE: &str = "source,publisher,title,published_on,url,kind\n\
+test-made-up-q2-fy2026,amzdb tests,Made-up figures after Q1 FY2026 (not data),2026-07-31,,research\n";
+
+fn made_up(
+    metric: &str,
+    segment: &str,
+    period: &str,
+    measure: &str,
+    value: &str,
+    unit: &str,
+) -> String {
+    format!(
+        "AMZN,{metric},{segment},{period},{measure},{value},,{unit},exact,actual,audited,\
+         test-made-up-q2-fy2026,,made up,made up for tests/dataset/watch.rs"
+    )
+}
+
+#[test]
+fn figures_of_the_next_quarters_decide_every_bundled_item_by_its_bounds() {
+    let dir = bundled();
+    dir.write("made_up_sources.csv", MADE_UP_SOURCE);
+    // AWS growth disclosed; advertising growth only as two levels (computed); Q2 capex
+    // only as a half-year figure (derived: H1 - Q1); the AWS margin flat on the quarter
+    // ("stable": met); TTM free cash flow rising from TTM Q2 to TTM Q3.
+    let (ads_q2_2025, ads_q2_2026) = (15_690_000_000.0, 18_500_000_000.0);
+    let capex_h1 = 92_000_000_000.0;
+    let (fcf_ttm_q2, fcf_ttm_q3) = (1_000_000_000.0, 3_500_000_000.0);
+    let rows = [
+        made_up("revenue", "AWS", "Q2 FY2026", "yoy_pct", "29%", "%"),
+        made_up(
+            "revenue",
+            "Advertising",
+            "Q2 FY2025",
+            "level",
+            &format!("{ads_q2_2025}"),
+            "USD",
+        ),
+        made_up(
+            "revenue",
+            "Advertising",
+            "Q2 FY2026",
+            "level",
+            &format!("{ads_q2_2026}"),
+            "USD",
+        ),
+        made_up(
+            "capex",
+            "",
+            "H1 FY2026",
+            "level",
+            &format!("{capex_h1}"),
+            "USD",
+        ),
+        made_up("operating_margin", "AWS", "Q1 FY2026", "level", "35%", "%"),
+        made_up("operating_margin", "AWS", "Q2 FY2026", "level", "35%", "%"),
+        made_up(
+            "free_cash_flow",
+            "",
+            "TTM Q2 FY2026",
+            "level",
+            &format!("{fcf_ttm_q2}"),
+            "USD",
+        ),
+        made_up(
+            "free_cash_flow",
+            "",
+            "TTM Q3 FY2026",
+            "level",
+            &format!("{fcf_ttm_q3}"),
+            "USD",
+        ),
+    ];
+    dir.write(
+        "made_up_facts.csv",
+        crate::util::facts_csv(&rows.iter().map(String::as_str).collect::<Vec<_>>()),
+    );
+    dir.run(&["ingest", "made_up_sources.csv", "made_up_facts.csv"]);
+    let report = report_rows(&dir, &["watchlist"]);
+    let items = watch_csv();
+    // Every item now has a figure at its first period, judged by its own bounds, and
+    // the next period is pending.
+    for (line, item) in &items {
+        let first = row(
+            &report,
+            &[
+                ("watch_quote", &item["quote"]),
+                ("period_label", &item["from_period"]),
+            ],
+        );
+        assert_ne!(
+            first["status"], "pending",
+            "data/watch.csv:{line}: {first:#?}"
+        );
+        let value: f64 = first["value"].parse().expect("a number");
+        let met = meets(
+            &item["condition"],
+            bound(&first["low"]),
+            bound(&first["high"]),
+            value,
+        );
+        assert_eq!(
+            first["status"],
+            if met { "met" } else { "missed" },
+            "{first:#?}"
+        );
+        // Then one pending row: the next period of the kind, which has no figure.
+        let rest: Vec<_> = report
+            .iter()
+            .filter(|r| {
+                r["watch_quote"] == item["quote"] && r["period_label"] != item["from_period"]
+            })
+            .collect();
+        assert_eq!(rest.len(), 1, "data/watch.csv:{line}: {rest:#?}");
+        assert_eq!(rest[0]["status"], "pending");
+        assert!(rest[0]["period_end"] > first["period_end"], "{rest:#?}");
+    }
+    let value_of = |quote_start: &str| -> (f64, String, String) {
+        let (_, item) = items
+            .iter()
+            .find(|(_, i)| i["quote"].starts_with(quote_start))
+            .unwrap_or_else(|| panic!("no item quoting {quote_start:?}"));
+        let r = row(
+            &report,
+            &[
+                ("watch_quote", &item["quote"]),
+                ("period_label", &item["from_period"]),
+            ],
+        );
+        // The lineage's first word: disclosed, derived (a quarter from year-to-date
+        // figures) or computed (a growth or change from two levels).
+        let how = r["how"].split([':', ' ']).next().unwrap_or("").to_string();
+        (
+            r["value"].parse().expect("a number"),
+            r["status"].clone(),
+            how,
+        )
+    };
+    let met = |value: f64, how: &str| (value, "met".to_string(), how.to_string());
+    assert_eq!(
+        value_of("First, whether AWS growth"),
+        met(29.0, "disclosed")
+    );
+    assert_eq!(
+        value_of("The real marginal information"),
+        met(29.0, "disclosed")
+    );
+    assert_eq!(
+        value_of("AWS quarterly growth falling below 25%"),
+        met(29.0, "disclosed")
+    );
+    let (ads, status, how) = value_of("Fourth, whether the advertising");
+    assert!(
+        (ads - 100.0 * (ads_q2_2026 / ads_q2_2025 - 1.0)).abs() < 1e-9,
+        "{ads}"
+    );
+    assert_eq!(
+        (status.as_str(), how.as_str()),
+        ("missed", "computed"),
+        "17.9% is under 20%"
+    );
+    let (capex, status, how) = value_of("If Q2 lands above $50B");
+    let q1 = actual_facts(&dir, "capex", "", "2026-03-31");
+    assert!(
+        q1.iter()
+            .any(|f| f.ends_with(&format!(" level {}", capex_h1 as i64 - capex as i64))),
+        "Q2 capex {capex} is not H1 {capex_h1} less a bundled Q1 figure: {q1:?}"
+    );
+    assert_eq!(
+        (status.as_str(), how.as_str()),
+        ("missed", "derived"),
+        "{capex} is under $50B"
+    );
+    // A flat margin is "stable": met, as the inclusive bound 0 reads it.
+    assert_eq!(
+        value_of("Second, whether AWS operating margin"),
+        met(0.0, "computed")
+    );
+    assert_eq!(
+        value_of("Third, whether free cash flow"),
+        met(fcf_ttm_q3 - fcf_ttm_q2, "computed")
+    );
 }

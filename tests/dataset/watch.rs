@@ -307,6 +307,30 @@ fn the_watchlist_lists_every_bundled_item_with_the_status_the_bundled_figures_gi
     assert!(report
         .iter()
         .all(|r| r["metric"] != "capex" || r["period_label"] != "Q1 FY2026"));
+    // As it stood at the end of 2026: only the items whose source is dated by then (an
+    // undated document's items are left out), as data/sources.csv dates them.
+    let dated: HashMap<String, String> = rows(&manifest_dir().join("data/sources.csv"))
+        .into_iter()
+        .map(|r| (r["source"].clone(), r["published_on"].clone()))
+        .collect();
+    let mut expected: Vec<&str> = items
+        .iter()
+        .filter(|(_, i)| {
+            let on = &dated[&i["source"]];
+            !on.is_empty() && on.as_str() <= "2026-12-31"
+        })
+        .map(|(_, i)| i["quote"].as_str())
+        .collect();
+    let as_of = report_rows(&dir, &["watchlist", "--as-of", "2026-12-31"]);
+    let mut listed: Vec<&str> = as_of.iter().map(|r| r["watch_quote"].as_str()).collect();
+    expected.sort_unstable();
+    listed.sort_unstable();
+    listed.dedup();
+    assert!(
+        !expected.is_empty() && expected.len() < items.len(),
+        "{expected:?}"
+    );
+    assert_eq!(listed, expected);
     assert_view_agrees_with_cli(&dir, "watchlist", "watchlist");
 }
 

@@ -200,6 +200,19 @@ mod tests {
     }
 
     #[test]
+    fn each_condition_has_its_own_bounds() {
+        let bounds: Vec<(bool, bool)> = Condition::ALL
+            .iter()
+            .map(|c| (c.has_low(), c.has_high()))
+            .collect();
+        assert_eq!(bounds, [(true, false), (false, true), (true, true)]);
+        assert_eq!(
+            "over".parse::<Condition>().unwrap_err(),
+            "expected one of above | below | between"
+        );
+    }
+
+    #[test]
     fn unknown_text_names_the_choices() {
         let err = "audit".parse::<DisclosureType>().unwrap_err();
         assert_eq!(

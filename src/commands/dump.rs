@@ -1,6 +1,6 @@
 //! `amzdb dump DIR`: the database's entities, sources, metrics, concept and segment
-//! mappings and facts as CSV files in amzdb's own interchange formats, so `amzdb ingest DIR` into an
-//! empty database gives the same facts (a portable, human-readable backup, and how the
+//! mappings, facts and watch items as CSV files in amzdb's own interchange formats, so
+//! `amzdb ingest DIR` into an empty database gives the same facts and watch items (a portable, human-readable backup, and how the
 //! bundled audited history is made from the SEC importer's output).
 //!
 //! The files are written into a temporary directory beside DIR, which is renamed into
@@ -16,13 +16,39 @@ use rusqlite::Connection;
 use std::io::Write;
 use std::path::Path;
 
-const FILES: &[(&str, &str)] = &[
-    ("entities", include_str!("../sql/dump/entities.sql")),
-    ("sources", include_str!("../sql/dump/sources.sql")),
-    ("metrics", include_str!("../sql/dump/metrics.sql")),
-    ("concepts", include_str!("../sql/dump/concepts.sql")),
-    ("segments", include_str!("../sql/dump/segments.sql")),
-    ("facts", include_str!("../sql/dump/facts.sql")),
+/// The files a dump writes: (file stem, what its rows are, SQL).
+const FILES: &[(&str, &str, &str)] = &[
+    (
+        "entities",
+        "entities",
+        include_str!("../sql/dump/entities.sql"),
+    ),
+    (
+        "sources",
+        "sources",
+        include_str!("../sql/dump/sources.sql"),
+    ),
+    (
+        "metrics",
+        "metrics",
+        include_str!("../sql/dump/metrics.sql"),
+    ),
+    (
+        "concepts",
+        "concepts",
+        include_str!("../sql/dump/concepts.sql"),
+    ),
+    (
+        "segments",
+        "segments",
+        include_str!("../sql/dump/segments.sql"),
+    ),
+    ("facts", "facts", include_str!("../sql/dump/facts.sql")),
+    (
+        "watch",
+        "watch items",
+        include_str!("../sql/dump/watch.sql"),
+    ),
 ];
 
 pub fn run(db: &std::path::Path, args: &DumpArgs, out: &mut dyn Write) -> Result<()> {
@@ -30,7 +56,7 @@ pub fn run(db: &std::path::Path, args: &DumpArgs, out: &mut dyn Write) -> Result
     let args = &crate::filters::resolve_dump(&conn, args)?;
     let names: Vec<String> = FILES
         .iter()
-        .map(|(stem, _)| format!("{stem}.csv"))
+        .map(|(stem, _, _)| format!("{stem}.csv"))
         .collect();
     let counts = output::file::write_dir(&args.dir, &names, |dir| dump(&conn, args, dir))?;
     writeln!(
@@ -42,10 +68,10 @@ pub fn run(db: &std::path::Path, args: &DumpArgs, out: &mut dyn Write) -> Result
     .map_err(|e| Error::io("<stdout>", e))
 }
 
-/// Writes the files into `dir`; returns what each holds ("12 facts").
+/// Writes the files into `dir`; returns what each holds ("12 facts", "4 watch items").
 fn dump(conn: &Connection, args: &DumpArgs, dir: &Path) -> Result<Vec<String>> {
     let mut counts = Vec::new();
-    for (stem, sql) in FILES {
+    for (stem, what, sql) in FILES {
         let mut stmt = conn.prepare(sql)?;
         for (name, value) in [
             (":entity", &args.entity),
@@ -70,7 +96,7 @@ fn dump(conn: &Connection, args: &DumpArgs, dir: &Path) -> Result<Vec<String>> {
         output::write_csv(&rows, raw, &mut file)
             .and_then(|()| file.flush())
             .map_err(|e| Error::io(&named, e))?;
-        counts.push(format!("{} {stem}", rows.rows.len()));
+        counts.push(format!("{} {what}", rows.rows.len()));
     }
     Ok(counts)
 }

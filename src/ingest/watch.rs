@@ -180,7 +180,21 @@ fn known_unit(check: &mut Check, lookups: &Lookups, unit: &str) -> Option<i64> {
 /// A bound parsed as a fact's value is (`$50B`, `25%`, `-0.5`): its sign agrees with
 /// the unit, its size is within amzdb's bounds, and it is stored exactly.
 fn bound<'r>(check: &mut Check, column: &str, text: &'r str, unit: &str) -> Option<Bound<'r>> {
-    let parsed = check.parse(column, text, parse_value)?;
+    let parsed = check.parse(column, text, |v| {
+        parse_value(v).map_err(|e| {
+            // Values take `$` and `%` signs only: `-0.5pp` is `-0.5` under unit pp.
+            let written = ["pp", "bps", "x"]
+                .into_iter()
+                .find(|u| *u == unit && v.to_ascii_lowercase().ends_with(u));
+            match written {
+                Some(u) => format!(
+                    "{e}; write {}: the unit column already says {u}",
+                    v[..v.len() - u.len()].trim_end()
+                ),
+                None => e,
+            }
+        })
+    })?;
     let mut fine = true;
     for message in [
         sign_problem(&parsed, unit),

@@ -338,7 +338,8 @@ fn dump_onto_a_full_disk_leaves_no_partial_set() {
             "facts.csv",
             "metrics.csv",
             "segments.csv",
-            "sources.csv"
+            "sources.csv",
+            "watch.csv"
         ]
     );
 }
@@ -352,7 +353,7 @@ fn dump_replaces_an_earlier_dump_whole_and_refuses_a_directory_of_other_files() 
     dir.run(&["dump", "csv"]);
     let second = std::fs::read(dir.join("csv/facts.csv")).unwrap();
     assert!(second.len() > first.len(), "the earlier dump was replaced");
-    assert_eq!(names(&dir.join("csv")).len(), 6);
+    assert_eq!(names(&dir.join("csv")).len(), 7);
 
     // A directory holding anything else is someone's: refused, untouched.
     dir.write("mine/notes.txt", "keep me");
@@ -373,7 +374,7 @@ fn dump_replaces_an_earlier_dump_whole_and_refuses_a_directory_of_other_files() 
     let stale = format!(".empty.amzdb-{}-Ab12Cd.tmp", dead_pid());
     dir.write(&format!("{stale}/facts.csv"), "half a fi");
     dir.run(&["dump", "empty"]);
-    assert_eq!(names(&dir.join("empty")).len(), 6);
+    assert_eq!(names(&dir.join("empty")).len(), 7);
     assert_eq!(hidden(dir.path()), Vec::<String>::new());
 }
 

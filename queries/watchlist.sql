@@ -1,7 +1,7 @@
 -- name: watchlist
 -- view: watchlist
 -- title: Has each watch item been met?
--- description: One row per watch item (table watch_items, from watch CSVs) and period of its kind from its first period on: the figure the shared choice rule picks for the item's entity, metric, segment, measure and unit with basis actual; for a level, else the figure the derivation layer derives (a quarter from year-to-date figures, TTM) or a declared definition implies; for a growth or change measure no one disclosed, computed from the two levels by the shared fragment queries/growth.sql (as the consistency report does). `status`: met (above: at least low; below: at most high; between: low to high inclusive), missed, unclear (the figure's qualifier, at_least / at_most / range / approx (read as give or take half its precision), leaves both possible) or pending: one row for the period after the last with a figure (the item's first period when none has one). `how` is the figure's lineage: disclosed, the layer's derivation, or the computation with both levels. Under --as-of, figures published later and watch items whose source is dated later (or undated) are left out.
+-- description: One row per watch item (table watch_items, from watch CSVs) and period of its kind from its first period on: the figure the shared choice rule picks for the item's entity, metric, segment, measure and unit with basis actual; for a level, else the figure the derivation layer derives (a quarter from year-to-date figures, TTM) or a declared definition implies; for a growth or change measure no one disclosed, computed from the two levels by the shared fragment queries/growth.sql (as the consistency report does). `status`: met (above: at least low; below: at most high; between: low to high inclusive), missed, unclear (the figure's qualifier, at_least / at_most / range / approx (read as give or take half its precision), leaves both possible) or pending: one row for the period after the last with a figure (the item's first period when none has one), and each period with a level but no level to compare it with (`how` names the missing one). `how` is the figure's lineage: disclosed, the layer's derivation, or the computation with both levels. Under --as-of, figures published later and watch items whose source is dated later (or undated) are left out.
 -- params: entity, as_of, min_disclosure
 -- table: metric, segment, measure, condition, low_text:low, high_text:high, period_label:period, value=num, status, how
 WITH RECURSIVE
@@ -186,7 +186,7 @@ next_place AS (
     FROM with_pending AS w
 ),
 -- The days of each month in a year with no 29 February.
-month_days (month, length) AS (
+month_days (month, day_count) AS (
     VALUES (1, 31), (2, 28), (3, 31), (4, 30), (5, 31), (6, 30), (7, 31), (8, 31), (9, 30),
         (10, 31), (11, 30), (12, 31)
 ),
@@ -197,12 +197,12 @@ next_end AS (
     SELECT n.*,
         CAST((n.months - n.months % 12) / 12 AS BIGINT) AS end_year,
         n.months % 12 + 1 AS end_of_month,
-        m.length + CASE WHEN m.month = 2
+        m.day_count + CASE WHEN m.month = 2
                            AND ((n.months - n.months % 12) / 12) % 4 = 0
                            AND (((n.months - n.months % 12) / 12) % 100 <> 0
                                 OR ((n.months - n.months % 12) / 12) % 400 = 0)
                       THEN 1 ELSE 0 END AS month_length,
-        n.end_day >= y.length AS at_month_end
+        n.end_day >= y.day_count AS at_month_end
     FROM next_place AS n
     LEFT JOIN month_days AS m ON m.month = n.months % 12 + 1
     LEFT JOIN month_days AS y ON y.month = n.end_month

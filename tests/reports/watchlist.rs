@@ -187,6 +187,37 @@ fn each_watch_item_is_checked_against_the_chosen_derived_or_computed_figure() {
         ]
     );
 
+    // An instant's growth, computed from two quarter ends; the first quarter end has no
+    // level before it, so it is pending and `how` names the level that is missing.
+    let item = watch("backlog", "", "qoq_pct");
+    let (sep, dec) = (
+        fact("backlog", "", "2025-09-30", ""),
+        fact("backlog", "", "2025-12-31", ""),
+    );
+    let growth = 100.0 * (dec - sep) / sep;
+    assert_eq!(
+        periods(&rows, "backlog", "", "qoq_pct"),
+        [
+            ("2025-09-30", "2025-09-30", "pending"),
+            ("2025-12-31", "2025-12-31", judge(&item, growth)),
+            ("2026-03-31", "2026-03-31", "pending"),
+        ]
+    );
+    let first = row(
+        &rows,
+        &[("measure", "qoq_pct"), ("period_label", "2025-09-30")],
+    );
+    assert_eq!(
+        first["how"],
+        "no figure: 2025-09-30 has a level (fact 9), but the period it is compared with \
+         (fiscal year 2025, quarter 4) has none"
+    );
+    let second = row(
+        &rows,
+        &[("measure", "qoq_pct"), ("period_label", "2025-12-31")],
+    );
+    assert!((num(second, "value") - growth).abs() < 1e-9, "{second:#?}");
+
     // A level below a bound; "about $5 billion" (approximately: 4.5B to 5.5B) is neither
     // at most 5B nor above it: unclear.
     let item = watch("capex", "", "level");
@@ -224,7 +255,7 @@ fn each_watch_item_is_checked_against_the_chosen_derived_or_computed_figure() {
         assert_eq!(pending[column], "", "{column}");
     }
     // Every row is one of these; the statuses above cover all four words.
-    assert_eq!(rows.len(), 2 + 3 + 3 + 4 + 1);
+    assert_eq!(rows.len(), 2 + 3 + 3 + 3 + 4 + 1);
     assert_view_agrees_with_cli(&dir, "watchlist", "watchlist");
 }
 
@@ -379,4 +410,71 @@ fn entity_options_and_the_view_agree() {
     let view = dir.run(&["query", "--format", "csv", "select * from watchlist"]);
     assert_eq!(parse_csv(&view), parse_csv(&cli));
     assert_view_agrees_with_cli(&dir, "watchlist", "watchlist");
+}
+
+/// The pending period ends where the facts path puts that period for the entity's fiscal
+/// calendar: a year ending on 28 February (so on each month's last day: Q4 FY2028 ends on
+/// 29 February 2028) and one ending on 27 September (every quarter on the 27th).
+#[test]
+fn a_pending_period_ends_where_the_fiscal_calendar_ends_it() {
+    let dir = crate::util::Dir::with_empty_db();
+    dir.write(
+        "cal/entities.csv",
+        "ticker,name,cik,fiscal_year_end\nFEBC,February Co,,02-28\nSEPC,September Co,,09-27\n",
+    );
+    dir.write(
+        "cal/metrics.csv",
+        "metric,name,unit,description\ncapex,Capex,USD,\nrevenue,Revenue,USD,\nbacklog,Backlog,USD,\n",
+    );
+    dir.write(
+        "cal/sources.csv",
+        "source,publisher,title,published_on,url,kind\ns,P,T,2028-01-05,,filing\n",
+    );
+    dir.write(
+        "cal/facts.csv",
+        format!(
+            "{}\n\
+             FEBC,capex,,Q3 FY2028,,1B,,USD,,,audited,s,,,\n\
+             SEPC,backlog,,2026-06-27,,1B,,USD,,,audited,s,,,\n",
+            crate::util::FACTS_HEADER
+        ),
+    );
+    dir.write(
+        "cal/watch.csv",
+        "entity,metric,segment,measure,condition,low,high,unit,from_period,source,quote,note\n\
+         FEBC,capex,,level,above,$2B,,USD,Q3 FY2028,s,q,\n\
+         SEPC,backlog,,level,above,$2B,,USD,2026-06-27,s,q,\n",
+    );
+    dir.run(&["ingest", "cal"]);
+    let rows = report_rows(&dir, &["watchlist", "--all-entities"]);
+    let feb = row(&rows, &[("entity", "FEBC"), ("status", "pending")]);
+    let sep = row(&rows, &[("entity", "SEPC"), ("status", "pending")]);
+    assert_eq!(feb["period_label"], "Q4 FY2028");
+    assert_eq!(
+        sep["period_label"], sep["period_end"],
+        "an instant's label is its date"
+    );
+
+    // Figures for those periods, given as the facts CSV writes them, resolve to the same
+    // dates.
+    dir.write(
+        "later/facts.csv",
+        format!(
+            "{}\n\
+             FEBC,revenue,,Q4 FY2028,,1B,,USD,,,audited,s,,,\n\
+             SEPC,revenue,,Q4 FY2026,,1B,,USD,,,audited,s,,,\n",
+            crate::util::FACTS_HEADER
+        ),
+    );
+    dir.run(&["ingest", "later"]);
+    let end_of = |label: &str| -> String {
+        dir.one(&format!(
+            "SELECT p.end_date FROM facts AS f JOIN periods AS p USING (period_id) \
+             WHERE p.label = '{label}'"
+        ))
+    };
+    assert_eq!(feb["period_end"], end_of("Q4 FY2028"));
+    assert_eq!(feb["period_end"], "2028-02-29");
+    assert_eq!(sep["period_end"], end_of("Q4 FY2026"));
+    assert_eq!(sep["period_end"], "2026-09-27");
 }

@@ -3,7 +3,7 @@
 -- title: How large each claimed amount is against the company's revenue and net income
 -- description: One row per chosen claim of an amount: a level figure in USD chosen by the shared rule that is management commentary or a third-party estimate, or whose basis is run_rate, guidance, estimate, target or consensus (run rates, backlog, commitments, guidance, savings; a scenario's figures too, their basis naming the scenario). Each is sized against its entity's base: the latest fiscal year ending on or before the claim's period end with a chosen actual whole-company revenue (the same rule, so the options apply), and that year's net income. pct_of_revenue = 100 * value / revenue; pct_of_net_income = 100 * value / net income, only for income-like claims (operating_income, net_income, incremental_net_income, investment_gain, project_cost_savings, project_cost_savings_after_tax, depreciation_savings) and only when that net income is a profit. Percentages exact (REAL); `how` gives the arithmetic with the base's fact and source. A claim with no such year keeps its row with the base columns empty.
 -- params: entity, as_of, min_disclosure
--- table: metric, segment, period_label:period, basis, value=usd, disclosure_type:trust=trust, base_period:base, revenue=usd, pct_of_revenue:rev %=ratio*, pct_of_net_income:NI %=ratio*
+-- table: metric, segment, period_label:period, basis, value=usd, disclosure_type:trust=trust, base_period:base, pct_of_revenue:rev %=ratio*, pct_of_net_income:NI %=ratio*
 WITH RECURSIVE
 --@include choice
 , pool AS (

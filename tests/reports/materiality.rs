@@ -268,25 +268,19 @@ fn the_view_equals_the_cli_for_every_entity() {
 #[test]
 fn the_bundled_ai_run_rate_and_capex_guidance_against_fy2025_revenue() {
     let dir = Dir::new();
-    let report = |args: &[&str]| {
-        let (out, _) = succeeded(
-            dir.amzdb()
-                .args(["report", "materiality", "--format", "csv"])
-                .args(args),
-        );
+    // `amzdb ARGS --format csv` with no --db: the first run builds amzdb.sqlite.
+    let csv = |args: &[&str]| {
+        let (out, _) = succeeded(dir.amzdb().args(args).args(["--format", "csv"]));
         parse_csv(&out)
     };
-    let rows = report(&[]);
+    let rows = csv(&["report", "materiality"]);
     // The FY2025 revenue of Amazon's 10-K, as stored.
-    let (out, _) = succeeded(dir.amzdb().args([
+    let revenue = csv(&[
         "query",
         "SELECT fact_id, value FROM fact_detail WHERE entity = 'AMZN' AND metric = 'revenue' \
          AND segment = '' AND period_label = 'FY2025' AND basis = 'actual' \
          AND form = '10-K' AND disclosure_type = 'audited'",
-        "--format",
-        "csv",
-    ]));
-    let revenue = parse_csv(&out);
+    ]);
     assert_eq!(revenue.len(), 1, "{revenue:#?}");
     let revenue_value = num(&revenue[0], "value");
     assert_eq!(revenue_value, 716_924e6, "the audited SEC figure, 716,924M");
@@ -303,16 +297,13 @@ fn the_bundled_ai_run_rate_and_capex_guidance_against_fy2025_revenue() {
     assert_eq!(ai["base_period"], "FY2025");
     assert_eq!(ai["revenue_fact_id"], revenue[0]["fact_id"]);
     // The claim's value as stored, read through the view by the report's fact id.
-    let (out, _) = succeeded(dir.amzdb().args([
+    let claim = csv(&[
         "query",
         &format!(
             "SELECT value, value_text FROM fact_detail WHERE fact_id = {}",
             ai["fact_id"]
         ),
-        "--format",
-        "csv",
-    ]));
-    let claim = parse_csv(&out);
+    ]);
     assert_eq!(claim[0]["value_text"], "15B");
     let expected = pct(num(&claim[0], "value"), revenue_value);
     assert_pct(ai, "pct_of_revenue", expected);

@@ -3,6 +3,7 @@
 
 mod corrections;
 mod coverage;
+mod watch;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
